@@ -1,0 +1,1 @@
+export default function setup() { /* replaced by the real embedded Postgres setup */ }
