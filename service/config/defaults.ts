@@ -1,0 +1,43 @@
+/**
+ * Every default in one object. Prices and packs are product configuration (PRODUCT.md "Credits");
+ * an operator overrides them through the environment where a variable exists.
+ */
+export const DEFAULTS = {
+  dataDir: './.data',
+  port: 3000,
+  slackApiUrl: 'https://slack.com/api/',
+  discordApiUrl: 'https://discord.com/api',
+  apifyBaseUrl: 'https://api.apify.com',
+  apifyActor: 'axesso_data/amazon-product-details-scraper',
+  stripeApiUrl: 'https://api.stripe.com',
+  openaiModel: 'gpt-4.1-mini',
+  anthropicModel: 'claude-sonnet-4-5',
+  imageHosts: [
+    'm.media-amazon.com',
+    'images-na.ssl-images-amazon.com',
+    'images-eu.ssl-images-amazon.com',
+    'images-fe.ssl-images-amazon.com',
+    'ecx.images-amazon.com',
+  ],
+  /** Worker concurrency: jobs in flight per worker process (stages are I/O-bound model calls). */
+  workerConcurrency: 8,
+  credits: {
+    freeOnSignup: 30,
+    /** Per-stage prices of a comparison: ctr 3, pdp 3, text 2, avatars 2 → 10. */
+    compare: { ctr: 3, pdp: 3, text: 2, avatars: 2 },
+    draft: 4,
+    dailyCap: 200,
+    perRunMax: 20,
+    maxRunningPerWorkspace: 3,
+    packs: [
+      { id: 'starter', credits: 100, priceCents: 900 },
+      { id: 'team', credits: 500, priceCents: 3900 },
+      { id: 'agency', credits: 2000, priceCents: 12900 },
+    ],
+  },
+  retention: {
+    listingCacheHours: 24,
+    visionCacheDays: 7,
+    blobDays: 30,
+  },
+} as const;

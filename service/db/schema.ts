@@ -1,0 +1,259 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The whole product's tables. Invariants the database itself enforces:
+ * - a workspace balance is never negative (CHECK);
+ * - every ledger row has a unique idempotency key, so a retried write is a no-op;
+ * - a Stripe event is recorded once (primary key on its id);
+ * - one stage row per (run, stage); one message reference per (run, key).
+ */
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platform: text('platform', { enum: ['slack', 'discord', 'cli'] }).notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    balance: integer('balance').notNull().default(0),
+    /** Where purchase confirmations and notices go (a channel id on the platform). */
+    notifyChannel: text('notify_channel'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    deletedAt: tsz('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('workspaces_platform_external_uq').on(t.platform, t.externalId),
+    check('workspaces_balance_non_negative', sql`${t.balance} >= 0`),
+  ],
+);
+
+export const installations = pgTable(
+  'installations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    platform: text('platform', { enum: ['slack', 'discord'] }).notNull(),
+    /** Enterprise grid id, when the install is org-wide. */
+    enterpriseId: text('enterprise_id'),
+    botUserId: text('bot_user_id'),
+    scopes: text('scopes'),
+    /** The platform's installation object, AES-256-GCM encrypted with ENCRYPTION_KEY. */
+    secretEnc: bytea('secret_enc').notNull(),
+    installedBy: text('installed_by'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    updatedAt: tsz('updated_at').notNull().defaultNow(),
+    revokedAt: tsz('revoked_at'),
+  },
+  (t) => [uniqueIndex('installations_workspace_uq').on(t.workspaceId, t.platform)],
+);
+
+export const RUN_KINDS = ['compare', 'draft'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: RUN_KINDS }).notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull().default('queued'),
+    /** What was asked: listing refs (ASIN or manual listing), options. */
+    inputs: jsonb('inputs').notNull(),
+    /** Same workspace + same pair within 24 h → the existing run (unless fresh). */
+    dedupKey: text('dedup_key'),
+    fresh: boolean('fresh').notNull().default(false),
+    /** The platform's command/interaction id: a redelivery creates no second run. */
+    requestKey: text('request_key'),
+    requestedBy: text('requested_by'),
+    /** Where the run was asked from (platform, channel, thread, interaction token…). */
+    origin: jsonb('origin').notNull().default({}),
+    /** Prompt versions and content hashes this run pinned at creation. */
+    pinnedPrompts: jsonb('pinned_prompts').notNull().default({}),
+    reservedCredits: integer('reserved_credits').notNull().default(0),
+    verdictHash: text('verdict_hash'),
+    errorCode: text('error_code'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    startedAt: tsz('started_at'),
+    finishedAt: tsz('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('runs_request_key_uq').on(t.workspaceId, t.requestKey),
+    index('runs_dedup_idx').on(t.workspaceId, t.dedupKey, t.createdAt),
+    index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    index('runs_status_idx').on(t.status),
+  ],
+);
+
+export const STAGE_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+
+export const runStages = pgTable(
+  'run_stages',
+  {
+    runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    status: text('status', { enum: STAGE_STATUSES }).notNull().default('pending'),
+    /** Schema-validated output; never written unvalidated. */
+    output: jsonb('output'),
+    provider: text('provider'),
+    model: text('model'),
+    promptVersion: text('prompt_version'),
+    promptHash: text('prompt_hash'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 12, scale: 6 }).notNull().default('0'),
+    latencyMs: integer('latency_ms'),
+    /** Credits this stage carries (refunded if it fails). */
+    credits: integer('credits').notNull().default(0),
+    cached: boolean('cached').notNull().default(false),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: tsz('started_at'),
+    finishedAt: tsz('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stage] })],
+);
+
+export const listingCache = pgTable(
+  'listing_cache',
+  {
+    asin: text('asin').primaryKey(),
+    listing: jsonb('listing').notNull(),
+    source: text('source').notNull(),
+    fetchedAt: tsz('fetched_at').notNull().defaultNow(),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('listing_cache_expires_idx').on(t.expiresAt)],
+);
+
+export const imageBlobs = pgTable(
+  'image_blobs',
+  {
+    /** SHA-256 (hex) of the original bytes: stored once per content. */
+    sha256: text('sha256').primaryKey(),
+    mediaType: text('media_type').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    sourceUrl: text('source_url'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    /** Retention: 30 days after last use. */
+    lastUsedAt: tsz('last_used_at').notNull().defaultNow(),
+  },
+  (t) => [index('image_blobs_last_used_idx').on(t.lastUsedAt)],
+);
+
+export const visionCache = pgTable(
+  'vision_cache',
+  {
+    /** Hash of (evaluation type, image content hashes, prompt version, model). */
+    key: text('key').primaryKey(),
+    evaluation: text('evaluation').notNull(),
+    output: jsonb('output').notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    promptVersion: text('prompt_version').notNull(),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('vision_cache_expires_idx').on(t.expiresAt)],
+);
+
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    /** 'root' or a stage name (its detail card in the thread). */
+    key: text('key').notNull(),
+    platform: text('platform', { enum: ['slack', 'discord'] }).notNull(),
+    channelId: text('channel_id').notNull(),
+    /** Slack message ts / Discord message id. */
+    messageRef: text('message_ref').notNull(),
+    threadRef: text('thread_ref'),
+    /** Hash of the last rendered content: an unchanged render makes no API call. */
+    lastRenderedHash: text('last_rendered_hash'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    updatedAt: tsz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.key] })],
+);
+
+export const LEDGER_KINDS = ['signup', 'reserve', 'refund', 'settle', 'purchase', 'grant', 'reclaim'] as const;
+
+export const creditLedger = pgTable(
+  'credit_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Signed: negative spends, positive credits. */
+    amount: integer('amount').notNull(),
+    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'set null' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    note: text('note'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('credit_ledger_idempotency_uq').on(t.idempotencyKey),
+    index('credit_ledger_workspace_idx').on(t.workspaceId, t.createdAt),
+  ],
+);
+
+export const stripeEvents = pgTable('stripe_events', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  sessionId: text('session_id'),
+  workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'set null' }),
+  receivedAt: tsz('received_at').notNull().defaultNow(),
+});
+
+export const experiments = pgTable(
+  'experiments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    notes: text('notes'),
+    baselineRunId: uuid('baseline_run_id').references(() => runs.id, { onDelete: 'set null' }),
+    /** The pair under test (ASINs or manual listing labels). */
+    pair: jsonb('pair').notNull(),
+    /** Scores of the baseline, kept so retention of old runs never destroys the history. */
+    baselineSnapshot: jsonb('baseline_snapshot').notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('experiments_workspace_idx').on(t.workspaceId, t.pinned, t.createdAt)],
+);
+
+export const experimentRuns = pgTable(
+  'experiment_runs',
+  {
+    experimentId: uuid('experiment_id').notNull().references(() => experiments.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'set null' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    snapshot: jsonb('snapshot'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    id: uuid('id').primaryKey().defaultRandom(),
+  },
+  (t) => [index('experiment_runs_experiment_idx').on(t.experimentId, t.createdAt)],
+);

@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../logger.ts';
+import { AppError, isUserError } from '../domain/errors.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly readiness: ReadinessCheck;
+  /** Extra route plugins (Slack, Discord, Stripe) wired by main/. */
+  readonly plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
+}
+
+/**
+ * Builds the HTTP app without listening (fastify demo's app.ts vs server.ts): tests call
+ * `app.inject()`, main/ calls `listen()`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: 1_048_576,
+    // Behind Fly's proxy the client address is in X-Forwarded-For.
+    trustProxy: true,
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      // Never leak internals on a 5xx.
+      return reply.code(status).send({ error: 'internal_error', message: 'Something went wrong on our side.' });
+    }
+    const message = error instanceof Error ? error.message : 'Bad request';
+    const code = error instanceof AppError ? error.code : 'bad_request';
+    return reply.code(status).send({ error: code, message });
+  });
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'Not found' }));
+
+  await app.register(healthRoutes(deps.readiness));
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}
+
+function statusOf(error: unknown): number {
+  if (isUserError(error)) return 400;
+  if (typeof error === 'object' && error !== null && 'statusCode' in error) {
+    const s = error.statusCode;
+    if (typeof s === 'number' && s >= 400 && s < 600) return s;
+  }
+  return 500;
+}

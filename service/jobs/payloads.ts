@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * Every task's name and payload schema. Payloads carry ids, never state: a task reads the state
+ * it needs from the database when it runs (graphile-worker's habit), so a retried or late job
+ * always acts on the truth.
+ */
+export const TASK_PAYLOADS = {
+  /** Retention: delete expired cache rows and old blobs. Recurring. */
+  sweep_expired: z.object({}).loose(),
+} as const;
+
+export type TaskName = keyof typeof TASK_PAYLOADS;
+export type TaskPayload<N extends TaskName> = z.infer<(typeof TASK_PAYLOADS)[N]>;
+
+/** Recurring tasks (graphile-worker crontab syntax). */
+export const CRONTAB = `
+*/15 * * * * sweep_expired ?fill=1h&max=1
+`;

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import type { Config } from '../config/schema.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import type { Logger } from '../logger.ts';
+import type { Lifecycle } from './lifecycle.ts';
+
+export interface Database extends DbHandle {
+  readonly url: string;
+  readonly embedded: boolean;
+}
+
+/**
+ * DATABASE_URL, or an embedded Postgres under DATA_DIR; migrations applied either way. Registers
+ * its own shutdown (pool first, then the embedded server) on the lifecycle.
+ */
+export async function openDatabase(config: Config, logger: Logger, lifecycle: Lifecycle, opts: { poolSize?: number; applicationName?: string } = {}): Promise<Database> {
+  let url = config.databaseUrl;
+  let embedded = false;
+  if (!url) {
+    const server = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      log: (m) => logger.info({ component: 'embedded-postgres' }, m),
+    });
+    lifecycle.onShutdown('embedded postgres', () => server.release());
+    url = server.url;
+    embedded = true;
+    logger.info({ dataDir: path.resolve(config.dataDir) }, 'using the embedded Postgres');
+  }
+  await migrateDatabase(url);
+  const handle = createDb(url, { max: opts.poolSize ?? 10, applicationName: opts.applicationName ?? 'listinglab' });
+  lifecycle.onShutdown('database pool', () => handle.close());
+  return { ...handle, url, embedded };
+}

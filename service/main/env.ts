@@ -1,0 +1,37 @@
+import { parseConfig, type Config } from '../config/schema.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+/** The only place that reads process.env. A bad environment stops the start with what is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = parseConfig(env);
+  if (!result.ok) {
+    process.stderr.write(`listinglab: configuration error\n${result.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    process.exit(2);
+  }
+  return result.config;
+}
+
+/** Every secret the config holds, so the logger can scrub them from free text too. */
+export function secretsOf(config: Config): string[] {
+  const s: (string | undefined)[] = [
+    config.slack?.signingSecret,
+    config.slack?.mode === 'single' ? config.slack.botToken : config.slack?.clientSecret,
+    config.slack?.mode === 'oauth' ? config.slack.stateSecret : undefined,
+    config.discord?.botToken,
+    config.openai?.apiKey,
+    config.anthropic?.apiKey,
+    config.apify?.token,
+    config.stripe?.secretKey,
+    config.stripe?.webhookSecret,
+    config.encryptionKey?.toString('hex'),
+  ];
+  if (config.databaseUrl) {
+    const pw = new URL(config.databaseUrl).password;
+    if (pw) s.push(decodeURIComponent(pw));
+  }
+  return s.filter((x): x is string => Boolean(x));
+}
+
+export function loggerFor(config: Config): Logger {
+  return createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+}
