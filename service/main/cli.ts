@@ -13,13 +13,19 @@ const USAGE = `Usage: listinglab <command>
 
 Commands:
   serve      HTTP endpoints (Slack, Discord, Stripe, health) and a worker in one process
+             (--no-worker: HTTP only, when workers run as their own processes)
   worker     a worker alone (for a separate worker process group)
   migrate    apply database migrations and exit
 
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { 'no-worker': { type: 'boolean' } },
+  });
   const command = positionals[0];
   switch (command) {
     case 'serve':
@@ -29,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
       const lifecycle = createLifecycle();
       lifecycle.handleSignals((m) => logger.info(m));
       const db = await openDatabase(config, logger, lifecycle);
-      await startWorkerProcess(config, db, logger, lifecycle);
+      // `serve --no-worker`: HTTP only, for a deployment with a separate worker process group.
+      if (command === 'worker' || values['no-worker'] !== true) await startWorkerProcess(config, db, logger, lifecycle);
       if (command === 'serve') {
         const address = await startHttp(config, db, logger, lifecycle);
         logger.info({ address }, 'listinglab serving');

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Node 24 runs the TypeScript sources directly (type stripping): no build step, the image holds
+# the sources and the production dependencies.
+
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` devDependency is not needed here: the image's Node is 24.
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    PORT=3000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY service ./service
+COPY bots ./bots
+COPY prompts ./prompts
+COPY migrations ./migrations
+COPY golden_tests ./golden_tests
+# Non-root: the embedded Postgres (used when DATABASE_URL is unset) runs as this user too.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "service/main/cli.ts"]
+CMD ["serve"]
