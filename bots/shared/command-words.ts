@@ -1,0 +1,102 @@
+import { err, ok, UserError } from '../../service/domain/errors.ts';
+import type { Result } from '../../service/domain/errors.ts';
+import { EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
+import type { ExperimentAction, ExperimentTag } from './command.ts';
+import { decodeSlackEntities, quoteInput } from './quote-input.ts';
+
+/** The words of a command: tokenising Slack text and validating ids, names and tags. Never throws. */
+
+/**
+ * Split Slack text into words. Slack's `<…>` markup (links, `<url|label>`) is one word even when
+ * its label has spaces; a lone `<` is an ordinary character. Linear in the input's length.
+ */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let close = -1; // next '>' at or after i, text.length when none
+  let open = -1; // next '<' after i, text.length when none
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (ch === '<') {
+      if (close < i) close = indexOrEnd(text, '>', i);
+      if (open <= i) open = indexOrEnd(text, '<', i + 1);
+      if (close < open) {
+        current += text.slice(i, close + 1);
+        i = close;
+        continue;
+      }
+    }
+    if (/\s/.test(ch)) {
+      if (current !== '') tokens.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current !== '') tokens.push(current);
+  return tokens;
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at === -1 ? text.length : at;
+}
+
+const UUID_TEMPLATE = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+const MAX_LABEL = 100;
+
+/**
+ * A UUID, or a prefix of one of at least 8 hex digits, with or without its dashes. Normalised to
+ * a lower-case prefix of the canonical form (`3F2A9C1E5B` → `3f2a9c1e-5b`), so a lookup is a
+ * plain prefix match on the UUID's text.
+ */
+export function parseId(raw: string): Result<string, UserError> {
+  // People copy ids out of chat, where they are shown as `code` or #short.
+  const text = decodeSlackEntities(raw)
+    .trim()
+    .replace(/^`+|`+$/g, '')
+    .replace(/^#/, '')
+    .toLowerCase()
+    .replace(/-$/, '');
+  const id = /^[0-9a-f]{8,32}$/.test(text) ? withDashes(text) : text;
+  const valid =
+    id.length >= 8 &&
+    id.length <= UUID_TEMPLATE.length &&
+    Array.from(id).every((ch, i) => (UUID_TEMPLATE[i] === '-' ? ch === '-' : /^[0-9a-f]$/.test(ch)));
+  if (!valid) {
+    return err(new UserError('invalid_id', `${quoteInput(raw)} is not a valid id: use the id shown on the run or experiment (its first 8 characters are enough).`));
+  }
+  return ok(id);
+}
+
+/** Hex digits → the same prefix of a canonical UUID (dashes after digits 8, 12, 16 and 20). */
+function withDashes(hex: string): string {
+  const groups = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)];
+  return groups.filter((g) => g !== '').join('-');
+}
+
+/** An experiment's name: one line, outer quotes dropped, at most `MAX_LABEL` characters; blank means none. */
+export function parseLabel(raw: string): Result<string | undefined, UserError> {
+  const text = decodeSlackEntities(raw).replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
+  const quoted = /^(?:"(.*)"|'(.*)'|“(.*)”|‘(.*)’)$/u.exec(text);
+  const label = (quoted ? (quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4] ?? '') : text).trim();
+  if (Array.from(label).length > MAX_LABEL) {
+    return err(new UserError('bad_command', `Experiment names are at most ${MAX_LABEL} characters; that one is ${Array.from(label).length}.`));
+  }
+  return ok(label === '' ? undefined : label);
+}
+
+const TAG_ALIASES = new Map<string, ExperimentTag>([
+  ['a+', 'aplus'],
+  ['a-plus', 'aplus'],
+]);
+
+/** A change tag, case-insensitive; `_` may stand for `-`, and `a+` for `aplus`. */
+export function parseTag(raw: string): ExperimentTag | undefined {
+  const word = raw.trim().toLowerCase().replace(/_/g, '-');
+  return TAG_ALIASES.get(word) ?? EXPERIMENT_TAGS.find((t) => t === word);
+}
+
+export function isExperimentAction(word: string): word is ExperimentAction {
+  return EXPERIMENT_ACTIONS.some((a) => a === word);
+}

@@ -1,0 +1,56 @@
+/**
+ * What a person asked for, whichever front end they used (PRODUCT.md, Commands). Slack text,
+ * Discord's typed options and the CLI all become a `Command` through `command-grammar.ts`, so
+ * every validation rule lives in one place. Values are already normalised: ASINs upper-case,
+ * ids lower-case, tags from `EXPERIMENT_TAGS`.
+ */
+
+export const SUBCOMMANDS = [
+  'compare',
+  'draft',
+  'credits',
+  'buy',
+  'history',
+  'status',
+  'experiment',
+  'help',
+] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export const EXPERIMENT_ACTIONS = ['save', 'list', 'show', 'pin', 'unpin', 'rerun'] as const;
+export type ExperimentAction = (typeof EXPERIMENT_ACTIONS)[number];
+
+/** What changed between a baseline and its re-run (PRODUCT.md, Experiments). */
+export const EXPERIMENT_TAGS = [
+  'main-image',
+  'gallery',
+  'title',
+  'bullets',
+  'description',
+  'price',
+  'aplus',
+  'other',
+] as const;
+export type ExperimentTag = (typeof EXPERIMENT_TAGS)[number];
+
+export type ExperimentCommand =
+  /** `job`: the run to keep as a baseline; `label`: the experiment's optional name. */
+  | { name: 'experiment'; action: 'save'; job: string; label?: string }
+  | { name: 'experiment'; action: 'list' }
+  | { name: 'experiment'; action: 'show' | 'pin' | 'unpin'; id: string }
+  /** `tags`: at least one, de-duplicated, in the order given. */
+  | { name: 'experiment'; action: 'rerun'; id: string; tags: ExperimentTag[] };
+
+export type Command =
+  /** `a`, `b`: distinct upper-case ASINs; `fresh`: bypass de-duplication and the listing cache. */
+  | { name: 'compare'; a: string; b: string; fresh: boolean }
+  /** Photos arrive as attachments, outside the grammar. */
+  | { name: 'draft' }
+  | { name: 'credits' }
+  /** `pack`: a lower-case pack name; absent means "show the packs". Whether it exists is the use-case's call. */
+  | { name: 'buy'; pack?: string }
+  | { name: 'history' }
+  /** `job`: a lower-case UUID or a prefix of one (8+ characters). */
+  | { name: 'status'; job: string }
+  | { name: 'help'; topic?: Subcommand }
+  | ExperimentCommand;

@@ -1,0 +1,110 @@
+import { EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
+import type { Subcommand } from './command.ts';
+import { quoteInput } from './quote-input.ts';
+
+/**
+ * Help text for every subcommand: plain text, the same on every platform, `/listing` as the
+ * prefix. The first lines of each entry are its usage lines, which the grammar also quotes in
+ * "missing/extra argument" replies.
+ */
+
+export const PREFIX = '/listing';
+
+/** Usage lines per subcommand (what `missing_argument` / `extra_argument` replies quote). */
+export const USAGE: Record<Subcommand, readonly string[]> = {
+  compare: [`${PREFIX} compare <A> <B> [fresh]`],
+  draft: [`${PREFIX} draft   (with 1–8 photos attached)`],
+  credits: [`${PREFIX} credits`],
+  buy: [`${PREFIX} buy [pack]`],
+  history: [`${PREFIX} history`],
+  status: [`${PREFIX} status <job>`],
+  experiment: [
+    `${PREFIX} experiment save <job> [name…]`,
+    `${PREFIX} experiment list`,
+    `${PREFIX} experiment show <id>`,
+    `${PREFIX} experiment pin <id>`,
+    `${PREFIX} experiment unpin <id>`,
+    `${PREFIX} experiment rerun <id> <tag…>`,
+  ],
+  help: [`${PREFIX} help [topic]`],
+};
+
+/** What each subcommand does, in a sentence or three. */
+const DETAILS: Record<Subcommand, readonly string[]> = {
+  compare: [
+    'Compare two listings: which one wins, why, and what to fix on each.',
+    'A and B are ASINs (10 letters and digits) or amazon.com product URLs (/dp/…, /gp/product/…).',
+    'Only amazon.com is supported; short links (a.co, amzn.to) cannot be followed.',
+    '"fresh" re-fetches both listings and skips the 24-hour de-duplication.',
+  ],
+  draft: [
+    'Attach 1–8 photos of a product to the message to get listing drafts for Amazon, eBay, Etsy',
+    "and Shopify, each scored against that marketplace's rules.",
+  ],
+  credits: ['Your workspace balance, credits used today, the daily cap and recent ledger lines.'],
+  buy: ['A checkout link for a credit pack, shown only to you. Without a pack, lists the packs.'],
+  history: ["The workspace's recent runs with their verdicts."],
+  status: ["Show a run's current state again (its job id is on the run's message; 8 characters are enough)."],
+  experiment: [
+    'Keep a finished run as a baseline, re-run it after changing the listing, and see per-stage',
+    'score changes against the baseline. Pin the experiments that matter.',
+    `Tags say what changed: ${EXPERIMENT_TAGS.join(', ')}.`,
+  ],
+  help: ['Usage and examples; give a subcommand as the topic for details.'],
+};
+
+/** Examples per subcommand; the overview shows the first one that says more than the usage line. */
+const EXAMPLES: Record<Subcommand, readonly string[]> = {
+  compare: [
+    `${PREFIX} compare B0799CK52K https://www.amazon.com/dp/B07PGL2ZSL`,
+    `${PREFIX} compare B0799CK52K B07PGL2ZSL fresh`,
+  ],
+  draft: [`${PREFIX} draft`],
+  credits: [`${PREFIX} credits`],
+  buy: [`${PREFIX} buy`, `${PREFIX} buy starter`],
+  history: [`${PREFIX} history`],
+  status: [`${PREFIX} status 3f2a9c1e`],
+  experiment: [
+    `${PREFIX} experiment save 3f2a9c1e new main image`,
+    `${PREFIX} experiment rerun 7b41d0aa main-image title`,
+    `${PREFIX} experiment pin 7b41d0aa`,
+    `${PREFIX} experiment list`,
+  ],
+  help: [`${PREFIX} help compare`],
+};
+
+/** The usage lines of one subcommand, one per line. */
+export function usageLines(subcommand: Subcommand): string {
+  return USAGE[subcommand].join('\n');
+}
+
+/** Find the help topic a person meant (`compare`, `EXPERIMENT`, `experiment save` → experiment). */
+export function helpTopic(text: string): Subcommand | undefined {
+  const first = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  return SUBCOMMANDS.find((s) => s === first);
+}
+
+/**
+ * Help text with examples. Without a topic: every subcommand's usage. With a known topic: that
+ * subcommand in detail. With an unknown topic: says so, then the overview.
+ */
+export function usage(topic?: string): string {
+  const known = topic === undefined ? undefined : helpTopic(topic);
+  if (known !== undefined) {
+    return [...USAGE[known], '', ...DETAILS[known], '', ...EXAMPLES[known].map((e) => `Example: ${e}`)].join('\n');
+  }
+  const lines = [
+    'ListingLab compares two amazon.com listings: which one wins, why, and what to fix.',
+    '',
+    ...SUBCOMMANDS.flatMap((s) => {
+      const example = EXAMPLES[s].find((e) => !USAGE[s].some((u) => u.startsWith(e)));
+      return example === undefined ? USAGE[s] : [...USAGE[s], `    e.g. ${example}`];
+    }),
+    '',
+    `Details: ${PREFIX} help <topic>, where the topic is one of ${SUBCOMMANDS.join(', ')}.`,
+  ];
+  if (topic !== undefined && topic.trim() !== '') {
+    lines.unshift(`No help topic ${quoteInput(topic, 30)}.`, '');
+  }
+  return lines.join('\n');
+}
