@@ -45,8 +45,9 @@ function background(m: ImageMetrics, rules: RuleSet): Finding {
 function fill(m: ImageMetrics, rules: RuleSet): Finding {
   const min = rules.image.mainFillMin;
   const measured = { fillLongSide: round(m.fillLongSide), fillArea: round(m.fillArea), fillWidth: round(m.fillWidth), fillHeight: round(m.fillHeight) };
-  if (!m.background.isWhite) {
+  if (!m.background.isWhite && m.background.uniformity < 0.6) {
     // Without a clean backdrop the "product" box is the whole busy scene: report, don't judge.
+    // A plain coloured backdrop is different: the product stands out from it and can be measured.
     return finding('main.fill_unmeasurable', 'main_image', 'info',
       `Product fill not measurable against a non-white background (the differing region spans ${pct(m.fillLongSide)} of the frame)`, measured);
   }
