@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { autoAnswer, openAiAutoReply, replyQueue, startOpenAiEmulator } from '../../test/emulators/openai.ts';
+import { createOpenAiProvider, parseModelJson, responseFormat } from './openai.ts';
+import { costOf } from './provider.ts';
+import type { GenerateRequest, ModelProvider } from './provider.ts';
+import { InvalidOutputError, ProviderCallError } from './router.ts';
+
+const KEY = 'sk-test-FAKEKEY-openai-0123456789';
+const price = { inputPerMillion: 2.5, outputPerMillion: 10 };
+const verdict = z.object({
+  winner: z.enum(['A', 'B', 'tie']),
+  scores: z.object({ A: z.number().min(0).max(10), B: z.number().min(0).max(10) }),
+  evidence: z.array(z.string().min(3)).min(2),
+});
+const valid = { winner: 'A', scores: { A: 8, B: 6 }, evidence: ['white background', 'fills the frame'] };
+
+function request(overrides: Partial<GenerateRequest<z.infer<typeof verdict>>> = {}): GenerateRequest<z.infer<typeof verdict>> {
+  return {
+    task: 'ctr',
+    system: 'You judge Amazon main images.',
+    prompt: 'Which main image wins the click?',
+    images: [{ sha256: 'ab'.repeat(32), mediaType: 'image/png', data: Buffer.from('png-bytes'), detail: 'low', label: 'A main' }],
+    schema: verdict,
+    schemaName: 'ctr_verdict',
+    ...overrides,
+  };
+}
+
+let emulator: Awaited<ReturnType<typeof startOpenAiEmulator>>;
+let provider: ModelProvider;
+
+beforeAll(async () => {
+  emulator = await startOpenAiEmulator();
+  provider = createOpenAiProvider({ apiKey: KEY, baseURL: emulator.url, model: 'gpt-test', price, timeoutMs: 2_000, maxRetries: 0 });
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.requests.length = 0;
+});
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+function expectNoSecret(error: unknown): void {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error;
+  expect(`${e.message}\n${e.stack ?? ''}`.includes('FAKEKEY')).toBe(false);
+}
+
+describe('createOpenAiProvider against the emulator', () => {
+  it('sends structured-output requests and parses a valid answer', async () => {
+    emulator.setHandler(replyQueue({ kind: 'json', body: valid }));
+    const result = await provider.generate(request());
+    expect(result.output).toEqual(valid);
+    expect(result).toMatchObject({ provider: 'openai', model: 'gpt-test', calls: 1 });
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.costUsd).toBeCloseTo(costOf(result.usage, price), 12);
+
+    const [sent] = emulator.requests;
+    expect(sent!.path).toBe('/v1/chat/completions');
+    expect(sent!.headers.authorization === `Bearer ${KEY}`).toBe(true);
+    const body = sent!.body;
+    expect(body.model).toBe('gpt-test');
+    expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'ctr_verdict', strict: true } });
+    expect(body.messages[0]).toEqual({ role: 'system', content: 'You judge Amazon main images.' });
+    const parts = body.messages[1]!.content;
+    expect(parts).toContainEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from('png-bytes').toString('base64')}`, detail: 'low' } });
+    expect(Array.isArray(parts) && parts.at(-1)).toEqual({ type: 'text', text: 'Which main image wins the click?' });
+    expect(body).not.toHaveProperty('max_completion_tokens');
+  });
+
+  it('passes maxOutputTokens and answers from autoAnswer validate', async () => {
+    emulator.setHandler(openAiAutoReply);
+    const result = await provider.generate(request({ maxOutputTokens: 500 }));
+    expect(verdict.safeParse(result.output).success).toBe(true);
+    expect(emulator.requests[0]!.body.max_completion_tokens).toBe(500);
+  });
+
+  it('surfaces non-JSON as InvalidOutputError with the raw text', async () => {
+    emulator.setHandler(replyQueue({ kind: 'malformed', text: 'Listing A wins, clearly.' }));
+    const error = await failure(provider.generate(request()));
+    expect(error).toBeInstanceOf(InvalidOutputError);
+    const invalid = error as InvalidOutputError;
+    expect(invalid.code).toBe('invalid_model_output');
+    expect(invalid.rawText).toBe('Listing A wins, clearly.');
+    expect(invalid.issues[0]!.message).toMatch(/not valid JSON/);
+    expect(invalid.usage.outputTokens).toBeGreaterThan(0);
+    expect(invalid.message).not.toContain('clearly');
+  });
+
+  it('surfaces schema failures with the zod issues', async () => {
+    emulator.setHandler(replyQueue({ kind: 'json', body: { winner: 'C', scores: { A: 11, B: 1 }, evidence: [] } }));
+    const error = (await failure(provider.generate(request()))) as InvalidOutputError;
+    expect(error).toBeInstanceOf(InvalidOutputError);
+    expect(error.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['winner', 'scores.A', 'evidence']));
+    expect(JSON.parse(error.rawText)).toEqual({ winner: 'C', scores: { A: 11, B: 1 }, evidence: [] });
+  });
+
+  it('accepts JSON inside a code fence (some compatible servers add one)', async () => {
+    emulator.setHandler(replyQueue({ kind: 'malformed', text: `\`\`\`json\n${JSON.stringify(valid)}\n\`\`\`` }));
+    await expect(provider.generate(request())).resolves.toMatchObject({ output: valid });
+  });
+
+  it.each([500, 503, 429, 400, 401])('exposes HTTP %i as a ProviderCallError without the key', async (status) => {
+    emulator.setHandler(replyQueue({ kind: 'status', status, body: { error: { message: `no good, key ${KEY}`, type: 'x' } } }));
+    const error = (await failure(provider.generate(request()))) as ProviderCallError;
+    expect(error).toBeInstanceOf(ProviderCallError);
+    expect(error).toMatchObject({ kind: 'status', status, code: 'provider_failed' });
+    expect(error.unhealthy).toBe(status >= 500);
+    expect(error.retryable).toBe(status >= 500 || status === 429);
+    expectNoSecret(error);
+    expect(emulator.requests).toHaveLength(1); // maxRetries 0: the SDK does not retry on its own
+  });
+
+  it('reports an SDK timeout as kind timeout', async () => {
+    const slow = createOpenAiProvider({ apiKey: KEY, baseURL: emulator.url, model: 'gpt-test', price, timeoutMs: 100, maxRetries: 0 });
+    emulator.setHandler(replyQueue({ kind: 'delay', ms: 1_000, then: { kind: 'json', body: valid } }));
+    const error = (await failure(slow.generate(request()))) as ProviderCallError;
+    expect(error).toMatchObject({ kind: 'timeout', code: 'timeout', unhealthy: true });
+    expectNoSecret(error);
+  });
+
+  it('reports a caller abort as kind aborted', async () => {
+    emulator.setHandler(replyQueue({ kind: 'delay', ms: 1_000, then: { kind: 'json', body: valid } }));
+    const error = await failure(provider.generate(request({ signal: AbortSignal.timeout(50) })));
+    expect(error).toMatchObject({ kind: 'aborted' });
+  });
+
+  it('reports a refused connection as kind network', async () => {
+    const closed = await startOpenAiEmulator();
+    await closed.close();
+    const gone = createOpenAiProvider({ apiKey: KEY, baseURL: closed.url, model: 'gpt-test', price, timeoutMs: 1_000, maxRetries: 0 });
+    const error = (await failure(gone.generate(request()))) as ProviderCallError;
+    expect(error).toMatchObject({ kind: 'network', retryable: true, unhealthy: true });
+    expectNoSecret(error);
+  });
+});
+
+describe('responseFormat', () => {
+  it('falls back to a non-strict schema when strict mode cannot express it', () => {
+    const loose = z.object({ title: z.string(), note: z.string().optional() });
+    const format = responseFormat(loose, 'loose');
+    expect(format.json_schema.strict).toBe(false);
+    expect(format.json_schema.schema).toMatchObject({ required: ['title'] });
+    expect(loose.safeParse(autoAnswer(format.json_schema.schema)).success).toBe(true);
+  });
+
+  it('is strict for strict-compatible schemas', () => {
+    expect(responseFormat(verdict, 'ctr_verdict').json_schema.strict).toBe(true);
+  });
+});
+
+describe('parseModelJson', () => {
+  it('rejects empty answers', () => {
+    const parsed = parseModelJson(verdict, '  ');
+    expect(parsed.success).toBe(false);
+  });
+});
