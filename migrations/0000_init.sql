@@ -115,6 +115,7 @@ CREATE TABLE "runs" (
 	"reserved_credits" integer DEFAULT 0 NOT NULL,
 	"verdict_hash" text,
 	"error_code" text,
+	"settled_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"started_at" timestamp with time zone,
 	"finished_at" timestamp with time zone

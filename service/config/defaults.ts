@@ -35,6 +35,11 @@ export const DEFAULTS = {
       { id: 'agency', credits: 2000, priceCents: 12900 },
     ],
   },
+  /** USD per million tokens, for the cost recorded on each stage. */
+  prices: {
+    openai: { inputPerMillion: 0.4, outputPerMillion: 1.6 },
+    anthropic: { inputPerMillion: 3, outputPerMillion: 15 },
+  },
   retention: {
     listingCacheHours: 24,
     visionCacheDays: 7,

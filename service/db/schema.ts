@@ -91,6 +91,8 @@ export const runs = pgTable(
     reservedCredits: integer('reserved_credits').notNull().default(0),
     verdictHash: text('verdict_hash'),
     errorCode: text('error_code'),
+    /** When the credits of the run were settled (final): set once. */
+    settledAt: tsz('settled_at'),
     createdAt: tsz('created_at').notNull().defaultNow(),
     startedAt: tsz('started_at'),
     finishedAt: tsz('finished_at'),
@@ -103,7 +105,8 @@ export const runs = pgTable(
   ],
 );
 
-export const STAGE_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+/** pending → queued (its job enqueued) → running → succeeded | failed; skipped when it cannot run. */
+export const STAGE_STATUSES = ['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 
 export const runStages = pgTable(
   'run_stages',

@@ -8,6 +8,10 @@ import { z } from 'zod';
 export const TASK_PAYLOADS = {
   /** Retention: delete expired cache rows and old blobs. Recurring. */
   sweep_expired: z.object({}).loose(),
+  /** Stage 0: fetch both listings, store their images, measure them. */
+  acquire_listings: z.object({ runId: z.uuid() }),
+  /** One evaluation stage of a run (ctr, pdp, text, avatars, verdict). */
+  run_stage: z.object({ runId: z.uuid(), stage: z.enum(['ctr', 'pdp', 'text', 'avatars', 'verdict']) }),
 } as const;
 
 export type TaskName = keyof typeof TASK_PAYLOADS;

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { createLifecycle } from './lifecycle.ts';
 import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
+import { runCompare } from './compare.ts';
+import { runDemo } from './demo.ts';
 import { startHttp, startWorkerProcess } from './wiring.ts';
 
 /**
@@ -16,6 +18,10 @@ Commands:
              (--no-worker: HTTP only, when workers run as their own processes)
   worker     a worker alone (for a separate worker process group)
   migrate    apply database migrations and exit
+  compare <A> <B> [--fresh] [--json]
+             compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
+             and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input
+  demo       compare a bundled pair from golden_tests with no accounts and no keys
 
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
@@ -24,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { 'no-worker': { type: 'boolean' } },
+    options: { 'no-worker': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' } },
   });
   const command = positionals[0];
   switch (command) {
@@ -45,6 +51,18 @@ async function main(argv: string[]): Promise<number> {
       }
       return new Promise<number>(() => undefined); // runs until a signal
     }
+    case 'compare': {
+      const [a, b, ...extra] = positionals.slice(1);
+      const fresh = values.fresh === true || extra.includes('fresh');
+      const rest = extra.filter((x) => x !== 'fresh');
+      if (!a || !b || rest.length) {
+        process.stderr.write(`listinglab: compare takes two listings: an ASIN, an amazon.com URL or a folder with a listing.json\n  e.g. listinglab compare B0799CK52K ./my-listing [--fresh] [--json]\n`);
+        return 2;
+      }
+      return runCompare({ a, b, fresh, json: values.json === true });
+    }
+    case 'demo':
+      return runDemo();
     case 'migrate': {
       const config = loadConfig();
       const logger = loggerFor(config);

@@ -1,3 +1,7 @@
+import { createApifySource } from '../acquire/apify-source.ts';
+import { acquireListings } from '../app/acquire-listings.ts';
+import { runStage, type StageModel } from '../app/run-stage.ts';
+import type { ComparisonDeps } from '../app/start-comparison.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { databaseReadiness } from '../db/readiness.ts';
@@ -5,7 +9,12 @@ import { buildApp } from '../http/app.ts';
 import { makeSweepExpired } from '../jobs/tasks/sweep-expired.ts';
 import { startWorker, type TaskHandlers, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
+import { createAnthropicProvider } from '../providers/anthropic.ts';
+import { createOpenAiProvider } from '../providers/openai.ts';
 import { systemClock } from '../providers/provider.ts';
+import { createRouter } from '../providers/router.ts';
+import { createRulesAnalyzer, RULES_ENGINE_MODEL, type RulesAnalyzer } from '../stages/analyze.ts';
+import { loadPrompts, type PromptRegistry } from '../stages/prompts.ts';
 import type { Database } from './database.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
@@ -13,16 +22,98 @@ import type { Lifecycle } from './lifecycle.ts';
  * Wiring: the one place that turns configuration into concrete adapters and hands them to the
  * builders. Nothing below service/main knows about the environment.
  */
-export function taskHandlers(deps: { db: Database; logger: Logger }): TaskHandlers {
+
+const HOUR = 3_600_000;
+/** Explicit model-call timeout: a call over 60 s is the router's "slow" signal (PRODUCT.md). */
+const MODEL_TIMEOUT_MS = 60_000;
+
+let prompts: Promise<PromptRegistry> | undefined;
+const promptRegistry = () => (prompts ??= loadPrompts());
+
+export async function comparisonDeps(config: Config, db: Database): Promise<ComparisonDeps> {
   return {
-    sweep_expired: makeSweepExpired({ db: deps.db.db, clock: systemClock, blobDays: DEFAULTS.retention.blobDays, logger: deps.logger }),
+    db: db.db,
+    prompts: await promptRegistry(),
+    pricing: { compare: DEFAULTS.credits.compare, draft: DEFAULTS.credits.draft, perRunMax: DEFAULTS.credits.perRunMax },
+    clock: systemClock,
+    freeCredits: DEFAULTS.credits.freeOnSignup,
+    metered: (platform) => platform !== 'cli',
+  };
+}
+
+/** The router over the configured providers, or undefined: the offline rules engine. */
+export function modelRouter(config: Config, logger: Logger): StageModel | undefined {
+  const primary = config.openai
+    ? createOpenAiProvider({
+        apiKey: config.openai.apiKey,
+        ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
+        model: config.openai.model,
+        price: DEFAULTS.prices.openai,
+        timeoutMs: MODEL_TIMEOUT_MS,
+        maxRetries: 0,
+      })
+    : undefined;
+  const secondary = config.anthropic
+    ? createAnthropicProvider({
+        apiKey: config.anthropic.apiKey,
+        ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
+        model: config.anthropic.model,
+        price: DEFAULTS.prices.anthropic,
+        timeoutMs: MODEL_TIMEOUT_MS,
+        maxRetries: 0,
+      })
+    : undefined;
+  const first = primary ?? secondary;
+  if (!first) return undefined;
+  const router = createRouter({
+    primary: first,
+    ...(primary && secondary ? { fallback: secondary } : {}),
+    clock: systemClock,
+    slowCallMs: MODEL_TIMEOUT_MS,
+    logger: logger.child({ component: 'router' }),
+  });
+  return { model: first.model, generate: (req) => router.generate(req) };
+}
+
+export async function taskHandlers(config: Config, deps: { db: Database; logger: Logger; analyzer: RulesAnalyzer }): Promise<TaskHandlers> {
+  const db = deps.db.db;
+  const source = config.apify
+    ? createApifySource({ token: config.apify.token, baseUrl: config.apify.baseUrl, actorId: config.apify.actor })
+    : undefined;
+  const stageDeps = {
+    db,
+    prompts: await promptRegistry(),
+    provider: modelRouter(config, deps.logger),
+    clock: systemClock,
+    evaluationCacheTtlMs: DEFAULTS.retention.visionCacheDays * 24 * HOUR,
+    rulesModel: RULES_ENGINE_MODEL,
+  };
+  const last = (ctx: { attempts: number; maxAttempts: number }) => ctx.attempts >= ctx.maxAttempts;
+  return {
+    sweep_expired: makeSweepExpired({ db, clock: systemClock, blobDays: DEFAULTS.retention.blobDays, logger: deps.logger }),
+    acquire_listings: (p, ctx) =>
+      acquireListings(
+        {
+          db,
+          source,
+          allowedHosts: config.imageHosts,
+          clock: systemClock,
+          analyze: (...args) => deps.analyzer.analyze(...args),
+          listingTtlMs: DEFAULTS.retention.listingCacheHours * HOUR,
+        },
+        p.runId,
+        { signal: ctx.signal, lastAttempt: last(ctx) },
+      ),
+    run_stage: (p, ctx) => runStage(stageDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
   };
 }
 
 export async function startWorkerProcess(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, opts: { schedule?: boolean } = {}): Promise<Worker> {
+  const analyzer = createRulesAnalyzer();
+  lifecycle.onShutdown('rules engine', () => analyzer.close());
   const worker = await startWorker({
     connectionString: db.url,
-    handlers: taskHandlers({ db, logger }),
+    handlers: await taskHandlers(config, { db, logger, analyzer }),
     logger,
     concurrency: DEFAULTS.workerConcurrency,
     schedule: opts.schedule ?? true,

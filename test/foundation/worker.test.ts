@@ -33,7 +33,12 @@ describe('the job runner', () => {
       logger,
       schedule: false,
       pollInterval: 100,
-      handlers: { sweep_expired: makeSweepExpired({ db: tdb.db, clock, blobDays: 30, logger }) },
+      handlers: {
+        sweep_expired: makeSweepExpired({ db: tdb.db, clock, blobDays: 30, logger }),
+        // Not enqueued in this file: failing loudly if they ever ran.
+        acquire_listings: () => Promise.reject(new Error('unexpected acquire_listings job')),
+        run_stage: () => Promise.reject(new Error('unexpected run_stage job')),
+      },
     });
     await waitFor(async () => (await tdb.sql`select 1 from graphile_worker.jobs`).length === 0);
     const left = await tdb.db.select({ asin: listingCache.asin }).from(listingCache);

@@ -1,0 +1,39 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.ts';
+import { imageBlobs } from '../schema.ts';
+
+export interface StoredImage {
+  readonly sha256: string;
+  readonly mediaType: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: Buffer;
+  readonly sourceUrl?: string | null;
+}
+
+/** Stores an image once per content hash; a second store only refreshes its last use. */
+export async function putImage(db: DbOrTx, img: StoredImage): Promise<void> {
+  await db
+    .insert(imageBlobs)
+    .values({
+      sha256: img.sha256,
+      mediaType: img.mediaType,
+      width: img.width,
+      height: img.height,
+      byteSize: img.bytes.length,
+      bytes: img.bytes,
+      sourceUrl: img.sourceUrl ?? null,
+    })
+    .onConflictDoUpdate({ target: imageBlobs.sha256, set: { lastUsedAt: sql`now()` } });
+}
+
+export async function getImages(db: DbOrTx, hashes: readonly string[]): Promise<Map<string, StoredImage>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.select().from(imageBlobs).where(inArray(imageBlobs.sha256, [...new Set(hashes)]));
+  return new Map(rows.map((r) => [r.sha256, r]));
+}
+
+export async function getImage(db: DbOrTx, sha256: string): Promise<StoredImage | undefined> {
+  const [row] = await db.select().from(imageBlobs).where(eq(imageBlobs.sha256, sha256));
+  return row;
+}

@@ -1,0 +1,77 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { UserError } from '../../domain/errors.ts';
+import type { DbOrTx } from '../client.ts';
+import { creditLedger, workspaces, type LEDGER_KINDS } from '../schema.ts';
+
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export interface LedgerEntry {
+  readonly workspaceId: string;
+  /** Signed: negative spends, positive credits. */
+  readonly amount: number;
+  readonly kind: LedgerKind;
+  /** Unique across the ledger: a retried write with the same key changes nothing. */
+  readonly idempotencyKey: string;
+  readonly runId?: string | null;
+  readonly note?: string | null;
+}
+
+export interface LedgerResult {
+  /** False when the key was already written (a retry, a duplicate delivery). */
+  readonly applied: boolean;
+  readonly balance: number;
+}
+
+/**
+ * The only way a balance moves: one ledger row (unique idempotency key) and a guarded UPDATE in
+ * the caller's transaction. A spend that would make the balance negative throws
+ * `insufficient_credits` — the caller's transaction then rolls back the ledger row too.
+ * Invariant: balance = sum(amount) of the workspace's ledger rows.
+ */
+export async function applyLedgerEntry(tx: DbOrTx, entry: LedgerEntry): Promise<LedgerResult> {
+  const inserted = await tx
+    .insert(creditLedger)
+    .values({
+      workspaceId: entry.workspaceId,
+      amount: entry.amount,
+      kind: entry.kind,
+      idempotencyKey: entry.idempotencyKey,
+      runId: entry.runId ?? null,
+      note: entry.note ?? null,
+    })
+    .onConflictDoNothing({ target: creditLedger.idempotencyKey })
+    .returning({ id: creditLedger.id });
+  if (inserted.length === 0) {
+    const [ws] = await tx.select({ balance: workspaces.balance }).from(workspaces).where(eq(workspaces.id, entry.workspaceId));
+    return { applied: false, balance: ws?.balance ?? 0 };
+  }
+  const updated = await tx
+    .update(workspaces)
+    .set({ balance: sql`${workspaces.balance} + ${entry.amount}` })
+    .where(and(eq(workspaces.id, entry.workspaceId), sql`${workspaces.balance} + ${entry.amount} >= 0`))
+    .returning({ balance: workspaces.balance });
+  const row = updated[0];
+  if (!row) {
+    throw new UserError('insufficient_credits', `Not enough credits: this needs ${-entry.amount} credits. Use \`buy\` to top up.`);
+  }
+  return { applied: true, balance: row.balance };
+}
+
+export async function recentLedger(db: DbOrTx, workspaceId: string, limit = 5) {
+  return db
+    .select()
+    .from(creditLedger)
+    .where(eq(creditLedger.workspaceId, workspaceId))
+    .orderBy(desc(creditLedger.id))
+    .limit(limit);
+}
+
+/** Workspaces whose balance differs from the sum of their ledger (should be none). */
+export async function ledgerMismatches(db: DbOrTx): Promise<{ workspaceId: string; balance: number; ledgerSum: number }[]> {
+  const rows = await db.execute<{ workspace_id: string; balance: number; ledger_sum: number }>(sql`
+    select w.id as workspace_id, w.balance, coalesce(sum(l.amount), 0)::int as ledger_sum
+    from workspaces w left join credit_ledger l on l.workspace_id = w.id
+    group by w.id, w.balance
+    having w.balance <> coalesce(sum(l.amount), 0)`);
+  return rows.map((r) => ({ workspaceId: r.workspace_id, balance: r.balance, ledgerSum: r.ledger_sum }));
+}

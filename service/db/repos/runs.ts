@@ -1,0 +1,91 @@
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.ts';
+import { runs, runStages } from '../schema.ts';
+
+export type Run = typeof runs.$inferSelect;
+export type NewRun = typeof runs.$inferInsert;
+export type StageRow = typeof runStages.$inferSelect;
+
+export async function insertRun(tx: DbOrTx, run: NewRun, stages: { stage: string; credits: number }[]): Promise<Run> {
+  const [row] = await tx.insert(runs).values(run).returning();
+  if (!row) throw new Error('insert run returned nothing');
+  if (stages.length) await tx.insert(runStages).values(stages.map((s) => ({ runId: row.id, stage: s.stage, credits: s.credits })));
+  return row;
+}
+
+export async function getRun(db: DbOrTx, id: string): Promise<Run | undefined> {
+  const [row] = await db.select().from(runs).where(eq(runs.id, id));
+  return row;
+}
+
+/** A run of this workspace by full id or unique id prefix (what users paste); other workspaces' runs are invisible. */
+export async function findRunForWorkspace(db: DbOrTx, workspaceId: string, idOrPrefix: string): Promise<Run | undefined> {
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), sql`${runs.id}::text like ${`${idOrPrefix.toLowerCase()}%`}`))
+    .limit(2);
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+/** Locks the run row: stage completions of one run are serialised, so "all settled?" is decided once. */
+export async function lockRun(tx: DbOrTx, id: string): Promise<Run | undefined> {
+  const [row] = await tx.select().from(runs).where(eq(runs.id, id)).for('update');
+  return row;
+}
+
+export async function updateRun(tx: DbOrTx, id: string, patch: Partial<NewRun>): Promise<void> {
+  await tx.update(runs).set(patch).where(eq(runs.id, id));
+}
+
+export async function findByRequestKey(db: DbOrTx, workspaceId: string, requestKey: string): Promise<Run | undefined> {
+  const [row] = await db.select().from(runs).where(and(eq(runs.workspaceId, workspaceId), eq(runs.requestKey, requestKey)));
+  return row;
+}
+
+/** The latest non-failed run for the same pair within the window (de-duplication). */
+export async function findRecentDuplicate(db: DbOrTx, workspaceId: string, dedupKey: string, since: Date): Promise<Run | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), eq(runs.dedupKey, dedupKey), gte(runs.createdAt, since), ne(runs.status, 'failed')))
+    .orderBy(desc(runs.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function recentRuns(db: DbOrTx, workspaceId: string, limit = 10): Promise<Run[]> {
+  return db.select().from(runs).where(eq(runs.workspaceId, workspaceId)).orderBy(desc(runs.createdAt)).limit(limit);
+}
+
+export async function getStages(db: DbOrTx, runId: string): Promise<StageRow[]> {
+  return db.select().from(runStages).where(eq(runStages.runId, runId));
+}
+
+export async function getStage(db: DbOrTx, runId: string, stage: string): Promise<StageRow | undefined> {
+  const [row] = await db.select().from(runStages).where(and(eq(runStages.runId, runId), eq(runStages.stage, stage)));
+  return row;
+}
+
+export async function updateStage(tx: DbOrTx, runId: string, stage: string, patch: Partial<typeof runStages.$inferInsert>): Promise<void> {
+  await tx.update(runStages).set(patch).where(and(eq(runStages.runId, runId), eq(runStages.stage, stage)));
+}
+
+/**
+ * Moves stages from one status to another only if they are still in `from`; returns the stages
+ * that moved. This is how exactly one finisher enqueues the next stage.
+ */
+export async function transitionStages(tx: DbOrTx, runId: string, stages: string[], from: StageRow['status'][], to: StageRow['status']): Promise<string[]> {
+  if (stages.length === 0) return [];
+  const moved = await tx
+    .update(runStages)
+    .set({ status: to, ...(to === 'skipped' ? { finishedAt: new Date() } : {}) })
+    .where(and(eq(runStages.runId, runId), inArray(runStages.stage, stages), inArray(runStages.status, from)))
+    .returning({ stage: runStages.stage });
+  return moved.map((m) => m.stage);
+}
+
+/** Tells listeners (the CLI) that a run changed; delivered at commit. */
+export async function notifyRunChanged(tx: DbOrTx, runId: string): Promise<void> {
+  await tx.execute(sql`select pg_notify('listinglab_run', ${runId})`);
+}

@@ -1,0 +1,55 @@
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../client.ts';
+import { workspaces } from '../schema.ts';
+import { applyLedgerEntry } from './ledger.ts';
+
+export type Platform = 'slack' | 'discord' | 'cli';
+export type Workspace = typeof workspaces.$inferSelect;
+
+export interface WorkspaceRef {
+  readonly platform: Platform;
+  readonly externalId: string;
+  readonly name?: string | undefined;
+}
+
+/**
+ * The workspace for a platform id, created on first sight with its free credits (a ledger row
+ * keyed on the workspace, so concurrent first commands grant once).
+ */
+export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits: number): Promise<Workspace> {
+  await tx
+    .insert(workspaces)
+    .values({ platform: ref.platform, externalId: ref.externalId, name: ref.name ?? null })
+    .onConflictDoNothing({ target: [workspaces.platform, workspaces.externalId] });
+  const [ws] = await tx
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, ref.platform), eq(workspaces.externalId, ref.externalId)));
+  if (!ws) throw new Error('workspace vanished after upsert');
+  if (freeCredits > 0) {
+    const r = await applyLedgerEntry(tx, {
+      workspaceId: ws.id,
+      amount: freeCredits,
+      kind: 'signup',
+      idempotencyKey: `signup:${ws.id}`,
+      note: 'free credits for a new workspace',
+    });
+    if (r.applied) return { ...ws, balance: r.balance };
+  }
+  return ws;
+}
+
+export async function findWorkspace(db: DbOrTx, ref: Pick<WorkspaceRef, 'platform' | 'externalId'>): Promise<Workspace | undefined> {
+  const [ws] = await db
+    .select()
+    .from(workspaces)
+    .where(and(eq(workspaces.platform, ref.platform), eq(workspaces.externalId, ref.externalId)));
+  return ws;
+}
+
+/** Locks the workspace row for the rest of the transaction (serialises reservations). */
+export async function lockWorkspace(tx: DbOrTx, id: string): Promise<Workspace> {
+  const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, id)).for('update');
+  if (!ws) throw new Error(`workspace ${id} not found`);
+  return ws;
+}

@@ -1,0 +1,124 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseListingRef } from '../../bots/shared/listing-ref.ts';
+import { checklist, finalReport, jsonDocument, stageLine } from '../../bots/terminal/render.ts';
+import { loadRunView, type RunView } from '../app/run-view.ts';
+import { importListingFolder } from '../app/import-listing.ts';
+import { startComparison, type ListingInputRef } from '../app/start-comparison.ts';
+import { AppError, UserError } from '../domain/errors.ts';
+import { createLifecycle } from './lifecycle.ts';
+import { openDatabase } from './database.ts';
+import { loadConfig, loggerFor } from './env.ts';
+import { comparisonDeps, startWorkerProcess } from './wiring.ts';
+
+/**
+ * `listinglab compare <A> <B> [--fresh] [--json]`: the real pipeline through the job queue on
+ * this machine (a worker runs in-process; a running `serve` on the same database may take jobs
+ * too). Exit 0 finished, 1 failed run, 2 bad input (before any network call).
+ */
+
+export type SideArg = { kind: 'asin'; asin: string } | { kind: 'folder'; dir: string };
+
+/** An ASIN, an amazon.com URL, or a folder with a listing.json. */
+export function parseSideArg(arg: string, which: 'A' | 'B'): SideArg {
+  if (existsSync(arg) && statSync(arg).isDirectory()) return { kind: 'folder', dir: path.resolve(arg) };
+  const ref = parseListingRef(arg);
+  if (!ref.ok) throw new UserError(ref.error.code, `Listing ${which}: ${ref.error.message} (or give a folder holding a listing.json)`);
+  return { kind: 'asin', asin: ref.value };
+}
+
+const TERMINAL = new Set(['succeeded', 'partial', 'failed']);
+
+export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean }): Promise<number> {
+  let sideA: SideArg;
+  let sideB: SideArg;
+  try {
+    sideA = parseSideArg(args.a, 'A');
+    sideB = parseSideArg(args.b, 'B');
+    if (sideA.kind === 'asin' && sideB.kind === 'asin' && sideA.asin === sideB.asin) throw new UserError('same_listing');
+  } catch (e) {
+    process.stderr.write(`listinglab: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const lifecycle = createLifecycle();
+  lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
+  try {
+    const db = await openDatabase(config, logger, lifecycle, { poolSize: 6, applicationName: 'listinglab-cli' });
+    let a: ListingInputRef;
+    let b: ListingInputRef;
+    try {
+      a = sideA.kind === 'asin' ? sideA : await importListingFolder(db.db, sideA.dir);
+      b = sideB.kind === 'asin' ? sideB : await importListingFolder(db.db, sideB.dir);
+    } catch (e) {
+      if (e instanceof UserError) {
+        process.stderr.write(`listinglab: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    const deps = await comparisonDeps(config, db);
+    let started;
+    try {
+      started = await startComparison(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, a, b, fresh: args.fresh });
+    } catch (e) {
+      if (e instanceof UserError) {
+        process.stderr.write(`listinglab: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    if (started.kind === 'existing') process.stderr.write(`Same pair compared within 24 h: showing run ${started.run.id.slice(0, 8)} (use --fresh to run again).\n`);
+    await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+    const view = await follow(db, started.run.id, args.json);
+    if (args.json) process.stdout.write(`${JSON.stringify(jsonDocument(view), null, 2)}\n`);
+    else process.stdout.write(`${finalReport(view).join('\n')}\n`);
+    return view.status === 'failed' ? 1 : 0;
+  } catch (e) {
+    process.stderr.write(`listinglab: ${e instanceof AppError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    await lifecycle.shutdown('compare done');
+  }
+}
+
+/** Prints each stage as it settles (standard error) until the run ends; LISTEN with a poll as backstop. */
+async function follow(db: Awaited<ReturnType<typeof openDatabase>>, runId: string, quiet: boolean): Promise<RunView> {
+  const printed = new Set<string>();
+  const live = !quiet && process.stderr.isTTY;
+  let drawn = 0;
+  let wake: (() => void) | undefined;
+  const listener = await db.sql.listen('listinglab_run', (payload) => {
+    if (payload === runId) wake?.();
+  });
+  try {
+    for (;;) {
+      const view = await loadRunView(db.db, runId);
+      if (!view) throw new Error(`run ${runId} disappeared`);
+      if (live) {
+        const lines = checklist(view);
+        process.stderr.write(`${drawn ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
+        drawn = lines.length;
+      } else if (!quiet) {
+        for (const s of view.stages) {
+          if (['succeeded', 'failed', 'skipped'].includes(s.status) && !printed.has(s.name)) {
+            printed.add(s.name);
+            process.stderr.write(`${stageLine(view, s)}\n`);
+          }
+        }
+      }
+      if (TERMINAL.has(view.status)) return view;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 500);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    await listener.unlisten();
+  }
+}
