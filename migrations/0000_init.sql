@@ -113,6 +113,7 @@ CREATE TABLE "runs" (
 	"origin" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"pinned_prompts" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"reserved_credits" integer DEFAULT 0 NOT NULL,
+	"generation" integer DEFAULT 0 NOT NULL,
 	"verdict_hash" text,
 	"error_code" text,
 	"settled_at" timestamp with time zone,

@@ -94,7 +94,7 @@ async function refundStage(tx: DbOrTx, run: Run, row: StageRow): Promise<void> {
     workspaceId: run.workspaceId,
     amount: row.credits,
     kind: 'refund',
-    idempotencyKey: `refund:${run.id}:${row.stage}`,
+    idempotencyKey: `refund:${run.id}:${run.generation}:${row.stage}`,
     runId: run.id,
     note: `${row.stage} did not complete`,
   });

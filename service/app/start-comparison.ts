@@ -98,7 +98,7 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
           workspaceId: ws.id,
           amount: -cost,
           kind: 'reserve',
-          idempotencyKey: `reserve:${run.id}`,
+          idempotencyKey: `reserve:${run.id}:${run.generation}`,
           runId: run.id,
           note: `comparison ${keyA} vs ${keyB}`,
         });

@@ -89,6 +89,11 @@ export const runs = pgTable(
     /** Prompt versions and content hashes this run pinned at creation. */
     pinnedPrompts: jsonb('pinned_prompts').notNull().default({}),
     reservedCredits: integer('reserved_credits').notNull().default(0),
+    /**
+     * Bumped when a failed run is resumed (manual fallback): ledger keys carry it, so the new
+     * reservation and any new refunds are distinct from the first attempt's.
+     */
+    generation: integer('generation').notNull().default(0),
     verdictHash: text('verdict_hash'),
     errorCode: text('error_code'),
     /** When the credits of the run were settled (final): set once. */

@@ -1,0 +1,72 @@
+import { UserError } from '../domain/errors.ts';
+import { ListingSchema, type ListingInput, type Side } from '../domain/listing.ts';
+import { describeIssues } from '../acquire/folder-source.ts';
+import { applyLedgerEntry } from '../db/repos/ledger.ts';
+import { getStages, lockRun, transitionStages, updateRun, updateStage, notifyRunChanged } from '../db/repos/runs.ts';
+import { lockWorkspace } from '../db/repos/workspaces.ts';
+import { enqueue } from '../jobs/enqueue.ts';
+import type { ComparisonDeps, ListingInputRef } from './start-comparison.ts';
+
+/** Codes of an acquisition failure that pasting the listing by hand can get past. */
+const RESUMABLE = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
+
+/**
+ * The manual fallback (PRODUCT.md "Failures"): a run whose listings could not be fetched is
+ * completed from listings given by hand (title, bullets, description, image URLs or uploaded
+ * blobs — the listing.json model). The run starts again from stage 0 with a new reservation;
+ * its ledger keys carry the run's new generation, so nothing collides with the first attempt's
+ * reservation and refunds.
+ */
+export async function resumeWithManualListings(
+  deps: Pick<ComparisonDeps, 'db'>,
+  input: { workspaceId: string; runId: string; listings: Partial<Record<Side, ListingInput>> },
+): Promise<void> {
+  const sides = (Object.keys(input.listings) as Side[]).filter((s) => input.listings[s]);
+  if (sides.length === 0) throw new UserError('missing_argument', 'Give at least one listing by hand.');
+  const manual: Partial<Record<Side, ListingInputRef>> = {};
+  for (const side of sides) {
+    const parsed = ListingSchema.safeParse(input.listings[side]);
+    if (!parsed.success) throw new UserError('bad_listing_folder', `Listing ${side}: ${describeIssues(parsed.error.issues)}`);
+    const l = parsed.data;
+    manual[side] = { kind: 'manual', label: l.asin ?? (l.title.length > 32 ? `${l.title.slice(0, 31)}…` : l.title), listing: l };
+  }
+
+  await deps.db.transaction(async (tx) => {
+    const run = await lockRun(tx, input.runId);
+    if (!run || run.workspaceId !== input.workspaceId) throw new UserError('not_found', 'No such run in this workspace.');
+    if (run.status !== 'failed' || !RESUMABLE.has(run.errorCode ?? '')) {
+      throw new UserError('bad_command', 'Only a run whose listings could not be fetched can be completed by hand.');
+    }
+    await lockWorkspace(tx, run.workspaceId);
+    const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
+    const generation = run.generation + 1;
+    const stages = await getStages(tx, run.id);
+    if (run.reservedCredits > 0) {
+      await applyLedgerEntry(tx, {
+        workspaceId: run.workspaceId,
+        amount: -run.reservedCredits,
+        kind: 'reserve',
+        idempotencyKey: `reserve:${run.id}:${generation}`,
+        runId: run.id,
+        note: 'comparison resumed with a listing given by hand',
+      });
+    }
+    for (const s of stages) {
+      await updateStage(tx, run.id, s.stage, {
+        status: 'pending', output: null, provider: null, model: null, errorCode: null, errorMessage: null, attempts: 0, startedAt: null, finishedAt: null,
+      });
+    }
+    await updateRun(tx, run.id, {
+      inputs: { a: manual.A ?? inputs.a, b: manual.B ?? inputs.b },
+      status: 'queued',
+      generation,
+      errorCode: null,
+      finishedAt: null,
+      settledAt: null,
+      verdictHash: null,
+    });
+    await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
+    await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+    await notifyRunChanged(tx, run.id);
+  });
+}
