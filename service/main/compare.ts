@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseListingRef } from '../../bots/shared/listing-ref.ts';
 import { checklist, finalReport, jsonDocument, stageLine } from '../../bots/terminal/render.ts';
 import { loadRunView, type RunView } from '../app/run-view.ts';
+import { readListingFolder } from '../acquire/folder-source.ts';
 import { importListingFolder } from '../app/import-listing.ts';
 import { startComparison, type ListingInputRef } from '../app/start-comparison.ts';
 import { AppError, UserError } from '../domain/errors.ts';
@@ -36,6 +37,8 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
     sideA = parseSideArg(args.a, 'A');
     sideB = parseSideArg(args.b, 'B');
     if (sideA.kind === 'asin' && sideB.kind === 'asin' && sideA.asin === sideB.asin) throw new UserError('same_listing');
+    // Folders are checked before anything starts: bad input exits 2 with nothing touched.
+    for (const side of [sideA, sideB]) if (side.kind === 'folder') await readListingFolder(side.dir);
   } catch (e) {
     process.stderr.write(`listinglab: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+
+/** `listinglab compare` as a script would use it: exit codes, --json on stdout only, no leftovers. */
+
+const root = path.resolve(import.meta.dirname, '../..');
+const pairs = path.join(root, 'golden_tests/pairs');
+const parent = await mkdtemp(path.join(os.tmpdir(), 'listinglab-cli-'));
+await chmod(parent, 0o755);
+const dataDir = path.join(parent, 'data');
+afterAll(() => rm(parent, { recursive: true, force: true }));
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'service/main/cli.ts'), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function postgresRunning(dir: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ps = spawn('ps', ['-eo', 'args'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    ps.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    ps.on('close', () => resolve(out.split('\n').some((l) => l.includes('postgres') && l.includes(dir))));
+  });
+}
+
+describe('listinglab compare', () => {
+  test.each([
+    [['compare', 'B0BADASIN!', 'B0799CK52K'], 'not a valid ASIN'],
+    [['compare', 'https://www.amazon.co.uk/dp/B0799CK52K', 'B0799CK52K'], 'only amazon.com listings are supported'],
+    [['compare', 'https://amzn.to/3xYz', 'B0799CK52K'], 'paste the full amazon.com URL'],
+    [['compare', 'B0799CK52K', 'https://www.amazon.com/Starter-Duffel/dp/B0799CK52K/ref=sr_1_1'], 'same listing'],
+    [['compare', 'B0799CK52K'], 'compare takes two listings'],
+    [['compare', 'B0799CK52K', 'B074M5HPBD', 'extra'], 'compare takes two listings'],
+  ])('bad input %j exits 2 before touching anything', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.toLowerCase()).toContain(message.toLowerCase());
+    expect(r.stdout).toBe('');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  test('a listing folder with a bad field exits 2 naming the field', async () => {
+    const bad = path.join(parent, 'bad-listing');
+    await mkdir(bad, { recursive: true });
+    await writeFile(path.join(bad, 'listing.json'), JSON.stringify({ title: '', images: ['main.jpg'] }));
+    const r = await cli(['compare', bad, path.join(pairs, 'duffel-compliance/A'), '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('title');
+    expect(r.stdout).toBe('');
+    expect(existsSync(dataDir)).toBe(false);
+  }, 60_000);
+
+  test('--json prints one document on stdout; the same run twice has the same verdict hash', async () => {
+    const args = ['compare', path.join(pairs, 'duffel-compliance/B'), path.join(pairs, 'duffel-compliance/A'), '--json', '--fresh'];
+    const first = await cli(args);
+    expect(first.code, first.stderr).toBe(0);
+    const doc = JSON.parse(first.stdout) as {
+      job: string;
+      status: string;
+      verdict: { winner: string; score: { A: number; B: number }; confidence: number; fixes: { listing: string; priority: number; action: string; evidence: string[] }[]; hash: string };
+      avatars: unknown[];
+      stages: Record<string, { status: string }>;
+    };
+    expect(doc.status).toBe('succeeded');
+    expect(doc.verdict.winner).toBe('B');
+    expect(doc.verdict.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.avatars).toHaveLength(3);
+    expect(Object.keys(doc.stages)).toEqual(expect.arrayContaining(['ctr', 'pdp', 'text', 'avatars', 'verdict']));
+    for (const f of doc.verdict.fixes) {
+      expect(['A', 'B']).toContain(f.listing);
+      expect(f.evidence.length).toBeGreaterThan(0);
+    }
+    // The fixes name the defects of the losing listing (A here).
+    const fixesA = doc.verdict.fixes.filter((f) => f.listing === 'A').map((f) => f.action.toLowerCase()).join('\n');
+    for (const word of ['white background', 'badge', '85%', 'title', 'gallery']) expect(fixesA).toContain(word);
+
+    const second = await cli(args);
+    expect(second.code).toBe(0);
+    const doc2 = JSON.parse(second.stdout) as typeof doc;
+    expect(doc2.job).not.toBe(doc.job);
+    expect(doc2.verdict.hash).toBe(doc.verdict.hash);
+    expect(await postgresRunning(dataDir)).toBe(false);
+  }, 120_000);
+
+  test('an ASIN with no listing source configured fails the run: exit 1 and a clear reason', async () => {
+    const r = await cli(['compare', 'B0799CK52K', path.join(pairs, 'duffel-compliance/B'), '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { status: string; error: { code: string; message: string } };
+    expect(doc.status).toBe('failed');
+    expect(doc.error.message).toContain('APIFY_TOKEN');
+    expect(await postgresRunning(dataDir)).toBe(false);
+  }, 60_000);
+
+  test('human output ends with the verdict, personas and fixes', async () => {
+    const r = await cli(['compare', path.join(pairs, 'bulb-lowres-caps/A'), path.join(pairs, 'bulb-lowres-caps/B')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Verdict: B074M5HPBD \(A\) wins/);
+    expect(r.stdout).toContain('Buyer personas');
+    expect(r.stdout).toContain('Fixes, by impact');
+    expect(r.stdout).toContain('Made without a model');
+    expect(r.stderr).toContain('✓ Verdict');
+  }, 60_000);
+});
