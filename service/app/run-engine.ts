@@ -36,6 +36,19 @@ export type StageOutcome =
 const SETTLED: readonly StageRow['status'][] = ['succeeded', 'failed', 'skipped'];
 export const isSettled = (s: StageRow['status']) => SETTLED.includes(s);
 
+/**
+ * Chat delivery after a change: debounced per run (graphile job_key, replace mode), so a burst of
+ * stage completions becomes one message edit. Correctness does not depend on the key: the
+ * delivery task renders whatever the database holds when it runs.
+ */
+export const DELIVERY_DEBOUNCE_MS = 400;
+
+export async function scheduleDelivery(tx: DbOrTx, run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_DEBOUNCE_MS): Promise<void> {
+  const platform = (run.origin as { platform?: string } | null)?.platform;
+  if (platform !== 'slack' && platform !== 'discord') return;
+  await enqueue(tx, 'deliver_run', { runId: run.id }, { jobKey: `deliver:${run.id}`, runAt: new Date(Date.now() + delayMs), maxAttempts: 8 });
+}
+
 /** Marks a stage running (attempt counted). Returns false if the stage is already settled. */
 export async function beginStage(db: Db, runId: string, stage: string): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -46,6 +59,7 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
     await updateStage(tx, runId, stage, { status: 'running', attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date() });
     if (run.status === 'queued') await updateRun(tx, runId, { status: 'running', startedAt: new Date() });
     await notifyRunChanged(tx, runId);
+    await scheduleDelivery(tx, run);
     return true;
   });
 }
@@ -85,6 +99,7 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
       await advance(tx, run);
     }
     await notifyRunChanged(tx, runId);
+    await scheduleDelivery(tx, run);
   });
 }
 

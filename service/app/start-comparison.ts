@@ -6,6 +6,8 @@ import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { findByRequestKey, findRecentDuplicate, insertRun, transitionStages, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import { enqueue } from '../jobs/enqueue.ts';
+import type { RunOrigin } from './delivery.ts';
+import { scheduleDelivery } from './run-engine.ts';
 import type { Clock } from '../providers/provider.ts';
 import type { PromptRegistry } from '../stages/prompts.ts';
 import { createHash } from 'node:crypto';
@@ -23,7 +25,7 @@ export interface StartComparisonInput {
   /** The platform's command or interaction id: a redelivery returns the same run. */
   readonly requestKey?: string;
   readonly requestedBy?: string;
-  readonly origin?: Record<string, unknown>;
+  readonly origin?: RunOrigin;
 }
 
 export type StartComparisonResult =
@@ -85,7 +87,7 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
           fresh: input.fresh,
           requestKey: input.requestKey ?? null,
           requestedBy: input.requestedBy ?? null,
-          origin: input.origin ?? {},
+          origin: input.origin ?? { platform: 'cli' },
           pinnedPrompts: deps.prompts.pinAll(),
           reservedCredits: cost,
           createdAt: now,
@@ -106,6 +108,8 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
       }
       await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
       await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+      // The root message goes out at once, before any stage has finished.
+      await scheduleDelivery(tx, run, 0);
       return { kind: 'created', run, balance } as const;
     });
   } catch (e) {

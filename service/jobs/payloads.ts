@@ -12,6 +12,8 @@ export const TASK_PAYLOADS = {
   acquire_listings: z.object({ runId: z.uuid() }),
   /** One evaluation stage of a run (ctr, pdp, text, avatars, verdict). */
   run_stage: z.object({ runId: z.uuid(), stage: z.enum(['ctr', 'pdp', 'text', 'avatars', 'verdict']) }),
+  /** Bring a run's chat messages up to date (rendered from the database, never the payload). */
+  deliver_run: z.object({ runId: z.uuid() }),
 } as const;
 
 export type TaskName = keyof typeof TASK_PAYLOADS;

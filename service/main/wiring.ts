@@ -1,7 +1,10 @@
 import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings } from '../app/acquire-listings.ts';
+import { deliverRun } from '../app/deliver-run.ts';
+import type { Sinks } from '../app/delivery.ts';
 import { runStage, type StageModel } from '../app/run-stage.ts';
 import type { ComparisonDeps } from '../app/start-comparison.ts';
+import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { databaseReadiness } from '../db/readiness.ts';
@@ -41,6 +44,11 @@ export async function comparisonDeps(config: Config, db: Database): Promise<Comp
   };
 }
 
+export async function appServices(config: Config, db: Database): Promise<AppServices> {
+  const deps = await comparisonDeps(config, db);
+  return createAppServices({ ...deps, dailyCap: DEFAULTS.credits.dailyCap });
+}
+
 /** The router over the configured providers, or undefined: the offline rules engine. */
 export function modelRouter(config: Config, logger: Logger): StageModel | undefined {
   const primary = config.openai
@@ -75,7 +83,7 @@ export function modelRouter(config: Config, logger: Logger): StageModel | undefi
   return { model: first.model, generate: (req) => router.generate(req) };
 }
 
-export async function taskHandlers(config: Config, deps: { db: Database; logger: Logger; analyzer: RulesAnalyzer }): Promise<TaskHandlers> {
+export async function taskHandlers(config: Config, deps: { db: Database; logger: Logger; analyzer: RulesAnalyzer; sinks?: Sinks }): Promise<TaskHandlers> {
   const db = deps.db.db;
   const source = config.apify
     ? createApifySource({ token: config.apify.token, baseUrl: config.apify.baseUrl, actorId: config.apify.actor })
@@ -105,15 +113,22 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
         { signal: ctx.signal, lastAttempt: last(ctx) },
       ),
     run_stage: (p, ctx) => runStage(stageDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
+    deliver_run: (p) => deliverRun({ db, sinks: deps.sinks ?? {}, logger: deps.logger }, p.runId),
   };
 }
 
-export async function startWorkerProcess(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, opts: { schedule?: boolean } = {}): Promise<Worker> {
+export async function startWorkerProcess(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  opts: { schedule?: boolean; sinks?: Sinks } = {},
+): Promise<Worker> {
   const analyzer = createRulesAnalyzer();
   lifecycle.onShutdown('rules engine', () => analyzer.close());
   const worker = await startWorker({
     connectionString: db.url,
-    handlers: await taskHandlers(config, { db, logger, analyzer }),
+    handlers: await taskHandlers(config, { db, logger, analyzer, ...(opts.sinks ? { sinks: opts.sinks } : {}) }),
     logger,
     concurrency: DEFAULTS.workerConcurrency,
     schedule: opts.schedule ?? true,

@@ -38,6 +38,7 @@ describe('the job runner', () => {
         // Not enqueued in this file: failing loudly if they ever ran.
         acquire_listings: () => Promise.reject(new Error('unexpected acquire_listings job')),
         run_stage: () => Promise.reject(new Error('unexpected run_stage job')),
+        deliver_run: () => Promise.reject(new Error('unexpected deliver_run job')),
       },
     });
     await waitFor(async () => (await tdb.sql`select 1 from graphile_worker.jobs`).length === 0);

@@ -2,15 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { workspaces } from '../schema.ts';
 import { applyLedgerEntry } from './ledger.ts';
+import type { WorkspaceRef } from '../../domain/workspace.ts';
 
-export type Platform = 'slack' | 'discord' | 'cli';
 export type Workspace = typeof workspaces.$inferSelect;
-
-export interface WorkspaceRef {
-  readonly platform: Platform;
-  readonly externalId: string;
-  readonly name?: string | undefined;
-}
+export type { Platform, WorkspaceRef } from '../../domain/workspace.ts';
 
 /**
  * The workspace for a platform id, created on first sight with its free credits (a ledger row

@@ -1,0 +1,104 @@
+import type { RunOrigin } from '../../service/app/delivery.ts';
+import type { RunView } from '../../service/app/run-view.ts';
+import type { AppServices } from '../../service/app/services.ts';
+import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
+import type { WorkspaceRef } from '../../service/domain/workspace.ts';
+import { assertNever, isUserError } from '../../service/domain/errors.ts';
+import type { Command } from './command.ts';
+import { usage } from './help.ts';
+
+/**
+ * One dispatcher for every chat front end: a parsed Command → a use-case → a platform-neutral
+ * Reply that bots/<platform>/ renders. Transport stays in the platform folders; what each
+ * subcommand does lives here once.
+ */
+
+export interface CommandContext {
+  readonly workspace: WorkspaceRef;
+  readonly origin: RunOrigin;
+  /** The platform's id for this delivery (Slack trigger_id, Discord interaction id): a redelivery is the same request. */
+  readonly requestKey: string;
+  readonly userId: string;
+}
+
+export type Reply =
+  /** Shown only to the requester. */
+  | { readonly kind: 'private'; readonly text: string }
+  /** A comparison was created (or an existing one returned); its root message is posted by the delivery layer. */
+  | { readonly kind: 'started'; readonly runId: string; readonly shortId: string; readonly existing: null | 'same_request' | 'recent_pair'; readonly balance: number | null }
+  | { readonly kind: 'credits'; readonly summary: CreditsSummary; readonly text: string }
+  | { readonly kind: 'history'; readonly lines: readonly HistoryLine[]; readonly text: string }
+  | { readonly kind: 'status'; readonly view: RunView };
+
+export async function dispatch(cmd: Command, ctx: CommandContext, app: AppServices): Promise<Reply> {
+  try {
+    return await run(cmd, ctx, app);
+  } catch (e) {
+    // Expected refusals (not enough credits, not found…) are private replies that changed nothing.
+    if (isUserError(e)) return { kind: 'private', text: e.message };
+    throw e;
+  }
+}
+
+async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise<Reply> {
+  switch (cmd.name) {
+    case 'help':
+      return { kind: 'private', text: usage(cmd.topic) };
+    case 'compare': {
+      const r = await app.startComparison({
+        workspace: ctx.workspace,
+        a: { kind: 'asin', asin: cmd.a },
+        b: { kind: 'asin', asin: cmd.b },
+        fresh: cmd.fresh,
+        requestKey: ctx.requestKey,
+        requestedBy: ctx.userId,
+        origin: ctx.origin,
+      });
+      return {
+        kind: 'started',
+        runId: r.run.id,
+        shortId: r.run.id.slice(0, 8),
+        existing: r.kind === 'existing' ? r.reason : null,
+        balance: r.kind === 'created' ? r.balance : null,
+      };
+    }
+    case 'credits': {
+      const summary = await app.credits(ctx.workspace);
+      return { kind: 'credits', summary, text: creditsText(summary) };
+    }
+    case 'history': {
+      const lines = await app.history(ctx.workspace, 10);
+      return { kind: 'history', lines, text: historyText(lines) };
+    }
+    case 'status':
+      return { kind: 'status', view: await app.status(ctx.workspace, cmd.job) };
+    case 'buy':
+      return { kind: 'private', text: 'Buying credits is not available yet on this server.' };
+    case 'draft':
+      return { kind: 'private', text: 'Photo → listing drafts are not available yet on this server.' };
+    case 'experiment':
+      return { kind: 'private', text: 'Experiments are not available yet on this server.' };
+    default:
+      return assertNever(cmd, 'command');
+  }
+}
+
+export function creditsText(s: CreditsSummary): string {
+  const lines = [`Balance: ${s.balance} credits`, `Used today: ${s.usedToday} of ${s.dailyCap} (daily cap)`];
+  if (s.recent.length) {
+    lines.push('Recent:');
+    for (const r of s.recent) lines.push(`  ${r.at.toISOString().slice(0, 16).replace('T', ' ')}  ${r.amount > 0 ? '+' : ''}${r.amount}  ${r.kind}${r.note ? ` — ${r.note}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export function historyText(lines: readonly HistoryLine[]): string {
+  if (!lines.length) return 'No comparisons yet. Try `/listing compare <A> <B>`.';
+  return lines
+    .map((l) => {
+      const verdict = l.winner ? (l.winner === 'tie' ? 'tie' : `${l.pair[l.winner]} wins`) : l.status;
+      const score = l.score ? ` (${l.score.A.toFixed(1)}–${l.score.B.toFixed(1)})` : '';
+      return `\`${l.shortId}\` ${l.createdAt.toISOString().slice(0, 10)}  ${l.pair.A} vs ${l.pair.B}: ${verdict}${score}`;
+    })
+    .join('\n');
+}

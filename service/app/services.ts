@@ -1,0 +1,32 @@
+import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
+import type { Clock } from '../providers/provider.ts';
+import { resumeWithManualListings } from './manual-fallback.ts';
+import type { RunView } from './run-view.ts';
+import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
+import { creditsSummary, runHistory, runStatus, type CreditsSummary, type HistoryLine, type QueryDeps } from './workspace-queries.ts';
+import type { ListingInput, Side } from '../domain/listing.ts';
+
+/**
+ * What the front ends (Slack, Discord, terminal) may ask of the service: use-cases only, no
+ * database, no rules. Built once by service/main and injected into each front end.
+ */
+export interface AppServices {
+  startComparison(input: StartComparisonInput): Promise<StartComparisonResult>;
+  credits(ref: WorkspaceRef): Promise<CreditsSummary>;
+  history(ref: WorkspaceRef, limit?: number): Promise<HistoryLine[]>;
+  /** A run of this workspace (full id or unique prefix); UserError('not_found') otherwise. */
+  status(ref: WorkspaceRef, idOrPrefix: string): Promise<RunView>;
+  /** Completes a run whose acquisition failed from listings given by hand (the manual fallback). */
+  completeManually(ref: WorkspaceRef, runId: string, listings: Partial<Record<Side, ListingInput>>): Promise<void>;
+}
+
+export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock }): AppServices {
+  const workspaceId = async (ref: WorkspaceRef) => (await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0)).id;
+  return {
+    startComparison: (input) => startComparison(deps, input),
+    credits: (ref) => creditsSummary(deps, ref, new Date(deps.clock.now())),
+    history: (ref, limit) => runHistory(deps, ref, limit),
+    status: (ref, id) => runStatus(deps, ref, id),
+    completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
+  };
+}

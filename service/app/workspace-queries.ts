@@ -1,0 +1,89 @@
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { UserError } from '../domain/errors.ts';
+import type { Db } from '../db/client.ts';
+import { recentLedger } from '../db/repos/ledger.ts';
+import { findRunForWorkspace, getStages } from '../db/repos/runs.ts';
+import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
+import { creditLedger, runs, runStages } from '../db/schema.ts';
+import type { Verdict } from '../domain/stage-outputs.ts';
+import { toRunView, type RunView } from './run-view.ts';
+
+/**
+ * Read-only use-cases behind `credits`, `history` and `status`. Every lookup is scoped to the
+ * asking workspace: another workspace's run is "not found", never shown.
+ */
+
+export interface QueryDeps {
+  readonly db: Db;
+  readonly freeCredits: number;
+  readonly dailyCap: number;
+  readonly metered: (platform: WorkspaceRef['platform']) => boolean;
+}
+
+export interface CreditsSummary {
+  readonly balance: number;
+  /** Credits spent since 00:00 UTC (reservations less refunds). */
+  readonly usedToday: number;
+  readonly dailyCap: number;
+  readonly recent: readonly { readonly at: Date; readonly amount: number; readonly kind: string; readonly note: string | null }[];
+}
+
+export async function creditsSummary(deps: QueryDeps, ref: WorkspaceRef, now: Date): Promise<CreditsSummary> {
+  const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const [used] = await deps.db
+    .select({ n: sql<number>`coalesce(-sum(${creditLedger.amount}), 0)::int` })
+    .from(creditLedger)
+    .where(and(eq(creditLedger.workspaceId, ws.id), gte(creditLedger.createdAt, dayStart), sql`${creditLedger.kind} in ('reserve', 'refund')`));
+  const recent = await recentLedger(deps.db, ws.id, 5);
+  return {
+    balance: ws.balance,
+    usedToday: Math.max(0, used?.n ?? 0),
+    dailyCap: deps.dailyCap,
+    recent: recent.map((r) => ({ at: r.createdAt, amount: r.amount, kind: r.kind, note: r.note })),
+  };
+}
+
+export interface HistoryLine {
+  readonly id: string;
+  readonly shortId: string;
+  readonly createdAt: Date;
+  readonly status: string;
+  readonly pair: { readonly A: string; readonly B: string };
+  readonly winner: Verdict['winner'] | null;
+  readonly score: Verdict['score'] | null;
+}
+
+export async function runHistory(deps: QueryDeps, ref: WorkspaceRef, limit = 10, before?: Date): Promise<HistoryLine[]> {
+  const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
+  const rows = await deps.db
+    .select({ run: runs, verdict: runStages.output })
+    .from(runs)
+    .leftJoin(runStages, and(eq(runStages.runId, runs.id), eq(runStages.stage, 'verdict'), eq(runStages.status, 'succeeded')))
+    .where(and(eq(runs.workspaceId, ws.id), before ? lt(runs.createdAt, before) : undefined))
+    .orderBy(desc(runs.createdAt))
+    .limit(limit);
+  return rows.map(({ run, verdict }) => {
+    const inputs = run.inputs as { a: { kind: string; asin?: string; label?: string }; b: { kind: string; asin?: string; label?: string } };
+    const v = verdict as Verdict | null;
+    return {
+      id: run.id,
+      shortId: run.id.slice(0, 8),
+      createdAt: run.createdAt,
+      status: run.status,
+      pair: { A: inputs.a.asin ?? inputs.a.label ?? '?', B: inputs.b.asin ?? inputs.b.label ?? '?' },
+      winner: v?.winner ?? null,
+      score: v?.score ?? null,
+    };
+  });
+}
+
+/** `status <job>`: the run's current RunView, by full id or a unique prefix, in this workspace only. */
+export async function runStatus(deps: QueryDeps, ref: WorkspaceRef, idOrPrefix: string): Promise<RunView> {
+  const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
+  const clean = idOrPrefix.trim().toLowerCase();
+  if (!/^[0-9a-f-]{4,36}$/.test(clean)) throw new UserError('not_found', `No run \`${idOrPrefix.slice(0, 40)}\` in this workspace.`);
+  const run = await findRunForWorkspace(deps.db, ws.id, clean);
+  if (!run) throw new UserError('not_found', `No run \`${idOrPrefix.slice(0, 40)}\` in this workspace.`);
+  return toRunView(run, await getStages(deps.db, run.id));
+}
