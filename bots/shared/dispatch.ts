@@ -1,6 +1,6 @@
 import type { RunOrigin } from '../../service/app/delivery.ts';
 import type { RunView } from '../../service/app/run-view.ts';
-import type { AppServices } from '../../service/app/services.ts';
+import type { AppServices, CheckoutLink } from '../../service/app/services.ts';
 import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
@@ -25,7 +25,17 @@ export type Reply =
   /** Shown only to the requester. */
   | { readonly kind: 'private'; readonly text: string }
   /** A comparison was created (or an existing one returned); its root message is posted by the delivery layer. */
-  | { readonly kind: 'started'; readonly runId: string; readonly shortId: string; readonly existing: null | 'same_request' | 'recent_pair'; readonly balance: number | null }
+  | {
+      readonly kind: 'started';
+      readonly runId: string;
+      readonly shortId: string;
+      readonly existing: null | 'same_request' | 'recent_pair';
+      readonly balance: number | null;
+      /** Waiting for a free slot (at most N running per workspace): 1 = next. Null when running. */
+      readonly queuePosition: number | null;
+    }
+  /** A Stripe Checkout link, shown only to the requester. */
+  | { readonly kind: 'checkout'; readonly url: string; readonly pack: CheckoutLink['pack'] }
   | { readonly kind: 'credits'; readonly summary: CreditsSummary; readonly text: string }
   | { readonly kind: 'history'; readonly lines: readonly HistoryLine[]; readonly text: string }
   | { readonly kind: 'status'; readonly view: RunView };
@@ -60,6 +70,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
         shortId: r.run.id.slice(0, 8),
         existing: r.kind === 'existing' ? r.reason : null,
         balance: r.kind === 'created' ? r.balance : null,
+        queuePosition: null,
       };
     }
     case 'credits': {
@@ -72,8 +83,14 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
     }
     case 'status':
       return { kind: 'status', view: await app.status(ctx.workspace, cmd.job) };
-    case 'buy':
-      return { kind: 'private', text: 'Buying credits is not available yet on this server.' };
+    case 'buy': {
+      const link = await app.buy(ctx.workspace, cmd.pack, {
+        userId: ctx.userId,
+        channelId: ctx.origin.platform === 'cli' ? null : ctx.origin.channelId,
+        requestKey: ctx.requestKey,
+      });
+      return { kind: 'checkout', url: link.url, pack: link.pack };
+    }
     case 'draft':
       return { kind: 'private', text: 'Photo → listing drafts are not available yet on this server.' };
     case 'experiment':

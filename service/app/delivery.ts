@@ -59,6 +59,8 @@ export interface MessageSink<O extends RunOrigin = RunOrigin> {
   postStageDetail(view: RunView, stage: StageView, origin: O, root: MessageRef): Promise<MessageRef>;
   /** Tells the requester privately (the root could not be posted, how to fix it). */
   notifyPrivately(origin: O, text: string): Promise<void>;
+  /** A notice in a workspace channel (e.g. a purchase confirmation), outside any run. */
+  postNotice(workspaceExternalId: string, channelId: string, text: string): Promise<void>;
 }
 
 export type Sinks = { readonly [P in ChatPlatform]?: MessageSink<Extract<RunOrigin, { platform: P }>> };

@@ -5,6 +5,7 @@ import type { RunView } from './run-view.ts';
 import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
 import { creditsSummary, runHistory, runStatus, type CreditsSummary, type HistoryLine, type QueryDeps } from './workspace-queries.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
+import { UserError } from '../domain/errors.ts';
 
 /**
  * What the front ends (Slack, Discord, terminal) may ask of the service: use-cases only, no
@@ -18,6 +19,22 @@ export interface AppServices {
   status(ref: WorkspaceRef, idOrPrefix: string): Promise<RunView>;
   /** Completes a run whose acquisition failed from listings given by hand (the manual fallback). */
   completeManually(ref: WorkspaceRef, runId: string, listings: Partial<Record<Side, ListingInput>>): Promise<void>;
+  /**
+   * A Stripe Checkout link for a credit pack (undefined pack → the default pack). `channelId`
+   * is where the purchase confirmation will be posted.
+   */
+  buy(ref: WorkspaceRef, packId: string | undefined, ctx: { userId: string; channelId: string | null; requestKey: string }): Promise<CheckoutLink>;
+}
+
+export interface CreditPack {
+  readonly id: string;
+  readonly credits: number;
+  readonly priceCents: number;
+}
+
+export interface CheckoutLink {
+  readonly url: string;
+  readonly pack: CreditPack;
 }
 
 export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock }): AppServices {
@@ -28,5 +45,6 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     history: (ref, limit) => runHistory(deps, ref, limit),
     status: (ref, id) => runStatus(deps, ref, id),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
+    buy: () => Promise.reject(new UserError('bad_command', 'Buying credits is not configured on this server (no Stripe keys).')),
   };
 }
