@@ -4,6 +4,7 @@ import type { AppServices, CheckoutLink } from '../../service/app/services.ts';
 import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
+import type { ErrorCode } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
 import { usage } from './help.ts';
 
@@ -22,8 +23,8 @@ export interface CommandContext {
 }
 
 export type Reply =
-  /** Shown only to the requester. */
-  | { readonly kind: 'private'; readonly text: string }
+  /** Shown only to the requester. `code`: the refusal's error code, when it was one (a front end may offer a way out, e.g. Buy credits). */
+  | { readonly kind: 'private'; readonly text: string; readonly code?: ErrorCode }
   /** A comparison was created (or an existing one returned); its root message is posted by the delivery layer. */
   | {
       readonly kind: 'started';
@@ -45,7 +46,7 @@ export async function dispatch(cmd: Command, ctx: CommandContext, app: AppServic
     return await run(cmd, ctx, app);
   } catch (e) {
     // Expected refusals (not enough credits, not found…) are private replies that changed nothing.
-    if (isUserError(e)) return { kind: 'private', text: e.message };
+    if (isUserError(e)) return { kind: 'private', text: e.message, code: e.code };
     throw e;
   }
 }

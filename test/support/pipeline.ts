@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import type { Sinks } from '../../service/app/delivery.ts';
 import { importListingFolder } from '../../service/app/import-listing.ts';
 import { loadRunView, type RunView } from '../../service/app/run-view.ts';
 import { startComparison, type ListingInputRef, type StartComparisonResult } from '../../service/app/start-comparison.ts';
@@ -23,7 +24,8 @@ export interface TestPipeline {
   logLines(): string[];
 }
 
-export async function startTestPipeline(env: Record<string, string> = {}): Promise<TestPipeline> {
+/** `sinks`: chat sinks for the worker's deliver_run task (an object the test may fill in after the start). */
+export async function startTestPipeline(env: Record<string, string> = {}, opts: { sinks?: Sinks } = {}): Promise<TestPipeline> {
   const tdb = await useTestDatabase();
   const parsed = parseConfig(env);
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -31,7 +33,7 @@ export async function startTestPipeline(env: Record<string, string> = {}): Promi
   const { logger, lines } = memoryLogger(Object.values(env).filter((v) => v.length >= 8));
   const lifecycle = createLifecycle();
   const db: Database = { ...tdb, embedded: false };
-  await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+  await startWorkerProcess(config, db, logger, lifecycle, { schedule: false, ...(opts.sinks ? { sinks: opts.sinks } : {}) });
   afterAll(() => lifecycle.shutdown('test done'));
   const deps = await comparisonDeps(config, db);
   const cli: WorkspaceRef = { platform: 'cli', externalId: 'local' };

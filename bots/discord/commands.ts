@@ -1,0 +1,97 @@
+import { ApplicationCommandOptionType, ApplicationCommandType, ApplicationIntegrationType, InteractionContextType } from 'discord-api-types/v10';
+import type {
+  APIApplicationCommandBasicOption,
+  APIApplicationCommandSubcommandGroupOption,
+  APIApplicationCommandSubcommandOption,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import { EXPERIMENT_TAGS, SUBCOMMANDS } from '../shared/command.ts';
+import { COMMAND_NAME } from './interactions.ts';
+
+/**
+ * `/listing` as Discord sees it: one chat-input command whose subcommands and typed options mirror
+ * the shared grammar (`commandFromOptions` reads exactly these option names). Names are
+ * lower-case, ≤ 32 characters; descriptions ≤ 100.
+ *
+ * @see https://discord.com/developers/docs/interactions/application-commands#application-command-object
+ */
+
+/** The credit packs offered as choices of `buy pack` (their prices live in the billing configuration). */
+export const PACK_CHOICES = ['starter', 'team', 'agency'] as const;
+
+/** How many photos `draft` takes (PRODUCT.md: 1–8). */
+export const DRAFT_PHOTOS = 8;
+
+export interface ListingCommandOptions {
+  /** Register `draft` (photo attachments) once photo → listing drafts land. Default false. */
+  readonly draft?: boolean;
+  /** Register the `experiment` group once experiments land. Default false. */
+  readonly experiments?: boolean;
+  /** Pack ids offered as `buy pack` choices (default PACK_CHOICES; at most 25). */
+  readonly packs?: readonly string[];
+}
+
+const str = (name: string, description: string, required: boolean, extra: Partial<APIApplicationCommandBasicOption> = {}): APIApplicationCommandBasicOption =>
+  ({ type: ApplicationCommandOptionType.String, name, description, required, ...extra }) as APIApplicationCommandBasicOption;
+
+const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []): APIApplicationCommandSubcommandOption => ({
+  type: ApplicationCommandOptionType.Subcommand,
+  name,
+  description,
+  options,
+});
+
+function draftSubcommand(): APIApplicationCommandSubcommandOption {
+  const photos = Array.from({ length: DRAFT_PHOTOS }, (_, i): APIApplicationCommandBasicOption => ({
+    type: ApplicationCommandOptionType.Attachment,
+    name: `photo${i + 1}`,
+    description: i === 0 ? 'A photo of the product (the main one)' : 'Another photo of the product',
+    required: i === 0,
+  }));
+  return sub('draft', 'Listing drafts for Amazon, eBay, Etsy and Shopify from 1–8 product photos', photos);
+}
+
+function experimentGroup(): APIApplicationCommandSubcommandGroupOption {
+  const id = (description: string) => str('id', description, true, { min_length: 8, max_length: 36 });
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: 'experiment',
+    description: 'Baselines, re-runs and score changes',
+    options: [
+      sub('save', 'Keep a finished run as a baseline', [str('job', 'The run id (8 characters are enough)', true, { min_length: 8, max_length: 36 }), str('name', 'A name for the experiment', false, { max_length: 80 })]),
+      sub('list', "This server's experiments"),
+      sub('show', 'An experiment with its score changes', [id('The experiment id')]),
+      sub('pin', 'Pin an experiment (server admins)', [id('The experiment id')]),
+      sub('unpin', 'Unpin an experiment (server admins)', [id('The experiment id')]),
+      sub('rerun', 'Re-run a baseline after a change', [id('The experiment id'), str('tags', `What changed: ${EXPERIMENT_TAGS.join(', ')}`, true, { max_length: 200 })]),
+    ],
+  };
+}
+
+export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const listing = (description: string) => str(description.startsWith('First') ? 'a' : 'b', description, true, { min_length: 10, max_length: 500 });
+  const options: (APIApplicationCommandSubcommandOption | APIApplicationCommandSubcommandGroupOption)[] = [
+    sub('compare', 'Which of two Amazon listings wins the click and the sale, and what to fix', [
+      listing('First listing: an ASIN or an amazon.com product URL'),
+      listing('Second listing: an ASIN or an amazon.com product URL'),
+      { type: ApplicationCommandOptionType.Boolean, name: 'fresh', description: 'Fetch both listings anew and skip the 24-hour de-duplication', required: false },
+    ]),
+    sub('credits', "This server's balance, today's use and recent ledger lines"),
+    sub('buy', 'A checkout link for a credit pack (only you see it)', [
+      str('pack', 'Which pack', false, { choices: (opts.packs ?? PACK_CHOICES).slice(0, 25).map((p) => ({ name: p, value: p })) }),
+    ]),
+    sub('history', "This server's recent comparisons and their verdicts"),
+    sub('status', "Show a run's current state again", [str('job', 'The run id (8 characters are enough)', true, { min_length: 8, max_length: 36 })]),
+    sub('help', 'Usage with examples', [str('topic', 'A subcommand', false, { choices: SUBCOMMANDS.map((s) => ({ name: s, value: s })) })]),
+  ];
+  if (opts.draft) options.splice(1, 0, draftSubcommand());
+  if (opts.experiments) options.push(experimentGroup());
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: COMMAND_NAME,
+    description: 'Compare two Amazon listings: which wins, why, and what to fix',
+    options,
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+  };
+}

@@ -1,0 +1,154 @@
+import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import type { APIInteractionResponse, APIInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type { AppServices } from '../../service/app/services.ts';
+import { isUserError } from '../../service/domain/errors.ts';
+import type { Logger } from '../../service/logger.ts';
+import type { Clock } from '../../service/providers/provider.ts';
+import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
+import { dispatch, type CommandContext } from '../shared/dispatch.ts';
+import type { DiscordApi } from './api.ts';
+import { manualListingModal, parseCustomId } from './components.ts';
+import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
+import { adminOnly, isAdmin } from './permissions.ts';
+import { answersPublicly, deferred, privateText, responseFor } from './replies.ts';
+
+/**
+ * Verified interaction → the HTTP response Discord waits for (at most 3 s). Commands and buttons
+ * go through the shared dispatcher; work that outlasts `ackDeadlineMs` is answered deferred and
+ * finished by editing `@original` (or, when a public deferral turns out private, by deleting it
+ * and sending an ephemeral follow-up).
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+ */
+
+export const COMMAND_NAME = 'listing';
+
+export interface InteractionDeps {
+  readonly services: AppServices;
+  readonly api: DiscordApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Below this balance, credit replies offer Buy credits. */
+  readonly lowCreditsBelow: number;
+  /** Answer deferred when the work is not done by then (default 2 500 ms; Discord gives up at 3 s). */
+  readonly ackDeadlineMs?: number;
+}
+
+export interface Handled {
+  readonly response: APIInteractionResponse;
+  /** Work still running after a deferred answer (settles, never rejects). */
+  readonly late?: Promise<void>;
+}
+
+const FAILED = 'Something went wrong on our side. Try again in a moment.';
+
+export async function handleInteraction(deps: InteractionDeps, i: Interaction, receivedAt: number): Promise<Handled> {
+  // A type Discord adds later falls through to the refusal below.
+  switch (i.type as InteractionType) {
+    case InteractionType.Ping:
+      return { response: { type: InteractionResponseType.Pong } };
+    case InteractionType.ApplicationCommand: {
+      const data = CommandDataSchema.safeParse(i.data);
+      if (!data.success || data.data.name !== COMMAND_NAME) return { response: privateText('Unknown command. Try `/listing help`.') };
+      const { path, options } = invocationOf(data.data);
+      const parsed = commandFromOptions(path.join(' '), options);
+      if (!parsed.ok) return { response: privateText(parsed.error.message) };
+      return answer(deps, i, parsed.value, receivedAt);
+    }
+    case InteractionType.MessageComponent: {
+      const data = ComponentDataSchema.safeParse(i.data);
+      const action = data.success ? parseCustomId(data.data.custom_id) : undefined;
+      switch (action?.kind) {
+        case 'rerun':
+          return answer(deps, i, { name: 'compare', a: action.a, b: action.b, fresh: true }, receivedAt);
+        case 'save':
+          return answer(deps, i, { name: 'experiment', action: 'save', job: action.runId }, receivedAt);
+        case 'buy':
+          return answer(deps, i, { name: 'buy' }, receivedAt);
+        case 'manual':
+          return { response: { type: InteractionResponseType.Modal, data: manualListingModal(action.runId, action.side) } };
+        case undefined:
+          return { response: privateText('That button is no longer in use. Try `/listing help`.') };
+      }
+      break;
+    }
+    case InteractionType.ModalSubmit:
+      return submitManualListing(deps, i);
+    case InteractionType.ApplicationCommandAutocomplete:
+      return { response: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } } };
+    default:
+      break;
+  }
+  return { response: privateText('This kind of interaction is not supported.') };
+}
+
+function contextOf(i: Interaction, receivedAt: number): CommandContext {
+  const userId = userIdOf(i);
+  return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId };
+}
+
+async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, receivedAt: number): Promise<Handled> {
+  if (adminOnly(cmd) && !isAdmin(i)) {
+    return { response: privateText('Only server admins (Administrator or Manage Server permission) can do that.') };
+  }
+  const ctx = contextOf(i, receivedAt);
+  const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }));
+  return withinDeadline(deps, i, work, answersPublicly(cmd));
+}
+
+/** The manual-fallback form: the run starts again from the listing given by hand. */
+async function submitManualListing(deps: InteractionDeps, i: Interaction): Promise<Handled> {
+  const data = ModalDataSchema.safeParse(i.data);
+  const action = data.success ? parseCustomId(data.data.custom_id) : undefined;
+  if (!data.success || action?.kind !== 'manual') return { response: privateText('That form is no longer in use.') };
+  const v = modalValues(data.data.components);
+  const lines = (s: string | undefined) => (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const listing = {
+    title: (v['title'] ?? '').trim(),
+    bullets: lines(v['bullets']),
+    description: (v['description'] ?? '').trim(),
+    images: lines(v['images']).flatMap((l) => l.split(/\s+/)),
+  };
+  const userId = userIdOf(i);
+  const work = deps.services
+    .completeManually(workspaceOf({ ...i, userId }), action.runId, { [action.side]: listing })
+    .then(() => privateText(`Thanks: run \`${action.runId.slice(0, 8)}\` starts again with listing ${action.side} as you gave it. Its message updates as stages finish.`))
+    .catch((e: unknown) => {
+      if (isUserError(e)) return privateText(e.message);
+      throw e;
+    });
+  return withinDeadline(deps, i, work, false);
+}
+
+async function withinDeadline(deps: InteractionDeps, i: Interaction, work: Promise<APIInteractionResponse>, isPublic: boolean): Promise<Handled> {
+  const safe = work.catch((e: unknown) => {
+    deps.logger.error({ err: e, detail: String(e), interaction: i.id }, 'discord interaction failed');
+    return privateText(FAILED);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deps.ackDeadlineMs ?? 2_500)));
+  const first = await Promise.race([safe, late]);
+  clearTimeout(timer);
+  if (first !== 'late') return { response: first };
+  deps.logger.warn({ interaction: i.id }, 'discord interaction answered deferred: work outlasted the ack deadline');
+  const finishing = safe
+    .then((response) => finishLate(deps, i, response, isPublic))
+    .catch((e: unknown) => deps.logger.error({ err: e, detail: String(e), interaction: i.id }, 'discord: late answer not delivered'));
+  return { response: deferred(isPublic), late: finishing };
+}
+
+/** Turns the deferred "thinking…" into the real answer. */
+async function finishLate(deps: InteractionDeps, i: Interaction, response: APIInteractionResponse, isPublic: boolean): Promise<void> {
+  // A deferred run (type 5): the delivery layer edits @original into the run's root.
+  if (response.type !== InteractionResponseType.ChannelMessageWithSource) return;
+  const data: APIInteractionResponseCallbackData = response.data;
+  const ephemeral = ((data.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
+  if (isPublic && ephemeral) {
+    // A public "thinking…" cannot become private: remove it and answer privately instead.
+    await deps.api.deleteOriginal(i.application_id, i.token);
+    await deps.api.followUp(i.application_id, i.token, data);
+    return;
+  }
+  const { flags: _flags, ...body } = data;
+  await deps.api.editOriginal(i.application_id, i.token, body);
+}

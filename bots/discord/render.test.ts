@@ -1,0 +1,92 @@
+import { describe, expect, test } from 'vitest';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { finishedView, runningView } from '../../test/discord/views.ts';
+import { embedLength, fitMessage, LIMITS } from './limits.ts';
+import { renderStageDetail } from './render-stage.ts';
+import { renderRoot, type DiscordMessage } from './render.ts';
+
+/** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */
+function expectWithinLimits(m: { content?: string; embeds?: APIEmbed[] }) {
+  const len = (s: string | undefined) => [...(s ?? '')].length;
+  expect(len(m.content)).toBeLessThanOrEqual(LIMITS.content);
+  const embeds = m.embeds ?? [];
+  expect(embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
+  for (const e of embeds) {
+    expect(len(e.title)).toBeLessThanOrEqual(LIMITS.title);
+    expect(len(e.description)).toBeLessThanOrEqual(LIMITS.description);
+    expect(len(e.footer?.text)).toBeLessThanOrEqual(LIMITS.footer);
+    expect((e.fields ?? []).length).toBeLessThanOrEqual(LIMITS.fields);
+    for (const f of e.fields ?? []) {
+      expect(len(f.name)).toBeLessThanOrEqual(LIMITS.fieldName);
+      expect(len(f.value)).toBeLessThanOrEqual(LIMITS.fieldValue);
+      expect(len(f.value)).toBeGreaterThan(0);
+    }
+  }
+  expect(embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(LIMITS.total);
+}
+
+const customIds = (m: DiscordMessage) => m.components.flatMap((r) => r.components).map((c) => ('custom_id' in c ? c.custom_id : ''));
+
+describe('root message', () => {
+  test('a finished run states its verdict: `Verdict: <ASIN> wins …`', () => {
+    const m = renderRoot(finishedView({ winner: 'B' }));
+    expect(m.content).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 7\.4 vs B 6\.1, confidence 62%/);
+    expect(renderRoot(finishedView({ winner: 'tie' })).content).toMatch(/^Verdict: tie — /);
+  });
+
+  test('buttons: Re-run fresh and Save as experiment when finished; Buy credits only when low', () => {
+    const v = finishedView();
+    expect(customIds(renderRoot(v))).toEqual([`ll:rerun:B0799CK52K:B074M5HPBD`, `ll:save:${v.id}`]);
+    expect(customIds(renderRoot(v, { lowCredits: true }))).toContain('ll:buy');
+    expect(customIds(renderRoot(runningView()))).toEqual([]);
+  });
+
+  test('a running run says how far it got; listing text can never ping anyone', () => {
+    const m = renderRoot(runningView());
+    expect(m.content).toMatch(/^Comparing B0799CK52K vs B074M5HPBD — 1 of 6 stages done/);
+    expect(m.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  test('the largest run the schemas allow still fits Discord’s limits', () => {
+    expectWithinLimits(renderRoot(finishedView({ huge: true })));
+  });
+});
+
+describe('stage detail cards', () => {
+  test.each(['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'])('%s fits Discord’s limits at its largest', (name) => {
+    const v = finishedView({ huge: true });
+    const m = renderStageDetail(v, v.stages.find((s) => s.name === name)!);
+    expectWithinLimits(m);
+    expect(m.embeds[0]!.fields?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  test('a failed stage says why and what was refunded', () => {
+    const v = finishedView();
+    const m = renderStageDetail(v, { ...v.stages[1]!, status: 'failed', output: null, error: { code: 'provider_failed', message: 'model timed out' } });
+    expect(m.embeds[0]!.description).toMatch(/Failed: model timed out\nIts 3 credits were refunded/);
+  });
+});
+
+describe('fitMessage', () => {
+  const big = (n: number) => 'x'.repeat(n);
+  test('clips every text to its limit and drops what is over count', () => {
+    const m = fitMessage({
+      content: big(5000),
+      embeds: Array.from({ length: 12 }, () => ({ title: big(300), description: big(5000), footer: { text: big(3000) }, fields: Array.from({ length: 30 }, () => ({ name: big(300), value: big(2000) })) })),
+    });
+    expectWithinLimits(m);
+    expect(m.content.endsWith('…')).toBe(true);
+    expect(m.embeds[0]!.title).toHaveLength(LIMITS.title);
+  });
+
+  test('keeps a message that already fits unchanged', () => {
+    const msg = { content: 'hi', embeds: [{ title: 't', description: 'd', fields: [{ name: 'n', value: 'v' }] }] };
+    expect(fitMessage(msg)).toEqual(msg);
+  });
+
+  test('never cuts a surrogate pair in half', () => {
+    const m = fitMessage({ content: '😀'.repeat(2500) });
+    expect([...m.content]).toHaveLength(LIMITS.content);
+    expect(m.content.isWellFormed()).toBe(true);
+  });
+});

@@ -1,0 +1,125 @@
+import { MessageFlags } from 'discord-api-types/v10';
+import type { MessageRef, MessageSink, RunOrigin } from '../../service/app/delivery.ts';
+import { DeliveryRefused } from '../../service/app/delivery.ts';
+import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { Clock } from '../../service/providers/provider.ts';
+import type { Logger } from '../../service/logger.ts';
+import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
+import { TOKEN_LIFETIME_MS } from './interaction.ts';
+import { clip } from './limits.ts';
+import { renderStageDetail } from './render-stage.ts';
+import { isFinished, renderRoot, textMessage } from './render.ts';
+
+/**
+ * The MessageSink for Discord. The run's root is the interaction's deferred response: edited via
+ * the interaction webhook (`@original`) while the token lives, then via the bot token on the
+ * stored message id (or posted anew by the bot when it never existed). Stage cards go in a thread
+ * started on the root when the bot may create one, as follow-up messages otherwise.
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response
+ * @see https://discord.com/developers/docs/resources/channel#start-thread-from-message
+ */
+
+export type DiscordOrigin = Extract<RunOrigin, { platform: 'discord' }>;
+
+export interface DiscordSinkOptions {
+  readonly api: DiscordApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Whether the run's workspace is low on credits (a finished root then offers Buy credits). Default: never. */
+  readonly lowCredits?: (origin: DiscordOrigin) => Promise<boolean>;
+  /** Stop using an interaction token this long before it expires (default 30 s): a call in flight must not outlive it. */
+  readonly tokenMarginMs?: number;
+}
+
+export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<DiscordOrigin> {
+  const { api } = opts;
+  const margin = opts.tokenMarginMs ?? 30_000;
+  const tokenAlive = (o: DiscordOrigin) => opts.clock.now() < o.tokenExpiresAt - margin;
+
+  /**
+   * Runs `viaToken` while the token lives; undefined (use the bot) once Discord no longer takes
+   * it. An Unknown Webhook in the first minute means Discord has not processed our answer yet:
+   * thrown, so the delivery is retried rather than posted twice; later it counts as gone.
+   */
+  async function withToken<T>(o: DiscordOrigin, viaToken: () => Promise<T>): Promise<T | undefined> {
+    if (!tokenAlive(o)) return undefined;
+    try {
+      return await viaToken();
+    } catch (e) {
+      const failure = webhookFailure(e);
+      const young = o.tokenExpiresAt - opts.clock.now() > TOKEN_LIFETIME_MS - 60_000;
+      if (failure === 'expired' || (failure === 'unknown' && !young)) return undefined;
+      throw e;
+    }
+  }
+
+  async function startThread(view: RunView, origin: DiscordOrigin, ref: MessageRef): Promise<MessageRef> {
+    if (!origin.guildId) return ref; // no threads in DMs
+    const name = clip(`ListingLab ${view.shortId}: ${view.pair.A.label} vs ${view.pair.B.label}`, 100);
+    try {
+      const thread = await api.startThread(ref.channelId, ref.messageRef, name);
+      return { ...ref, threadRef: thread.id };
+    } catch (e) {
+      // A retried delivery finds the thread it made before: it has the message's id.
+      if (e instanceof DiscordCallFailed && e.code === DISCORD_CODES.threadAlreadyCreated) return { ...ref, threadRef: ref.messageRef };
+      if (e instanceof DeliveryRefused) {
+        opts.logger.info({ runId: view.id, reason: e.reason }, 'discord: no thread permission, stage detail goes to follow-ups');
+        return ref;
+      }
+      throw e;
+    }
+  }
+
+  return {
+    platform: 'discord',
+
+    async upsertRoot(view, origin, existing) {
+      const low = isFinished(view) && opts.lowCredits ? await opts.lowCredits(origin) : false;
+      const body = renderRoot(view, { lowCredits: low });
+      const edited = await withToken(origin, () => api.editOriginal(origin.applicationId, origin.interactionToken, body));
+      if (edited) {
+        const ref: MessageRef = { channelId: edited.channel_id, messageRef: edited.id, threadRef: existing?.threadRef ?? null };
+        return existing ? ref : startThread(view, origin, ref);
+      }
+      if (existing) {
+        try {
+          const m = await api.editMessage(existing.channelId, existing.messageRef, body);
+          return { ...existing, messageRef: m.id };
+        } catch (e) {
+          // Someone deleted the root: post it again below (its thread, if any, lives on).
+          if (!(e instanceof DiscordCallFailed && e.code === DISCORD_CODES.unknownMessage)) throw e;
+        }
+      }
+      const posted = await api.postMessage(existing?.channelId ?? origin.channelId, body);
+      const ref: MessageRef = { channelId: posted.channel_id, messageRef: posted.id, threadRef: existing?.threadRef ?? null };
+      return existing ? ref : startThread(view, origin, ref);
+    },
+
+    async postStageDetail(view: RunView, stage: StageView, origin, root) {
+      const body = renderStageDetail(view, stage);
+      if (root.threadRef) {
+        try {
+          const m = await api.postMessage(root.threadRef, body);
+          return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
+        } catch (e) {
+          if (!(e instanceof DeliveryRefused)) throw e; // thread locked or access lost: follow-ups below
+        }
+      }
+      const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));
+      if (followed) return { channelId: followed.channel_id, messageRef: followed.id, threadRef: null };
+      const reply = await api.postMessage(root.channelId, { ...body, message_reference: { message_id: root.messageRef, fail_if_not_exists: false } });
+      return { channelId: reply.channel_id, messageRef: reply.id, threadRef: null };
+    },
+
+    async notifyPrivately(origin, text) {
+      const sent = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, { ...textMessage(text), flags: MessageFlags.Ephemeral }));
+      // Past 15 minutes nothing can reach one person privately without a DM, which we do not open uninvited.
+      if (!sent) opts.logger.warn({ userId: origin.userId }, 'discord: interaction token expired, private notice not delivered');
+    },
+
+    async postNotice(_workspaceExternalId, channelId, text) {
+      await api.postMessage(channelId, textMessage(text));
+    },
+  };
+}

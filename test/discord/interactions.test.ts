@@ -1,0 +1,222 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { MessageSink } from '../../service/app/delivery.ts';
+import { runs, workspaces } from '../../service/db/schema.ts';
+import { appServices } from '../../service/main/wiring.ts';
+import type { DiscordOrigin } from '../../bots/discord/sink.ts';
+import { startApifyEmulator } from '../emulators/apify.ts';
+import { axessoItem } from '../emulators/axesso-items.ts';
+import { startDiscordEmulator } from '../emulators/discord.ts';
+import { createInteractionSigner } from '../emulators/discord-signer.ts';
+import { startImageHost } from '../emulators/image-host.ts';
+import { memoryLogger } from '../support/logger.ts';
+import { startTestPipeline } from '../support/pipeline.ts';
+import { ADMIN, BOT_TOKEN, button, CHANNEL, command, discordEnv, GUILD, modalSubmit, ping, startDiscordHarness } from './support.ts';
+
+/**
+ * The Discord app end to end: signed interactions against buildApp (app.inject), the real
+ * pipeline and worker on a test database, the real @discordjs/rest against the Discord emulator,
+ * listings from the Apify emulator, no model keys (the offline rules engine).
+ */
+
+const images = await startImageHost();
+const apify = await startApifyEmulator({ token: 'apify-test-token-123' });
+const discord = await startDiscordEmulator({ botToken: BOT_TOKEN });
+const signer = createInteractionSigner();
+for (const asin of ['B0799CK52K', 'B074M5HPBD'] as const) apify.setItem(asin, axessoItem(asin, images.url));
+apify.setItem('B07GTFSCHB', null);
+afterAll(async () => {
+  await discord.close();
+  await apify.close();
+  await images.close();
+});
+
+const sinks: { discord?: MessageSink<DiscordOrigin> } = {};
+const pipeline = await startTestPipeline({ APIFY_TOKEN: 'apify-test-token-123', APIFY_BASE_URL: apify.url, IMAGE_HOSTS: images.host, ...discordEnv(discord, signer) }, { sinks });
+const db = pipeline.tdb.db;
+const { logger, lines } = memoryLogger([BOT_TOKEN]);
+const services = await appServices(pipeline.config, { ...pipeline.tdb, embedded: false });
+const h = await startDiscordHarness({ config: pipeline.config, services, logger, discord, signer });
+sinks.discord = h.sink;
+
+const runCount = async () => (await db.select().from(runs)).length;
+const workspaceCount = async () => (await db.select().from(workspaces)).length;
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('POST /discord/interactions: verification', () => {
+  test('PING is answered with PONG', async () => {
+    const res = await h.send(ping());
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ type: 1 });
+  });
+
+  test('a bad signature gets 401 and nothing is created', async () => {
+    const before = [await runCount(), await workspaceCount()];
+    const res = await h.send(command('compare', { a: 'B0799CK52K', b: 'B074M5HPBD' }, { guildId: '111111111111111111' }), { tamper: true });
+    expect(res.status).toBe(401);
+    expect([await runCount(), await workspaceCount()]).toEqual(before);
+  });
+
+  test('a timestamp older than 5 minutes gets 401 (replay protection), even when correctly signed', async () => {
+    const before = await runCount();
+    const res = await h.send(command('compare', { a: 'B0799CK52K', b: 'B074M5HPBD' }), { timestampSec: Math.floor(Date.now() / 1000) - 301 });
+    expect(res.status).toBe(401);
+    expect(await runCount()).toBe(before);
+  });
+
+  test('an unsigned request gets 401', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/discord/interactions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(ping()) });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('compare', () => {
+  test('a signed compare is deferred (type 5) within 3 s; @original ends at the verdict, stage detail in a thread', async () => {
+    // One 429 on the first edit of @original: the REST client waits retry_after and retries by itself.
+    discord.rateLimitOnce((m, p) => m === 'PATCH' && p.endsWith('/messages/@original'), 0.2);
+    const interaction = command('compare', { a: 'B0799CK52K', b: 'https://www.amazon.com/dp/B074M5HPBD' });
+    const res = await h.send(interaction);
+    expect(res.status).toBe(200);
+    expect(res.json.type).toBe(5);
+    expect(res.ms).toBeLessThan(3000);
+
+    const [run] = await db.select().from(runs).where(eq(runs.requestKey, interaction.id as string));
+    expect(run).toBeDefined();
+    const view = await pipeline.waitForRun(run!.id);
+    expect(view.status).toBe('succeeded');
+
+    const token = interaction.token as string;
+    const original = await until('the verdict on @original', () => {
+      const m = discord.original(token);
+      return m?.content.startsWith('Verdict: ') ? m : undefined;
+    });
+    const winner = view.verdict!.winner;
+    expect(original.content).toMatch(winner === 'tie' ? /^Verdict: tie/ : new RegExp(`^Verdict: ${view.pair[winner].asin} wins`));
+    expect(original.channel_id).toBe(CHANNEL);
+    expect(JSON.stringify(original.components)).toContain('ll:rerun:B0799CK52K:B074M5HPBD');
+    const limited = discord.calls.findIndex((c) => c.status === 429 && c.path.includes(token));
+    expect(limited).toBeGreaterThanOrEqual(0);
+    expect(discord.calls.slice(limited + 1).find((c) => c.path === discord.calls[limited]!.path)?.status).toBe(200);
+
+    // Detail: a thread on the root (id = the root's id), one card per settled stage.
+    const thread = discord.threads.get(original.id);
+    expect(thread?.parentId).toBe(CHANNEL);
+    const cards = await until('six stage cards', () => {
+      const m = discord.channelMessages(original.id);
+      return m.length >= view.stages.length ? m : undefined;
+    });
+    expect(cards.map((c) => c.content).join('\n')).toContain('Verdict');
+    expect(discord.followUps(token)).toHaveLength(0);
+    // The interaction token (a secret for 15 minutes) never reaches a log line.
+    expect([...lines(), ...pipeline.logLines()].join('\n')).not.toContain(token);
+  });
+
+  test('the same interaction delivered twice creates one run', async () => {
+    const interaction = command('compare', { a: 'B074M5HPBD', b: 'B0799CK52K' });
+    const [first, second] = await Promise.all([h.send(interaction), h.send(interaction)]);
+    expect([first.json.type, second.json.type]).toEqual([5, 5]);
+    const matching = await db.select().from(runs).where(eq(runs.requestKey, interaction.id as string));
+    expect(matching).toHaveLength(1);
+    await pipeline.waitForRun(matching[0]!.id);
+  });
+
+  test('an invalid ASIN gets a private type-4 error and no run', async () => {
+    const before = await runCount();
+    const res = await h.send(command('compare', { a: 'B0799CK52', b: 'B074M5HPBD' }));
+    expect(res.json.type).toBe(4);
+    expect(res.json.data?.flags).toBe(64);
+    expect(res.json.data?.content).toMatch(/Listing A/);
+    const uk = await h.send(command('compare', { a: 'https://www.amazon.co.uk/dp/B0799CK52K', b: 'B074M5HPBD' }));
+    expect(uk.json.data?.content).toMatch(/only amazon\.com/i);
+    expect(await runCount()).toBe(before);
+  });
+
+  test('the same pair again within 24 h answers privately with the existing run and a Re-run fresh button', async () => {
+    const res = await h.send(command('compare', { a: 'B0799CK52K', b: 'B074M5HPBD' }));
+    expect(res.json.type).toBe(4);
+    expect(res.json.data?.flags).toBe(64);
+    expect(res.json.data?.content).toMatch(/last 24 hours/);
+    expect(JSON.stringify(res.json.data?.components)).toContain('ll:rerun:B0799CK52K:B074M5HPBD');
+  });
+
+  test('Re-run fresh (a button) starts a new fresh run as a new deferred message', async () => {
+    const before = await runCount();
+    const click = button('ll:rerun:B0799CK52K:B074M5HPBD');
+    const res = await h.send(click);
+    expect(res.json.type).toBe(5);
+    const [run] = await db.select().from(runs).where(eq(runs.requestKey, click.id as string));
+    expect(run?.fresh).toBe(true);
+    expect(await runCount()).toBe(before + 1);
+    await pipeline.waitForRun(run!.id);
+  });
+});
+
+describe('other subcommands and components', () => {
+  test('credits answers privately with the balance; a DM is its own workspace', async () => {
+    const res = await h.send(command('credits'));
+    expect(res.json.type).toBe(4);
+    expect(res.json.data?.flags).toBe(64);
+    expect(res.json.data?.content).toMatch(/^Balance: \d+ credits/);
+    const dm = await h.send(command('credits', {}, { guildId: null, userId: '42424242424242' }));
+    expect(dm.json.data?.content).toMatch(/^Balance: 30 credits/);
+    const [ws] = await db.select().from(workspaces).where(eq(workspaces.externalId, 'dm:42424242424242'));
+    expect(ws?.platform).toBe('discord');
+  });
+
+  test('help and status answer privately; an unknown job is a private error', async () => {
+    expect((await h.send(command('help'))).json.data?.content).toContain('/listing compare');
+    const status = await h.send(command('status', { job: '00000000' }));
+    expect(status.json.type).toBe(4);
+    expect(status.json.data?.flags).toBe(64);
+  });
+
+  test('Save as experiment answers privately (coming soon); pin is for server admins only', async () => {
+    const [run] = await db.select().from(runs).limit(1);
+    const save = await h.send(button(`ll:save:${run!.id}`));
+    expect(save.json.data?.flags).toBe(64);
+    expect(save.json.data?.content).toMatch(/not available yet/);
+    const member = await h.send(command('experiment pin', { id: 'abcdef12' }));
+    expect(member.json.data?.content).toMatch(/Only server admins/);
+    const admin = await h.send(command('experiment pin', { id: 'abcdef12' }, { permissions: ADMIN }));
+    expect(admin.json.data?.content).not.toMatch(/Only server admins/);
+  });
+
+  test('a failed acquisition offers the manual fallback: button → modal → the run starts again', async () => {
+    const interaction = command('compare', { a: 'B0799CK52K', b: 'B07GTFSCHB' }, { guildId: '222222222222222222' });
+    await h.send(interaction);
+    const [run] = await db.select().from(runs).where(eq(runs.requestKey, interaction.id as string));
+    const failed = await pipeline.waitForRun(run!.id);
+    expect(failed.status).toBe('failed');
+    const original = await until('the failure on @original', () => {
+      const m = discord.original(interaction.token as string);
+      return m?.content.startsWith('No verdict') ? m : undefined;
+    });
+    expect(JSON.stringify(original.components)).toContain(`ll:manual:${run!.id}:B`);
+
+    const who = { guildId: '222222222222222222' };
+    const modal = await h.send(button(`ll:manual:${run!.id}:B`, who));
+    expect(modal.json.type).toBe(9);
+    const submitted = await h.send(
+      modalSubmit(`ll:manual:${run!.id}:B`, { title: 'Vitamin E Oil 2.5 oz', bullets: 'Moisturises dry skin', description: '', images: `${images.url}/abo/B07GTFSCHB/844a1cce.jpg` }, who),
+    );
+    expect(submitted.json.type).toBe(4);
+    expect(submitted.json.data?.content).toMatch(/starts again/);
+    const done = await pipeline.waitForRun(run!.id);
+    expect(done.status).toBe('succeeded');
+    await until('the verdict after the manual fallback', () => (discord.original(interaction.token as string)?.content.startsWith('Verdict: ') ? true : undefined));
+  });
+
+  test('the workspace of a guild interaction is the guild', async () => {
+    const [ws] = await db.select().from(workspaces).where(eq(workspaces.externalId, GUILD));
+    expect(ws?.platform).toBe('discord');
+  });
+});

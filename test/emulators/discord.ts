@@ -1,0 +1,289 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sizeProblem } from './discord-limits.ts';
+
+/**
+ * A local emulator of the Discord REST API (v10), enough for the real `@discordjs/rest` client:
+ * `new REST({ api: emulator.url })` (the URL ends in `/api`; the client adds `/v10`).
+ *
+ * Routes:
+ * - `POST /interactions/:id/:token/callback` — an interaction response (as `respond` below)
+ * - `GET|PATCH|DELETE /webhooks/:app/:token/messages/@original` — the interaction's response
+ * - `POST /webhooks/:app/:token` — follow-ups (flags 64 = ephemeral); `PATCH …/messages/:id`
+ * - `POST|GET /channels/:channel/messages`, `GET|PATCH /channels/:channel/messages/:id` (bot token)
+ * - `POST /channels/:channel/messages/:id/threads` — a thread whose id is the message's (bot token)
+ * - `PUT /applications/:app/commands`, `PUT /applications/:app/guilds/:guild/commands` (bot token)
+ *
+ * Webhook routes need no Authorization but a token Discord knows (`respond` registers it, as
+ * Discord does when it receives our HTTP answer); bot routes need `Bot <botToken>`. Messages are
+ * checked against Discord's size limits (400, code 50035). Errors use Discord's JSON codes.
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding
+ * @see https://discord.com/developers/docs/topics/rate-limits
+ */
+
+export interface DiscordCall {
+  readonly method: string;
+  /** Without the `/api/v10` prefix, tokens included (it is a test double). */
+  readonly path: string;
+  readonly body: unknown;
+  readonly authorization: string | undefined;
+  readonly status: number;
+}
+
+export interface EmulatedMessage {
+  readonly id: string;
+  readonly channel_id: string;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  flags: number;
+  readonly message_reference?: unknown;
+  /** Set for interaction responses and follow-ups. */
+  readonly token?: string;
+  edits: number;
+  deleted: boolean;
+}
+
+export interface InteractionLike {
+  readonly token: string;
+  readonly channel_id?: string;
+  readonly channel?: { readonly id: string };
+}
+
+export interface DiscordEmulator {
+  /** For DISCORD_API_URL, e.g. `http://127.0.0.1:40123/api`. */
+  readonly url: string;
+  readonly calls: readonly DiscordCall[];
+  readonly messages: readonly EmulatedMessage[];
+  readonly threads: ReadonlyMap<string, { readonly id: string; readonly parentId: string; readonly name: string }>;
+  /** Last bulk overwrite per scope: `global` or the guild id. */
+  readonly commands: ReadonlyMap<string, readonly unknown[]>;
+  /** What Discord does with our HTTP answer: type 4/5 create the interaction's original message. */
+  respond(interaction: InteractionLike, response: { type: number; data?: Record<string, unknown> }): void;
+  original(token: string): EmulatedMessage | undefined;
+  followUps(token: string): EmulatedMessage[];
+  channelMessages(channelId: string): EmulatedMessage[];
+  /** The next request matching `match` (default: any) answers 429 with `retry_after` seconds. */
+  rateLimitOnce(match?: (method: string, path: string) => boolean, retryAfterSec?: number): void;
+  /** Thread creation answers 403 with this code (default 50013 Missing Permissions); null allows it again. */
+  refuseThreads(code?: number | null): void;
+  /** Bot calls on this channel answer 403 with this code (default 50001 Missing Access). */
+  denyChannel(channelId: string, code?: number): void;
+  /** Webhook calls with this token answer 401 Invalid Webhook Token (50027), as after 15 minutes. */
+  expireToken(token: string): void;
+  close(): Promise<void>;
+}
+
+const MESSAGES: Record<number, string> = {
+  0: '401: Unauthorized',
+  10003: 'Unknown Channel',
+  10008: 'Unknown Message',
+  10015: 'Unknown Webhook',
+  50001: 'Missing Access',
+  50013: 'Missing Permissions',
+  50027: 'Invalid Webhook Token',
+  50035: 'Invalid Form Body',
+  160004: 'A thread has already been created for this message',
+};
+
+export async function startDiscordEmulator(options: { botToken?: string } = {}): Promise<DiscordEmulator> {
+  const botToken = options.botToken ?? 'discord-bot-token-for-tests';
+  const calls: DiscordCall[] = [];
+  const messages: EmulatedMessage[] = [];
+  const originals = new Map<string, EmulatedMessage>();
+  const tokens = new Map<string, { channelId: string }>();
+  const expired = new Set<string>();
+  const threads = new Map<string, { id: string; parentId: string; name: string }>();
+  const commands = new Map<string, unknown[]>();
+  const denied = new Map<string, number>();
+  const limits: { match: (m: string, p: string) => boolean; retryAfter: number }[] = [];
+  let threadRefusal: number | undefined;
+  let nextId = 1_100_000_000_000_000_000n;
+  const snowflake = () => String(nextId++);
+
+  const newMessage = (channelId: string, body: Record<string, unknown>, token?: string): EmulatedMessage => {
+    const m: EmulatedMessage = {
+      id: snowflake(),
+      channel_id: channelId,
+      content: typeof body['content'] === 'string' ? body['content'] : '',
+      embeds: (body['embeds'] as unknown[] | undefined) ?? [],
+      components: (body['components'] as unknown[] | undefined) ?? [],
+      flags: typeof body['flags'] === 'number' ? body['flags'] : 0,
+      ...(body['message_reference'] ? { message_reference: body['message_reference'] } : {}),
+      ...(token ? { token } : {}),
+      edits: 0,
+      deleted: false,
+    };
+    messages.push(m);
+    return m;
+  };
+  const edit = (m: EmulatedMessage, body: Record<string, unknown>) => {
+    if (typeof body['content'] === 'string') m.content = body['content'];
+    if (Array.isArray(body['embeds'])) m.embeds = body['embeds'];
+    if (Array.isArray(body['components'])) m.components = body['components'];
+    m.edits++;
+    return m;
+  };
+  const view = (m: EmulatedMessage) => ({ ...m, type: 0, timestamp: new Date().toISOString(), author: { id: '1', username: 'ListingLab', bot: true } });
+
+  function respond(i: InteractionLike, response: { type: number; data?: Record<string, unknown> }) {
+    const channelId = i.channel_id ?? i.channel?.id ?? 'unknown';
+    tokens.set(i.token, { channelId });
+    if (response.type === 4 || response.type === 5) {
+      const data = response.data ?? {};
+      // A deferred response shows "thinking…" until @original is edited.
+      const m = newMessage(channelId, response.type === 5 ? { flags: ((data['flags'] as number | undefined) ?? 0) | 128 } : data, i.token);
+      originals.set(i.token, m);
+    }
+  }
+
+  type Out = [number, unknown?];
+  const fail = (status: number, code: number, detail?: string): Out => [status, { message: detail ? `${MESSAGES[code]}: ${detail}` : MESSAGES[code], code }];
+
+  function webhook(method: string, p: string[], body: Record<string, unknown>): Out {
+    const [, , token, sub, id] = p; // webhooks/:app/:token[/messages/:id]
+    if (!token || !tokens.has(token)) return fail(404, 10015);
+    if (expired.has(token)) return fail(401, 50027);
+    const channelId = tokens.get(token)!.channelId;
+    if (!sub && method === 'POST') {
+      const problem = sizeProblem(body);
+      return problem ? fail(400, 50035, problem) : [200, view(newMessage(channelId, body, token))];
+    }
+    if (sub !== 'messages' || !id) return fail(404, 10015);
+    const m = id === '@original' ? originals.get(token) : messages.find((x) => x.id === id && x.token === token);
+    if (!m || m.deleted) return fail(404, 10008);
+    if (method === 'GET') return [200, view(m)];
+    if (method === 'DELETE') {
+      m.deleted = true;
+      return [204];
+    }
+    if (method === 'PATCH') {
+      const problem = sizeProblem(body);
+      if (problem) return fail(400, 50035, problem);
+      m.flags &= ~128;
+      return [200, view(edit(m, body))];
+    }
+    return fail(404, 10015);
+  }
+
+  function bot(method: string, p: string[], body: Record<string, unknown>): Out {
+    const [resource, id, sub, messageId, tail] = p;
+    if (resource === 'applications' && method === 'PUT') {
+      const scope = sub === 'guilds' ? messageId : 'global';
+      if (!scope || (sub === 'guilds' ? tail !== 'commands' : sub !== 'commands')) return fail(404, 10003);
+      const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({ ...c, id: snowflake(), application_id: id, version: snowflake() }));
+      commands.set(scope, list);
+      return [200, list];
+    }
+    if (resource !== 'channels' || !id || sub !== 'messages') return fail(404, 10003);
+    const code = denied.get(id) ?? denied.get(threads.get(id)?.parentId ?? '');
+    if (code !== undefined) return fail(403, code);
+    if (!messageId) {
+      if (method === 'GET') return [200, messages.filter((m) => m.channel_id === id && !m.deleted).map(view)];
+      const problem = sizeProblem(body);
+      return problem ? fail(400, 50035, problem) : [200, view(newMessage(id, body))];
+    }
+    const m = messages.find((x) => x.id === messageId && x.channel_id === id && !x.deleted);
+    if (!m) return fail(404, 10008);
+    if (tail === 'threads' && method === 'POST') {
+      if (threadRefusal !== undefined) return fail(403, threadRefusal);
+      if (threads.has(m.id)) return fail(400, 160004);
+      const thread = { id: m.id, parentId: id, name: typeof body['name'] === 'string' ? body['name'] : '' };
+      threads.set(m.id, thread);
+      return [201, { id: thread.id, type: 11, parent_id: id, name: thread.name, guild_id: '1' }];
+    }
+    if (tail) return fail(404, 10008);
+    if (method === 'GET') return [200, view(m)];
+    if (method === 'PATCH') {
+      const problem = sizeProblem(body);
+      return problem ? fail(400, 50035, problem) : [200, view(edit(m, body))];
+    }
+    return fail(404, 10008);
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: unknown): number {
+    const rl = limits.findIndex((l) => l.match(method, path));
+    if (rl >= 0) {
+      const { retryAfter } = limits.splice(rl, 1)[0]!;
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': String(retryAfter),
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset-after': String(retryAfter),
+        'x-ratelimit-bucket': 'emulated-bucket',
+        'x-ratelimit-scope': 'user',
+      });
+      res.end(JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: false }));
+      return 429;
+    }
+    const p = path.split('/').filter(Boolean);
+    const obj = (body ?? {}) as Record<string, unknown>;
+    let out: Out;
+    if (p[0] === 'interactions' && p[3] === 'callback' && method === 'POST') {
+      respond({ token: p[2]!, channel_id: 'unknown' }, obj as { type: number });
+      out = [204];
+    } else if (p[0] === 'webhooks') {
+      out = webhook(method, p, obj);
+    } else if (req.headers.authorization !== `Bot ${botToken}`) {
+      out = fail(401, 0);
+    } else {
+      out = bot(method, p, obj);
+    }
+    const [status, payload] = out;
+    const rate = { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': 'emulated-bucket' };
+    res.writeHead(status, payload === undefined ? rate : { 'content-type': 'application/json', ...rate });
+    res.end(payload === undefined ? undefined : JSON.stringify(payload));
+    return status;
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      const method = req.method ?? 'GET';
+      const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/^\/api(\/v\d+)?/, '');
+      const status = route(req, res, method, path, body);
+      calls.push({ method, path, body, authorization: req.headers.authorization, status });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    calls,
+    messages,
+    threads,
+    commands,
+    respond,
+    original: (token) => originals.get(token),
+    followUps: (token) => messages.filter((m) => m.token === token && originals.get(token) !== m),
+    channelMessages: (channelId) => messages.filter((m) => m.channel_id === channelId && !m.deleted),
+    rateLimitOnce(match = () => true, retryAfterSec = 0.2) {
+      limits.push({ match, retryAfter: retryAfterSec });
+    },
+    refuseThreads(code = 50013) {
+      threadRefusal = code ?? undefined;
+    },
+    denyChannel(channelId, code = 50001) {
+      denied.set(channelId, code);
+    },
+    expireToken(token) {
+      expired.add(token);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
