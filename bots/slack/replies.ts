@@ -1,0 +1,64 @@
+import type { WebClient } from '@slack/web-api';
+import { dispatch, type CommandContext, type Reply } from '../shared/dispatch.ts';
+import type { Command } from '../shared/command.ts';
+import { assertNever, type ErrorCode } from '../../service/domain/errors.ts';
+import { actions, button, section } from './blocks.ts';
+import { ACTION } from './render.ts';
+import type { SlackBotDeps } from './context.ts';
+import { checkoutReply } from './commands/buy.ts';
+import { startedReply } from './commands/compare.ts';
+import { creditsReply } from './commands/credits.ts';
+import { historyReply } from './commands/history.ts';
+import { statusReply } from './commands/status.ts';
+import { plain, sendPrivately, type PrivateMessage, type PrivateTarget } from './private.ts';
+
+/** Refusals a purchase would fix: the reply carries a "Buy credits" button. */
+const OFFER_BUY: ReadonlySet<ErrorCode> = new Set(['insufficient_credits']);
+
+function withBuyButton(msg: PrivateMessage): PrivateMessage {
+  const buttons = actions('buy', [button('Buy credits', ACTION.buyCredits, 'refusal', 'primary')]);
+  return { text: msg.text, blocks: [section(msg.text), ...(buttons ? [buttons] : [])] };
+}
+
+/**
+ * A Command, from a slash command or a button, through the one dispatcher to a private reply.
+ * Each subcommand's rendering is in commands/<name>.ts; refusals and usage are plain text.
+ */
+
+export async function renderReply(reply: Reply, ctx: CommandContext, deps: SlackBotDeps, via: 'command' | 'button'): Promise<PrivateMessage | undefined> {
+  switch (reply.kind) {
+    case 'private':
+      return reply.code && OFFER_BUY.has(reply.code) ? withBuyButton(plain(reply.text)) : plain(reply.text);
+    case 'started':
+      return startedReply(reply, { services: deps.services, workspace: ctx.workspace, via });
+    case 'credits':
+      return creditsReply(reply);
+    case 'history':
+      return historyReply(reply);
+    case 'status':
+      return statusReply(reply.view);
+    case 'checkout':
+      return checkoutReply(reply);
+    default:
+      return assertNever(reply, 'reply');
+  }
+}
+
+/** Runs a command after the request was acknowledged and answers privately. Never throws. */
+export async function answer(
+  cmd: Command,
+  ctx: CommandContext,
+  target: PrivateTarget,
+  client: WebClient | undefined,
+  deps: SlackBotDeps,
+  via: 'command' | 'button',
+): Promise<void> {
+  let msg: PrivateMessage | undefined;
+  try {
+    msg = await renderReply(await dispatch(cmd, ctx, deps.services), ctx, deps, via);
+  } catch (err) {
+    deps.logger.error({ err, command: cmd.name }, 'slack command failed');
+    msg = plain('Something went wrong on our side. Please try again in a minute (`/listing history` shows whether a comparison started).');
+  }
+  if (msg) await sendPrivately(client, target, msg, deps.logger);
+}

@@ -1,0 +1,119 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery.ts';
+import type { RunView } from '../../service/app/run-view.ts';
+import type { Logger } from '../../service/logger.ts';
+import type { SlackClients } from './clients.ts';
+import { sendPrivately } from './private.ts';
+import { rootMessage } from './render.ts';
+import { stageDetail } from './render-stage.ts';
+
+/**
+ * The Slack MessageSink (transport only; the deliver_run task decides what to post when): the
+ * run's root message posted with chat.postMessage and then edited in place with chat.update,
+ * stage cards as replies in its thread, private notes through response_url / chat.postEphemeral.
+ *
+ * Errors the user can fix become DeliveryRefused (the task then tells them privately how); any
+ * other error is thrown so the task retries. Rate limits (429) are waited out by the Web API
+ * client, which honours Retry-After.
+ */
+
+export type SlackOrigin = Extract<RunOrigin, { platform: 'slack' }>;
+
+export interface SlackSinkDeps {
+  readonly clients: SlackClients;
+  readonly logger: Logger;
+  /** A workspace's balance, to offer "Buy credits" on a finished run (omitted: never offered). */
+  readonly balanceOf?: (teamId: string) => Promise<number>;
+  /** Below this balance the button is shown (default 10: one comparison). */
+  readonly lowBalanceBelow?: number;
+}
+
+/** Slack errors → why the user's message could not be delivered. */
+const REFUSALS: Record<string, { reason: DeliveryRefused['reason']; message: string }> = {
+  not_in_channel: { reason: 'not_in_channel', message: 'the app is not a member of this channel' },
+  channel_not_found: { reason: 'channel_not_found', message: 'the app cannot see this channel' },
+  is_archived: { reason: 'other', message: 'the channel is archived' },
+  restricted_action: { reason: 'missing_permissions', message: 'posting here is restricted' },
+  restricted_action_read_only_channel: { reason: 'missing_permissions', message: 'the channel is read-only' },
+  restricted_action_thread_only_channel: { reason: 'missing_permissions', message: 'the channel only allows thread replies' },
+  missing_scope: { reason: 'missing_permissions', message: 'the app lacks a permission (scope)' },
+  token_revoked: { reason: 'token_revoked', message: 'the app was removed from this workspace' },
+  invalid_auth: { reason: 'token_revoked', message: 'the app is not installed in this workspace' },
+  account_inactive: { reason: 'token_revoked', message: 'the app was removed from this workspace' },
+};
+
+export function toDeliveryError(e: unknown): unknown {
+  const err = e as { code?: unknown; data?: { error?: unknown } };
+  if (err?.code !== ErrorCode.PlatformError || typeof err.data?.error !== 'string') return e;
+  const known = REFUSALS[err.data.error];
+  return known ? new DeliveryRefused(known.reason, known.message) : e;
+}
+
+const FINISHED: readonly RunView['status'][] = ['succeeded', 'partial', 'failed'];
+
+export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
+  const log = deps.logger.child({ component: 'slack-sink' });
+
+  async function client(teamId: string, enterpriseId: string | undefined): Promise<WebClient> {
+    const c = await deps.clients.forTeam(teamId, enterpriseId);
+    if (!c) throw new DeliveryRefused('token_revoked', 'the app is not installed in this workspace');
+    return c;
+  }
+
+  async function lowBalance(view: RunView, teamId: string): Promise<boolean> {
+    if (!deps.balanceOf || !FINISHED.includes(view.status)) return false;
+    try {
+      return (await deps.balanceOf(teamId)) < (deps.lowBalanceBelow ?? 10);
+    } catch (e) {
+      log.warn({ err: e }, 'balance unavailable: no Buy credits button');
+      return false;
+    }
+  }
+
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toDeliveryError(e);
+    }
+  }
+
+  return {
+    platform: 'slack',
+
+    async upsertRoot(view, origin, existing): Promise<MessageRef> {
+      const c = await client(origin.teamId, origin.enterpriseId);
+      const msg = rootMessage(view, { lowBalance: await lowBalance(view, origin.teamId) });
+      if (existing) {
+        const res = await call(() => c.chat.update({ channel: existing.channelId, ts: existing.messageRef, text: msg.text, blocks: msg.blocks }));
+        return { channelId: existing.channelId, messageRef: res.ts ?? existing.messageRef, threadRef: existing.threadRef };
+      }
+      const res = await call(() => c.chat.postMessage({ channel: origin.channelId, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }));
+      if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+      const channelId = res.channel ?? origin.channelId;
+      return { channelId, messageRef: res.ts, threadRef: res.ts };
+    },
+
+    async postStageDetail(view, stage, origin, root): Promise<MessageRef> {
+      const c = await client(origin.teamId, origin.enterpriseId);
+      const msg = stageDetail(view, stage);
+      const threadTs = root.threadRef ?? root.messageRef;
+      const res = await call(() =>
+        c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),
+      );
+      if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+      return { channelId: root.channelId, messageRef: res.ts, threadRef: threadTs };
+    },
+
+    async notifyPrivately(origin, text): Promise<void> {
+      const c = await deps.clients.forTeam(origin.teamId, origin.enterpriseId);
+      // Nothing to retry if every route failed: sendPrivately logged it, and the run is intact.
+      await sendPrivately(c, { channelId: origin.channelId, userId: origin.userId, responseUrl: origin.responseUrl }, { text }, log);
+    },
+
+    async postNotice(workspaceExternalId, channelId, text): Promise<void> {
+      const c = await client(workspaceExternalId, undefined);
+      await call(() => c.chat.postMessage({ channel: channelId, text }));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '../client.ts';
+import { installations, workspaces } from '../schema.ts';
+
+export type InstallationRow = typeof installations.$inferSelect;
+type ChatPlatform = InstallationRow['platform'];
+
+/**
+ * A workspace's app installation (one per workspace and platform). `secretEnc` is already sealed
+ * by the caller (service/app/installations.ts): this layer never sees a token in clear.
+ */
+export async function upsertInstallation(
+  db: DbOrTx,
+  row: Pick<InstallationRow, 'workspaceId' | 'platform' | 'enterpriseId' | 'botUserId' | 'scopes' | 'installedBy' | 'secretEnc'>,
+): Promise<void> {
+  const now = new Date();
+  await db
+    .insert(installations)
+    .values({ ...row, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [installations.workspaceId, installations.platform],
+      set: {
+        enterpriseId: row.enterpriseId,
+        botUserId: row.botUserId,
+        scopes: row.scopes,
+        installedBy: row.installedBy,
+        secretEnc: row.secretEnc,
+        updatedAt: now,
+        revokedAt: null,
+      },
+    });
+}
+
+/** The live (not revoked) installation of a workspace, with the workspace's external id. */
+export async function findActiveInstallation(
+  db: DbOrTx,
+  platform: ChatPlatform,
+  externalId: string,
+): Promise<(InstallationRow & { externalId: string }) | undefined> {
+  const [row] = await db
+    .select({ installation: installations, externalId: workspaces.externalId })
+    .from(installations)
+    .innerJoin(workspaces, eq(workspaces.id, installations.workspaceId))
+    .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId), eq(installations.platform, platform), isNull(installations.revokedAt)));
+  return row ? { ...row.installation, externalId: row.externalId } : undefined;
+}
+
+/**
+ * Marks a workspace's installation revoked and overwrites its sealed secret: a dead token is not
+ * kept around. Returns whether a live installation was revoked.
+ */
+export async function revokeInstallation(db: DbOrTx, platform: ChatPlatform, workspaceId: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(installations)
+    .set({ revokedAt: at, updatedAt: at, secretEnc: Buffer.alloc(0) })
+    .where(and(eq(installations.workspaceId, workspaceId), eq(installations.platform, platform), isNull(installations.revokedAt)))
+    .returning({ id: installations.id });
+  return rows.length > 0;
+}
