@@ -113,6 +113,8 @@ CREATE TABLE "runs" (
 	"origin" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"pinned_prompts" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"reserved_credits" integer DEFAULT 0 NOT NULL,
+	"admitted_at" timestamp with time zone,
+	"seq" bigserial NOT NULL,
 	"generation" integer DEFAULT 0 NOT NULL,
 	"verdict_hash" text,
 	"error_code" text,
@@ -175,5 +177,6 @@ CREATE UNIQUE INDEX "runs_request_key_uq" ON "runs" USING btree ("workspace_id",
 CREATE INDEX "runs_dedup_idx" ON "runs" USING btree ("workspace_id","dedup_key","created_at");--> statement-breakpoint
 CREATE INDEX "runs_workspace_created_idx" ON "runs" USING btree ("workspace_id","created_at");--> statement-breakpoint
 CREATE INDEX "runs_status_idx" ON "runs" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "runs_workspace_status_idx" ON "runs" USING btree ("workspace_id","status","seq");--> statement-breakpoint
 CREATE INDEX "vision_cache_expires_idx" ON "vision_cache" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "workspaces_platform_external_uq" ON "workspaces" USING btree ("platform","external_id");

@@ -71,7 +71,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
         shortId: r.run.id.slice(0, 8),
         existing: r.kind === 'existing' ? r.reason : null,
         balance: r.kind === 'created' ? r.balance : null,
-        queuePosition: null,
+        queuePosition: r.queuePosition,
       };
     }
     case 'credits': {

@@ -58,7 +58,7 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
 
 /** What the root shows: if none of this changed, no edit is made. */
 function rootFingerprint(v: RunView): unknown {
-  return [v.status, v.stages.map((s) => [s.name, s.status, s.winner, s.score]), v.verdict?.hash ?? null];
+  return [v.status, v.queuePosition, v.stages.map((s) => [s.name, s.status, s.winner, s.score]), v.verdict?.hash ?? null];
 }
 
 const hashOf = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex');

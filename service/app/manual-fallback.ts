@@ -2,9 +2,9 @@ import { UserError } from '../domain/errors.ts';
 import { ListingSchema, type ListingInput, type Side } from '../domain/listing.ts';
 import { describeIssues } from '../acquire/folder-source.ts';
 import { applyLedgerEntry } from '../db/repos/ledger.ts';
-import { getStages, lockRun, transitionStages, updateRun, updateStage, notifyRunChanged } from '../db/repos/runs.ts';
+import { getStages, lockRun, requeueRun, updateStage, notifyRunChanged } from '../db/repos/runs.ts';
 import { lockWorkspace } from '../db/repos/workspaces.ts';
-import { enqueue } from '../jobs/enqueue.ts';
+import { fillSlots } from './run-slots.ts';
 import type { ComparisonDeps, ListingInputRef } from './start-comparison.ts';
 
 /** Codes of an acquisition failure that pasting the listing by hand can get past. */
@@ -15,10 +15,11 @@ const RESUMABLE = new Set(['listing_not_found', 'acquisition_failed', 'timeout']
  * completed from listings given by hand (title, bullets, description, image URLs or uploaded
  * blobs — the listing.json model). The run starts again from stage 0 with a new reservation;
  * its ledger keys carry the run's new generation, so nothing collides with the first attempt's
- * reservation and refunds.
+ * reservation and refunds. It goes to the back of the workspace's queue and starts when a
+ * running slot is free.
  */
 export async function resumeWithManualListings(
-  deps: Pick<ComparisonDeps, 'db'>,
+  deps: Pick<ComparisonDeps, 'db' | 'maxRunning' | 'metered'>,
   input: { workspaceId: string; runId: string; listings: Partial<Record<Side, ListingInput>> },
 ): Promise<void> {
   const sides = (Object.keys(input.listings) as Side[]).filter((s) => input.listings[s]);
@@ -37,7 +38,7 @@ export async function resumeWithManualListings(
     if (run.status !== 'failed' || !RESUMABLE.has(run.errorCode ?? '')) {
       throw new UserError('bad_command', 'Only a run whose listings could not be fetched can be completed by hand.');
     }
-    await lockWorkspace(tx, run.workspaceId);
+    const ws = await lockWorkspace(tx, run.workspaceId);
     const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
     const generation = run.generation + 1;
     const stages = await getStages(tx, run.id);
@@ -56,17 +57,16 @@ export async function resumeWithManualListings(
         status: 'pending', output: null, provider: null, model: null, errorCode: null, errorMessage: null, attempts: 0, startedAt: null, finishedAt: null,
       });
     }
-    await updateRun(tx, run.id, {
+    await requeueRun(tx, run.id, {
       inputs: { a: manual.A ?? inputs.a, b: manual.B ?? inputs.b },
-      status: 'queued',
       generation,
       errorCode: null,
       finishedAt: null,
       settledAt: null,
+      startedAt: null,
       verdictHash: null,
     });
-    await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
-    await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+    await fillSlots(tx, ws.id, deps.metered(ws.platform) ? deps.maxRunning : Infinity, new Date());
     await notifyRunChanged(tx, run.id);
   });
 }

@@ -1,8 +1,12 @@
 import type { DbOrTx, Db } from '../db/client.ts';
 import { applyLedgerEntry } from '../db/repos/ledger.ts';
-import { getStages, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type Run, type StageRow } from '../db/repos/runs.ts';
+import { finishRun, getStages, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow } from '../db/repos/runs.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../domain/stage-outputs.ts';
+import { handOverSlot } from './run-slots.ts';
+import { scheduleDelivery } from './schedule-delivery.ts';
+
+export { DELIVERY_DEBOUNCE_MS, scheduleDelivery } from './schedule-delivery.ts';
 
 /**
  * The run state machine. Every stage completion goes through here, in one transaction that holds
@@ -15,6 +19,10 @@ import { PARALLEL_STAGES } from '../domain/stage-outputs.ts';
  *   acquire failed → everything skipped, run failed, full refund
  *   all of ctr/pdp/text failed → avatars and verdict skipped, run failed, full refund
  *   a failed stage → its credits refunded
+ *   the run ends → settled once (finishRun is guarded), its slot handed to the next waiting run
+ *
+ * Ledger keys: `refund:<run>:<generation>:<stage>` — whichever path refunds a stage (its failure,
+ * a failed run, the sweep of a dead run), the stage is refunded at most once per generation.
  */
 
 export type StageOutcome =
@@ -36,24 +44,12 @@ export type StageOutcome =
 const SETTLED: readonly StageRow['status'][] = ['succeeded', 'failed', 'skipped'];
 export const isSettled = (s: StageRow['status']) => SETTLED.includes(s);
 
-/**
- * Chat delivery after a change: debounced per run (graphile job_key, replace mode), so a burst of
- * stage completions becomes one message edit. Correctness does not depend on the key: the
- * delivery task renders whatever the database holds when it runs.
- */
-export const DELIVERY_DEBOUNCE_MS = 400;
-
-export async function scheduleDelivery(tx: DbOrTx, run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_DEBOUNCE_MS): Promise<void> {
-  const platform = (run.origin as { platform?: string } | null)?.platform;
-  if (platform !== 'slack' && platform !== 'discord') return;
-  await enqueue(tx, 'deliver_run', { runId: run.id }, { jobKey: `deliver:${run.id}`, runAt: new Date(Date.now() + delayMs), maxAttempts: 8 });
-}
-
 /** Marks a stage running (attempt counted). Returns false if the stage is already settled. */
 export async function beginStage(db: Db, runId: string, stage: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
-    if (!run) return false;
+    // A run waiting for a slot has no job; a stray one must not start it past the queue.
+    if (!run || run.admittedAt === null) return false;
     const row = (await getStages(tx, runId)).find((s) => s.stage === stage);
     if (!row || isSettled(row.status)) return false;
     await updateStage(tx, runId, stage, { status: 'running', attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date() });
@@ -103,27 +99,45 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
   });
 }
 
+export function refundKey(run: Pick<Run, 'id' | 'generation'>, stage: string): string {
+  return `refund:${run.id}:${run.generation}:${stage}`;
+}
+
 async function refundStage(tx: DbOrTx, run: Run, row: StageRow): Promise<void> {
   if (row.credits <= 0) return;
   await applyLedgerEntry(tx, {
     workspaceId: run.workspaceId,
     amount: row.credits,
     kind: 'refund',
-    idempotencyKey: `refund:${run.id}:${run.generation}:${row.stage}`,
+    idempotencyKey: refundKey(run, row.stage),
     runId: run.id,
     note: `${row.stage} did not complete`,
   });
 }
 
-/** Skips every unsettled stage (refunding each) and fails the run. */
-async function failRun(tx: DbOrTx, run: Run, code: string): Promise<void> {
+/**
+ * Settles every unsettled stage, refunding each, and fails the run. A stage that was running
+ * when the run was given up (`running` given: the sweep of a dead run) fails with that error;
+ * the others are skipped. The caller holds the run's lock.
+ */
+export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { message: string }): Promise<void> {
   const stages = await getStages(tx, run.id);
   for (const s of stages) {
     if (isSettled(s.status)) continue;
-    await transitionStages(tx, run.id, [s.stage], [s.status], 'skipped');
+    if (running && s.status === 'running') {
+      await updateStage(tx, run.id, s.stage, { status: 'failed', errorCode: code, errorMessage: running.message, finishedAt: new Date() });
+    } else {
+      await transitionStages(tx, run.id, [s.stage], [s.status], 'skipped');
+    }
     await refundStage(tx, run, s);
   }
-  await updateRun(tx, run.id, { status: 'failed', errorCode: code, finishedAt: new Date(), settledAt: new Date() });
+  await endRun(tx, run.id, { status: 'failed', errorCode: code });
+}
+
+/** The run's final status, once: the finisher that settles it hands its slot to the next waiting run. */
+async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<void> {
+  const finished = await finishRun(tx, runId, patch);
+  if (finished) await handOverSlot(tx, finished);
 }
 
 async function advance(tx: DbOrTx, run: Run): Promise<void> {
@@ -154,10 +168,8 @@ async function advance(tx: DbOrTx, run: Run): Promise<void> {
   const anyFailed = [...stages.values()].some((s) => s.status === 'failed');
   const verdictOk = status('verdict') === 'succeeded';
   const verdict = stages.get('verdict')?.output as { hash?: string } | null | undefined;
-  await updateRun(tx, run.id, {
+  await endRun(tx, run.id, {
     verdictHash: verdict?.hash ?? null,
     status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded',
-    finishedAt: new Date(),
-    settledAt: new Date(),
   });
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { getRun, getStages, type Run, type StageRow } from '../db/repos/runs.ts';
+import { getRun, getStages, queuePosition, type Run, type StageRow } from '../db/repos/runs.ts';
 import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Verdict, Winner } from '../domain/stage-outputs.ts';
 import type { AcquireOutput } from '../stages/acquired.ts';
 import type { ListingInputRef } from './start-comparison.ts';
@@ -53,6 +53,11 @@ export interface RunView {
   readonly avatars: AvatarsOutput | null;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
+  /**
+   * Waiting for one of the workspace's running slots (status 'queued'): 1 = next to start.
+   * Null once the run holds a slot (or has finished).
+   */
+  readonly queuePosition: number | null;
 }
 
 export const STAGE_TITLES: Record<string, string> = {
@@ -103,7 +108,7 @@ function sideView(ref: ListingInputRef, acquired: AcquireOutput['A'] | undefined
 
 const ORDER = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
 
-export function toRunView(run: Run, rows: readonly StageRow[]): RunView {
+export function toRunView(run: Run, rows: readonly StageRow[], position: number | null = null): RunView {
   const byName = new Map(rows.map((r) => [r.stage, r]));
   const acquired = byName.get('acquire')?.output as AcquireOutput | null | undefined;
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
@@ -143,11 +148,12 @@ export function toRunView(run: Run, rows: readonly StageRow[]): RunView {
     avatars: (byName.get('avatars')?.status === 'succeeded' ? byName.get('avatars')?.output : null) as AvatarsOutput | null,
     errorCode: run.errorCode,
     errorMessage: run.status === 'failed' ? (failed?.errorMessage ?? null) : null,
+    queuePosition: position,
   };
 }
 
 export async function loadRunView(db: Db, runId: string): Promise<RunView | undefined> {
   const run = await getRun(db, runId);
   if (!run) return undefined;
-  return toRunView(run, await getStages(db, runId));
+  return toRunView(run, await getStages(db, runId), await queuePosition(db, run));
 }

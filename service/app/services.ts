@@ -1,5 +1,6 @@
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { Clock } from '../providers/provider.ts';
+import { createCheckout, type CheckoutConfig } from './billing.ts';
 import { resumeWithManualListings } from './manual-fallback.ts';
 import type { RunView } from './run-view.ts';
 import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
@@ -37,7 +38,9 @@ export interface CheckoutLink {
   readonly pack: CreditPack;
 }
 
-export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock }): AppServices {
+/** `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys). */
+export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock; checkout?: CheckoutConfig | undefined }): AppServices {
+  const checkout = deps.checkout;
   const workspaceId = async (ref: WorkspaceRef) => (await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0)).id;
   return {
     startComparison: (input) => startComparison(deps, input),
@@ -45,6 +48,9 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     history: (ref, limit) => runHistory(deps, ref, limit),
     status: (ref, id) => runStatus(deps, ref, id),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
-    buy: () => Promise.reject(new UserError('bad_command', 'Buying credits is not configured on this server (no Stripe keys).')),
+    buy: (ref, packId, ctx) =>
+      checkout
+        ? createCheckout({ ...checkout, db: deps.db, freeCredits: deps.freeCredits, metered: deps.metered }, ref, packId, ctx)
+        : Promise.reject(new UserError('bad_command', 'Buying credits is not configured on this server (no Stripe keys).')),
   };
 }

@@ -1,13 +1,13 @@
 import { UserError } from '../domain/errors.ts';
 import type { Listing } from '../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../domain/pricing.ts';
-import type { Db } from '../db/client.ts';
-import { applyLedgerEntry } from '../db/repos/ledger.ts';
-import { findByRequestKey, findRecentDuplicate, insertRun, transitionStages, type Run } from '../db/repos/runs.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { applyLedgerEntry, creditsUsedSince } from '../db/repos/ledger.ts';
+import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
-import { enqueue } from '../jobs/enqueue.ts';
 import type { RunOrigin } from './delivery.ts';
-import { scheduleDelivery } from './run-engine.ts';
+import { fillSlots } from './run-slots.ts';
+import { scheduleDelivery } from './schedule-delivery.ts';
 import type { Clock } from '../providers/provider.ts';
 import type { PromptRegistry } from '../stages/prompts.ts';
 import { createHash } from 'node:crypto';
@@ -28,9 +28,10 @@ export interface StartComparisonInput {
   readonly origin?: RunOrigin;
 }
 
+/** `queuePosition`: 1 = next to start when one of the workspace's running slots frees; null = it holds a slot. */
 export type StartComparisonResult =
-  | { readonly kind: 'created'; readonly run: Run; readonly balance: number }
-  | { readonly kind: 'existing'; readonly run: Run; readonly reason: 'same_request' | 'recent_pair' };
+  | { readonly kind: 'created'; readonly run: Run; readonly balance: number; readonly queuePosition: number | null }
+  | { readonly kind: 'existing'; readonly run: Run; readonly reason: 'same_request' | 'recent_pair'; readonly queuePosition: number | null };
 
 export interface ComparisonDeps {
   readonly db: Db;
@@ -38,8 +39,12 @@ export interface ComparisonDeps {
   readonly pricing: Pricing;
   readonly clock: Clock;
   readonly freeCredits: number;
-  /** Which platforms pay credits (the operator's own terminal does not). */
+  /** Which platforms pay credits and are limited (the operator's own terminal is neither). */
   readonly metered: (platform: WorkspaceRef['platform']) => boolean;
+  /** Credits a metered workspace may spend per UTC day (reservations less refunds). */
+  readonly dailyCap: number;
+  /** Runs of a metered workspace holding a running slot at once; the rest wait in FIFO order. */
+  readonly maxRunning: number;
 }
 
 const DEDUP_WINDOW_MS = 24 * 3_600_000;
@@ -51,8 +56,13 @@ export function sideKey(ref: ListingInputRef): string {
 
 /**
  * Creates a comparison in one transaction: the workspace (with its free credits on first sight),
- * the run and its stage rows, the credit reservation, and the first job. Nothing is half-written:
- * a refusal (not enough credits, over the per-run maximum) rolls all of it back.
+ * the run and its stage rows, the credit reservation, and — when one of the workspace's running
+ * slots is free — the first job; otherwise the run waits in the workspace's queue (its root
+ * message still goes out at once, saying where it stands). Nothing is half-written: a refusal
+ * (not enough credits, the daily cap, the per-run maximum) rolls all of it back.
+ *
+ * Everything is decided under the workspace's row lock: concurrent commands of one workspace
+ * are serialised, so N reservations on a balance that covers k of them create exactly k runs.
  */
 export async function startComparison(deps: ComparisonDeps, input: StartComparisonInput): Promise<StartComparisonResult> {
   const keyA = sideKey(input.a);
@@ -61,21 +71,24 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
   const dedupKey = `compare:${keyA}:${keyB}`;
   const prices = comparisonStagePrices(deps.pricing, deps.metered(input.workspace.platform));
   const cost = totalCredits(prices);
-  if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A comparison costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax}.`);
-  const now = new Date(deps.clock.now());
+  if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A comparison costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax} credits.`);
+  const metered = deps.metered(input.workspace.platform);
 
   try {
     return await deps.db.transaction(async (tx) => {
-      const ws = await ensureWorkspace(tx, input.workspace, deps.metered(input.workspace.platform) ? deps.freeCredits : 0);
-      await lockWorkspace(tx, ws.id);
+      const created = await ensureWorkspace(tx, input.workspace, metered ? deps.freeCredits : 0);
+      const ws = await lockWorkspace(tx, created.id);
+      // Read after the lock: creation order, the dedup window and the day are those of the lock holder.
+      const now = new Date(deps.clock.now());
       if (input.requestKey) {
         const same = await findByRequestKey(tx, ws.id, input.requestKey);
-        if (same) return { kind: 'existing', run: same, reason: 'same_request' } as const;
+        if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
       }
       if (!input.fresh) {
         const recent = await findRecentDuplicate(tx, ws.id, dedupKey, new Date(now.getTime() - DEDUP_WINDOW_MS));
-        if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair' } as const;
+        if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;
       }
+      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now);
       const run = await insertRun(
         tx,
         {
@@ -106,20 +119,39 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
         });
         balance = r.balance;
       }
-      await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
-      await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
-      // The root message goes out at once, before any stage has finished.
+      // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
+      const admitted = await fillSlots(tx, ws.id, metered ? deps.maxRunning : Infinity, now);
+      const started = admitted.has(run.id) ? { ...run, admittedAt: now } : run;
+      // The root message goes out at once, before any stage has finished (or saying it waits).
       await scheduleDelivery(tx, run, 0);
-      return { kind: 'created', run, balance } as const;
+      return { kind: 'created', run: started, balance, queuePosition: await queuePosition(tx, started) } as const;
     });
   } catch (e) {
     // Two deliveries of one request raced past the lookup: the unique key let one through.
     if (input.requestKey && isUniqueViolation(e)) {
       const ws = await ensureWorkspace(deps.db, input.workspace, 0);
       const same = await findByRequestKey(deps.db, ws.id, input.requestKey);
-      if (same) return { kind: 'existing', run: same, reason: 'same_request' };
+      if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(deps.db, same) };
     }
     throw e;
+  }
+}
+
+/**
+ * Refuses, with a message naming credits, a reservation the balance or today's cap cannot take.
+ * The guarded UPDATE in applyLedgerEntry stays the last word on the balance; this only explains.
+ */
+async function checkSpend(tx: DbOrTx, ws: { id: string; balance: number }, cost: number, dailyCap: number, now: Date): Promise<void> {
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const used = await creditsUsedSince(tx, ws.id, dayStart);
+  if (used + cost > dailyCap) {
+    throw new UserError(
+      'daily_cap_reached',
+      `This workspace has used ${used} of its ${dailyCap} credits for today (daily cap); a comparison needs ${cost} credits. The cap resets at 00:00 UTC.`,
+    );
+  }
+  if (ws.balance < cost) {
+    throw new UserError('insufficient_credits', `Not enough credits: a comparison costs ${cost} credits and this workspace has ${ws.balance}. Use \`buy\` to top up.`);
   }
 }
 

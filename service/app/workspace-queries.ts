@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { UserError } from '../domain/errors.ts';
-import type { Db } from '../db/client.ts';
-import { recentLedger } from '../db/repos/ledger.ts';
-import { findRunForWorkspace, getStages } from '../db/repos/runs.ts';
-import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
-import { creditLedger, runs, runStages } from '../db/schema.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { creditsUsedSince, recentLedger } from '../db/repos/ledger.ts';
+import { findRunForWorkspace, getStages, queuePosition } from '../db/repos/runs.ts';
+import { ensureWorkspace, type Workspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
+import { runs, runStages } from '../db/schema.ts';
 import type { Verdict } from '../domain/stage-outputs.ts';
 import { toRunView, type RunView } from './run-view.ts';
 
@@ -30,16 +30,17 @@ export interface CreditsSummary {
 
 export async function creditsSummary(deps: QueryDeps, ref: WorkspaceRef, now: Date): Promise<CreditsSummary> {
   const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
+  return summarizeCredits(deps.db, ws, deps.dailyCap, now);
+}
+
+/** The credits summary of a known workspace (also what operators see with `listinglab credits`). */
+export async function summarizeCredits(db: DbOrTx, ws: Pick<Workspace, 'id' | 'balance'>, dailyCap: number, now: Date, lines = 5): Promise<CreditsSummary> {
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const [used] = await deps.db
-    .select({ n: sql<number>`coalesce(-sum(${creditLedger.amount}), 0)::int` })
-    .from(creditLedger)
-    .where(and(eq(creditLedger.workspaceId, ws.id), gte(creditLedger.createdAt, dayStart), sql`${creditLedger.kind} in ('reserve', 'refund')`));
-  const recent = await recentLedger(deps.db, ws.id, 5);
+  const recent = await recentLedger(db, ws.id, lines);
   return {
     balance: ws.balance,
-    usedToday: Math.max(0, used?.n ?? 0),
-    dailyCap: deps.dailyCap,
+    usedToday: await creditsUsedSince(db, ws.id, dayStart),
+    dailyCap,
     recent: recent.map((r) => ({ at: r.createdAt, amount: r.amount, kind: r.kind, note: r.note })),
   };
 }
@@ -85,5 +86,5 @@ export async function runStatus(deps: QueryDeps, ref: WorkspaceRef, idOrPrefix: 
   if (!/^[0-9a-f-]{4,36}$/.test(clean)) throw new UserError('not_found', `No run \`${idOrPrefix.slice(0, 40)}\` in this workspace.`);
   const run = await findRunForWorkspace(deps.db, ws.id, clean);
   if (!run) throw new UserError('not_found', `No run \`${idOrPrefix.slice(0, 40)}\` in this workspace.`);
-  return toRunView(run, await getStages(deps.db, run.id));
+  return toRunView(run, await getStages(deps.db, run.id), await queuePosition(deps.db, run));
 }

@@ -29,6 +29,8 @@ export const DEFAULTS = {
     dailyCap: 200,
     perRunMax: 20,
     maxRunningPerWorkspace: 3,
+    /** A run with no progress and no live job for this long is given up and refunded (the sweep). */
+    staleRunMinutes: 15,
     packs: [
       { id: 'starter', credits: 100, priceCents: 900 },
       { id: 'team', credits: 500, priceCents: 3900 },

@@ -90,6 +90,13 @@ export const runs = pgTable(
     pinnedPrompts: jsonb('pinned_prompts').notNull().default({}),
     reservedCredits: integer('reserved_credits').notNull().default(0),
     /**
+     * When the run got one of its workspace's running slots (at most N running per workspace).
+     * Null while it waits for one: status 'queued', no job enqueued, credits already reserved.
+     */
+    admittedAt: tsz('admitted_at'),
+    /** Creation order (assigned under the workspace lock): the workspace queue is FIFO on it. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /**
      * Bumped when a failed run is resumed (manual fallback): ledger keys carry it, so the new
      * reservation and any new refunds are distinct from the first attempt's.
      */
@@ -107,6 +114,7 @@ export const runs = pgTable(
     index('runs_dedup_idx').on(t.workspaceId, t.dedupKey, t.createdAt),
     index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt),
     index('runs_status_idx').on(t.status),
+    index('runs_workspace_status_idx').on(t.workspaceId, t.status, t.seq),
   ],
 );
 

@@ -14,6 +14,13 @@ export const TASK_PAYLOADS = {
   run_stage: z.object({ runId: z.uuid(), stage: z.enum(['ctr', 'pdp', 'text', 'avatars', 'verdict']) }),
   /** Bring a run's chat messages up to date (rendered from the database, never the payload). */
   deliver_run: z.object({ runId: z.uuid() }),
+  /** Give up runs whose worker died (no live job, no progress): refund, fail 'timeout'. Recurring. */
+  reclaim_stale_runs: z.object({}).loose(),
+  /**
+   * A notice in a workspace channel, outside any run, rendered from the database when it runs:
+   * `purchase` — the credits bought with Checkout session `ref` (its ledger row) and the balance.
+   */
+  notify_workspace: z.object({ workspaceId: z.uuid(), channelId: z.string().min(1), notice: z.enum(['purchase']), ref: z.string().min(1) }),
 } as const;
 
 export type TaskName = keyof typeof TASK_PAYLOADS;
@@ -22,4 +29,5 @@ export type TaskPayload<N extends TaskName> = z.infer<(typeof TASK_PAYLOADS)[N]>
 /** Recurring tasks (graphile-worker crontab syntax). */
 export const CRONTAB = `
 */15 * * * * sweep_expired ?fill=1h&max=1
+* * * * * reclaim_stale_runs ?max=1
 `;

@@ -2,6 +2,8 @@ import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings } from '../app/acquire-listings.ts';
 import { deliverRun } from '../app/deliver-run.ts';
 import type { Sinks } from '../app/delivery.ts';
+import { notifyWorkspace } from '../app/notify-workspace.ts';
+import { reclaimStaleRuns } from '../app/reclaim-stale-runs.ts';
 import { runStage, type StageModel } from '../app/run-stage.ts';
 import type { ComparisonDeps } from '../app/start-comparison.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
@@ -20,6 +22,7 @@ import { createRulesAnalyzer, RULES_ENGINE_MODEL, type RulesAnalyzer } from '../
 import { loadPrompts, type PromptRegistry } from '../stages/prompts.ts';
 import type { Database } from './database.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { stripeClient } from './stripe.ts';
 
 /**
  * Wiring: the one place that turns configuration into concrete adapters and hands them to the
@@ -41,12 +44,15 @@ export async function comparisonDeps(config: Config, db: Database): Promise<Comp
     clock: systemClock,
     freeCredits: DEFAULTS.credits.freeOnSignup,
     metered: (platform) => platform !== 'cli',
+    dailyCap: DEFAULTS.credits.dailyCap,
+    maxRunning: DEFAULTS.credits.maxRunningPerWorkspace,
   };
 }
 
 export async function appServices(config: Config, db: Database): Promise<AppServices> {
   const deps = await comparisonDeps(config, db);
-  return createAppServices({ ...deps, dailyCap: DEFAULTS.credits.dailyCap });
+  const checkout = config.stripe ? { stripe: stripeClient(config.stripe), packs: DEFAULTS.credits.packs, publicUrl: config.publicUrl } : undefined;
+  return createAppServices({ ...deps, checkout });
 }
 
 /** The router over the configured providers, or undefined: the offline rules engine. */
@@ -114,6 +120,11 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
       ),
     run_stage: (p, ctx) => runStage(stageDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
     deliver_run: (p) => deliverRun({ db, sinks: deps.sinks ?? {}, logger: deps.logger }, p.runId),
+    reclaim_stale_runs: async () => {
+      const reclaimed = await reclaimStaleRuns({ db, clock: systemClock, staleAfterMs: DEFAULTS.credits.staleRunMinutes * 60_000 });
+      if (reclaimed.length) deps.logger.warn({ task: 'reclaim_stale_runs', runs: reclaimed }, 'dead runs given up and refunded');
+    },
+    notify_workspace: (p) => notifyWorkspace({ db, sinks: deps.sinks ?? {}, logger: deps.logger }, p),
   };
 }
 

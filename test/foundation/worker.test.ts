@@ -39,6 +39,8 @@ describe('the job runner', () => {
         acquire_listings: () => Promise.reject(new Error('unexpected acquire_listings job')),
         run_stage: () => Promise.reject(new Error('unexpected run_stage job')),
         deliver_run: () => Promise.reject(new Error('unexpected deliver_run job')),
+        reclaim_stale_runs: () => Promise.reject(new Error('unexpected reclaim_stale_runs job')),
+        notify_workspace: () => Promise.reject(new Error('unexpected notify_workspace job')),
       },
     });
     await waitFor(async () => (await tdb.sql`select 1 from graphile_worker.jobs`).length === 0);

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { UserError } from '../../domain/errors.ts';
 import type { DbOrTx } from '../client.ts';
 import { creditLedger, workspaces, type LEDGER_KINDS } from '../schema.ts';
@@ -74,4 +74,42 @@ export async function ledgerMismatches(db: DbOrTx): Promise<{ workspaceId: strin
     group by w.id, w.balance
     having w.balance <> coalesce(sum(l.amount), 0)`);
   return rows.map((r) => ({ workspaceId: r.workspace_id, balance: r.balance, ledgerSum: r.ledger_sum }));
+}
+
+/**
+ * Credits spent since `since`: reservations less their refunds (purchases, grants and the signup
+ * gift are not spending). What the daily cap is measured against.
+ */
+export async function creditsUsedSince(db: DbOrTx, workspaceId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(-sum(${creditLedger.amount}), 0)::int` })
+    .from(creditLedger)
+    .where(and(eq(creditLedger.workspaceId, workspaceId), gte(creditLedger.createdAt, since), inArray(creditLedger.kind, ['reserve', 'refund'])));
+  return Math.max(0, row?.n ?? 0);
+}
+
+export async function findLedgerEntry(db: DbOrTx, idempotencyKey: string) {
+  const [row] = await db.select().from(creditLedger).where(eq(creditLedger.idempotencyKey, idempotencyKey));
+  return row;
+}
+
+/**
+ * Runs that got back more than they reserved, summed over generations (a resumed run reserves
+ * again). Should be none: every refund key names one stage of one generation.
+ */
+export async function overRefundedRuns(db: DbOrTx): Promise<{ runId: string; reserved: number; refunded: number }[]> {
+  const rows = await db.execute<{ run_id: string; reserved: number; refunded: number }>(sql`
+    select run_id,
+           coalesce(-sum(amount) filter (where kind = 'reserve'), 0)::int as reserved,
+           coalesce(sum(amount) filter (where kind in ('refund', 'reclaim')), 0)::int as refunded
+    from credit_ledger
+    where run_id is not null
+    group by run_id
+    having coalesce(sum(amount) filter (where kind in ('refund', 'reclaim')), 0) > coalesce(-sum(amount) filter (where kind = 'reserve'), 0)`);
+  return rows.map((r) => ({ runId: r.run_id, reserved: r.reserved, refunded: r.refunded }));
+}
+
+export async function countWorkspaces(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(workspaces);
+  return row?.n ?? 0;
 }

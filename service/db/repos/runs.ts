@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -88,4 +88,67 @@ export async function transitionStages(tx: DbOrTx, runId: string, stages: string
 /** Tells listeners (the CLI) that a run changed; delivered at commit. */
 export async function notifyRunChanged(tx: DbOrTx, runId: string): Promise<void> {
   await tx.execute(sql`select pg_notify('listinglab_run', ${runId})`);
+}
+
+// ── The workspace queue: at most N admitted (running) runs per workspace, the rest wait ─────────
+
+/** Runs of the workspace holding a running slot: admitted and not finished. */
+export async function countActiveRuns(db: DbOrTx, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), inArray(runs.status, ['queued', 'running']), isNotNull(runs.admittedAt)));
+  return row?.n ?? 0;
+}
+
+/** Runs waiting for a slot, oldest first (FIFO on creation order). */
+export async function waitingRuns(db: DbOrTx, workspaceId: string, limit = 1000): Promise<Run[]> {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), eq(runs.status, 'queued'), isNull(runs.admittedAt)))
+    .orderBy(asc(runs.seq))
+    .limit(limit);
+}
+
+/** Gives a waiting run its slot; false if it was not waiting any more (only the mover enqueues). */
+export async function admitRun(tx: DbOrTx, runId: string, at: Date): Promise<boolean> {
+  const moved = await tx
+    .update(runs)
+    .set({ admittedAt: at })
+    .where(and(eq(runs.id, runId), eq(runs.status, 'queued'), isNull(runs.admittedAt)))
+    .returning({ id: runs.id });
+  return moved.length === 1;
+}
+
+/** 1 = next to start; null when the run is not waiting for a slot. */
+export async function queuePosition(db: DbOrTx, run: Pick<Run, 'workspaceId' | 'status' | 'admittedAt' | 'seq'>): Promise<number | null> {
+  if (run.status !== 'queued' || run.admittedAt !== null) return null;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(and(eq(runs.workspaceId, run.workspaceId), eq(runs.status, 'queued'), isNull(runs.admittedAt), lte(runs.seq, run.seq)));
+  return row?.n ?? null;
+}
+
+/**
+ * Ends a run (terminal status, settled). Guarded on `settled_at is null`, so of two racing
+ * finishers only one gets the row back — the one that then releases the run's slot.
+ */
+export async function finishRun(tx: DbOrTx, id: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<Run | undefined> {
+  const now = new Date();
+  const [row] = await tx
+    .update(runs)
+    .set({ finishedAt: now, settledAt: now, ...patch })
+    .where(and(eq(runs.id, id), isNull(runs.settledAt)))
+    .returning();
+  return row;
+}
+
+/** Puts a run back at the end of its workspace's queue (a resumed run waits like a new one). */
+export async function requeueRun(tx: DbOrTx, id: string, patch: Partial<NewRun>): Promise<void> {
+  await tx
+    .update(runs)
+    .set({ ...patch, status: 'queued', admittedAt: null, seq: sql`nextval(pg_get_serial_sequence('runs', 'seq'))` })
+    .where(eq(runs.id, id));
 }

@@ -42,9 +42,19 @@ export async function findWorkspace(db: DbOrTx, ref: Pick<WorkspaceRef, 'platfor
   return ws;
 }
 
-/** Locks the workspace row for the rest of the transaction (serialises reservations). */
+/**
+ * Locks the workspace row for the rest of the transaction (serialises reservations and slot
+ * decisions). FOR NO KEY UPDATE — the lock a balance UPDATE takes anyway — so it does not wait on
+ * the KEY SHARE locks other transactions' ledger and run inserts hold through their foreign keys
+ * (FOR UPDATE would, and two finishing runs of one workspace would deadlock).
+ */
 export async function lockWorkspace(tx: DbOrTx, id: string): Promise<Workspace> {
-  const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, id)).for('update');
+  const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, id)).for('no key update');
   if (!ws) throw new Error(`workspace ${id} not found`);
+  return ws;
+}
+
+export async function getWorkspace(db: DbOrTx, id: string): Promise<Workspace | undefined> {
+  const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, id));
   return ws;
 }

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { startComparison } from '../../service/app/start-comparison.ts';
+import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
+import { isUserError } from '../../service/domain/errors.ts';
+import { useTestDatabase } from '../db.ts';
+import { balanceOf, creditsDeps, expectLedgerConsistent, jobsFor, ledgerRows, pairInput, runsOf, workspaceWith } from '../support/credits.ts';
+
+/** Reserve at creation: atomic, never negative, idempotent on the request key, refused cleanly. */
+
+const tdb = await useTestDatabase();
+const db = tdb.db;
+const deps = await creditsDeps(tdb);
+
+const refusal = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' && isUserError(r.reason) ? r.reason : undefined);
+
+describe('reservations', () => {
+  test('50 concurrent reservations of 10 on a balance of 30: exactly 3 succeed (the guarded UPDATE alone)', async () => {
+    const ws = await workspaceWith(db, 'TRAW', 30);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        db.transaction((tx) => applyLedgerEntry(tx, { workspaceId: ws.id, amount: -10, kind: 'reserve', idempotencyKey: `raw:${i}` })),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(results.filter((r) => refusal(r)?.code === 'insufficient_credits')).toHaveLength(47);
+    expect(await balanceOf(db, ws.id)).toBe(0);
+    expect(await ledgerRows(db, ws.id, 'reserve')).toHaveLength(3);
+    await expectLedgerConsistent(db);
+  });
+
+  test('50 concurrent comparisons on a new workspace (30 free credits): exactly 3 runs, the rest told about credits', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => startComparison(deps, pairInput('TFIFTY', i, { requestKey: `cmd-${i}` }))));
+    const created = results.flatMap((r) => (r.status === 'fulfilled' && r.value.kind === 'created' ? [r.value] : []));
+    expect(created).toHaveLength(3);
+    const refused = results.map(refusal).filter((e) => e !== undefined);
+    expect(refused).toHaveLength(47);
+    for (const e of refused) expect(e.message).toMatch(/credits/);
+    const ws = created[0]!.run.workspaceId;
+    expect(await balanceOf(db, ws)).toBe(0);
+    expect(await runsOf(db, ws)).toHaveLength(3);
+    expect(await ledgerRows(db, ws, 'signup')).toHaveLength(1);
+    expect(await ledgerRows(db, ws, 'reserve')).toHaveLength(3);
+    // All three hold a running slot: each has exactly one acquire job.
+    const jobs = (await jobsFor(db, 'acquire_listings')).filter((j) => created.some((c) => c.run.id === j.runId));
+    expect(jobs).toHaveLength(3);
+    await expectLedgerConsistent(db);
+  });
+
+  test('a redelivered command (same request key), even concurrently, reserves once and returns the same run', async () => {
+    await workspaceWith(db, 'TREDELIVER', 100);
+    const input = pairInput('TREDELIVER', 1, { requestKey: `trigger-${randomUUID()}` });
+    const results = await Promise.all(Array.from({ length: 6 }, () => startComparison(deps, input)));
+    const ids = new Set(results.map((r) => r.run.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.kind === 'created')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'existing').every((r) => r.kind === 'existing' && r.reason === 'same_request')).toBe(true);
+    const ws = results[0]!.run.workspaceId;
+    expect(await ledgerRows(db, ws, 'reserve')).toHaveLength(1);
+    expect(await balanceOf(db, ws)).toBe(90);
+  });
+
+  test('the same pair within 24 h returns the existing run; `fresh` starts (and reserves) a new one', async () => {
+    const ws = await workspaceWith(db, 'TDEDUP', 100);
+    const first = await startComparison(deps, pairInput('TDEDUP', 7, { requestKey: 'a' }));
+    const again = await startComparison(deps, pairInput('TDEDUP', 7, { requestKey: 'b' }));
+    expect(again).toMatchObject({ kind: 'existing', reason: 'recent_pair' });
+    expect(again.run.id).toBe(first.run.id);
+    expect(await balanceOf(db, ws.id)).toBe(90);
+    const fresh = await startComparison(deps, pairInput('TDEDUP', 7, { requestKey: 'c', fresh: true }));
+    expect(fresh.kind).toBe('created');
+    expect(fresh.run.id).not.toBe(first.run.id);
+    expect(await balanceOf(db, ws.id)).toBe(80);
+  });
+
+  test('over the daily cap: refused with a message about credits, and nothing changes', async () => {
+    const capped = await creditsDeps(tdb, { dailyCap: 25 });
+    const ws = await workspaceWith(db, 'TCAP', 100);
+    await startComparison(capped, pairInput('TCAP', 1));
+    await startComparison(capped, pairInput('TCAP', 2));
+    const before = { balance: await balanceOf(db, ws.id), rows: (await ledgerRows(db, ws.id)).length, runs: (await runsOf(db, ws.id)).length };
+    const e = await startComparison(capped, pairInput('TCAP', 3)).catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('daily_cap_reached');
+    expect((e as Error).message).toMatch(/20 of its 25 credits/);
+    expect({ balance: await balanceOf(db, ws.id), rows: (await ledgerRows(db, ws.id)).length, runs: (await runsOf(db, ws.id)).length }).toEqual(before);
+    expect(before).toEqual({ balance: 80, rows: 4, runs: 2 });
+  });
+
+  test('a refund gives its credits back to today\'s allowance', async () => {
+    const capped = await creditsDeps(tdb, { dailyCap: 10 });
+    await workspaceWith(db, 'TCAPREFUND', 100);
+    const first = await startComparison(capped, pairInput('TCAPREFUND', 1));
+    await expect(startComparison(capped, pairInput('TCAPREFUND', 2))).rejects.toThrow(/daily cap/);
+    await applyLedgerEntry(db, { workspaceId: first.run.workspaceId, amount: 10, kind: 'refund', idempotencyKey: `refund:${first.run.id}:0:all`, runId: first.run.id });
+    await expect(startComparison(capped, pairInput('TCAPREFUND', 2))).resolves.toMatchObject({ kind: 'created' });
+  });
+
+  test('over the per-run maximum: refused with a message about credits, and nothing is written', async () => {
+    const strict = await creditsDeps(tdb, { pricing: { ...deps.pricing, perRunMax: 5 } });
+    const e = await startComparison(strict, pairInput('TPERRUN', 1)).catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('run_over_maximum');
+    expect((e as Error).message).toMatch(/10 credits.*maximum of 5 credits/);
+    const [n] = await tdb.sql<{ n: number }[]>`select count(*)::int as n from workspaces where external_id = 'TPERRUN'`;
+    expect(n!.n).toBe(0);
+  });
+
+  test('not enough credits: the refusal names the cost and the balance, and nothing changes', async () => {
+    const ws = await workspaceWith(db, 'TPOOR', 4);
+    const e = await startComparison(deps, pairInput('TPOOR', 1)).catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('insufficient_credits');
+    expect((e as Error).message).toBe('Not enough credits: a comparison costs 10 credits and this workspace has 4. Use `buy` to top up.');
+    expect(await runsOf(db, ws.id)).toHaveLength(0);
+    expect(await balanceOf(db, ws.id)).toBe(4);
+    await expectLedgerConsistent(db);
+  });
+});
