@@ -30,9 +30,13 @@ export function createLogger(opts: { level: string; secrets?: readonly string[];
             },
           }
         : {},
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       formatters: {
         log(obj) {
-          return secrets.length ? (JSON.parse(scrub(JSON.stringify(obj), secrets)) as Record<string, unknown>) : obj;
+          if (!secrets.length) return obj;
+          // Errors are plain objects only after serialisation: keep message and stack when scrubbing.
+          const plain = JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? pino.stdSerializers.err(v) : v));
+          return JSON.parse(scrub(plain, secrets)) as Record<string, unknown>;
         },
       },
     },

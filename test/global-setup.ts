@@ -1,13 +1,14 @@
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../service/db/embedded.ts';
+import { startEmbeddedPostgres, stopServerNow, type EmbeddedPostgres } from '../service/db/embedded.ts';
 import { migrateDatabase } from '../service/db/migrate.ts';
 
 /**
- * One real Postgres for the whole test run (the embedded one, kept under .data/test so later runs
- * skip initdb), and a migrated template database. Each test file clones the template
- * (test/db.ts), so files run in parallel with no shared state.
+ * One real Postgres for the whole test run (the embedded one, in a data directory of this run's
+ * own: concurrent test runs must not stop each other's server), and a migrated template database.
+ * Each test file clones the template (test/db.ts), so files run in parallel with no shared state.
  */
 
 export const TEMPLATE_DB = 'listinglab_template';
@@ -22,7 +23,8 @@ declare module 'vitest' {
 let server: EmbeddedPostgres | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dataDir = path.resolve(import.meta.dirname, '../.data/test');
+  await removeLeftovers(path.resolve(import.meta.dirname, '../.data'));
+  const dataDir = path.resolve(import.meta.dirname, `../.data/test-${process.pid}`);
   server = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
   const adminUrl = server.url;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('templateDb', TEMPLATE_DB);
   return async () => {
     await server?.release();
+    await rm(dataDir, { recursive: true, force: true });
   };
 }
 
@@ -46,4 +49,23 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/** Data directories of earlier test runs that were killed: stop their server, remove them. */
+async function removeLeftovers(parent: string): Promise<void> {
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const pid = Number(/^test-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await stopServerNow(path.join(parent, name));
+    await rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

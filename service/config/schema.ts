@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULTS.dataDir)),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port)),
   PUBLIC_URL: url,
+  /** A worker whose heartbeat is older than this is dead: its jobs are unlocked (default 20). */
+  WORKER_STALE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).max(3600).default(20)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   SLACK_SIGNING_SECRET: opt,
   SLACK_BOT_TOKEN: opt,
@@ -87,6 +89,7 @@ export interface Config {
   readonly port: number;
   readonly publicUrl: string;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly workerStaleMs: number;
   readonly imageHosts: readonly string[];
   readonly encryptionKey: Buffer | undefined;
   readonly slack:
@@ -148,6 +151,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       port: e.PORT,
       publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       logLevel: e.LOG_LEVEL,
+      workerStaleMs: e.WORKER_STALE_SECONDS * 1000,
       imageHosts: e.IMAGE_HOSTS ?? DEFAULTS.imageHosts,
       encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : undefined,
       slack,

@@ -40,6 +40,8 @@ export interface EmbeddedOptions {
   readonly log?: (msg: string) => void;
   /** How long to wait for the server to accept connections (default 60 s). */
   readonly startTimeoutMs?: number;
+  /** Listen on this port when starting the server (default: a free port). */
+  readonly port?: number;
 }
 
 interface Credentials {
@@ -183,9 +185,9 @@ async function waitUntilReady(url: string, timeoutMs: number, exited: () => stri
   throw new Error(`embedded Postgres did not accept connections within ${timeoutMs} ms`, { cause: lastError });
 }
 
-async function spawnServer(pgData: string, bins: Binaries, logPath: string): Promise<{ port: number; exited: () => string | undefined }> {
+async function spawnServer(pgData: string, bins: Binaries, logPath: string, wanted?: number): Promise<{ port: number; exited: () => string | undefined }> {
   const ids = await runAsIds();
-  const port = await freePort();
+  const port = wanted ?? (await freePort());
   const logFd = openSync(logPath, 'a', 0o644);
   if (ids) chownSync(logPath, ids.uid, ids.gid);
   const child = spawn(
@@ -231,14 +233,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         return running.port;
       }
       for (let attempt = 1; ; attempt++) {
-        const server = await spawnServer(pgData, bins, path.join(dataDir, 'postgres.log'));
+        const server = await spawnServer(pgData, bins, path.join(dataDir, 'postgres.log'), opts.port);
         try {
           await waitUntilReady(urlFor(creds, server.port, 'postgres'), timeoutMs, server.exited);
           log(`embedded Postgres started on port ${server.port}`);
           return server.port;
         } catch (e) {
-          // A port taken between probing and binding: try another.
-          if (attempt >= 3) throw e;
+          // A port taken between probing and binding: try another (unless a port was asked for).
+          if (attempt >= 3 || opts.port !== undefined) throw e;
         }
       }
     },
@@ -265,6 +267,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       await stopIfLastClient(pgData, urlFor(creds, port, 'postgres'), log);
     },
   };
+}
+
+/** Fast shutdown now, whoever is connected (operators, fault tests). Resolves when it has exited. */
+export async function stopServerNow(dataDir: string): Promise<void> {
+  const server = await runningServer(path.join(path.resolve(dataDir), 'pg'));
+  if (!server) return;
+  process.kill(server.pid, 'SIGINT');
+  const deadline = Date.now() + 10_000;
+  while (pidAlive(server.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Fast shutdown of the server unless another client is still connected ("last one out"). */

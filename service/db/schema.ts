@@ -273,3 +273,15 @@ export const experimentRuns = pgTable(
   },
   (t) => [index('experiment_runs_experiment_idx').on(t.experimentId, t.createdAt)],
 );
+
+/**
+ * Liveness of graphile-worker workers, written by each worker process every few seconds. A worker
+ * whose heartbeat is stale died (SIGKILL, OOM, lost machine): its locked jobs are force-unlocked
+ * so they run again now rather than after graphile-worker's 4-hour lock timeout.
+ */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  workerId: text('worker_id').primaryKey(),
+  /** host:pid of the process, for operators. */
+  process: text('process').notNull(),
+  lastSeen: tsz('last_seen').notNull().defaultNow(),
+});

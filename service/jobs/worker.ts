@@ -1,4 +1,8 @@
-import { Logger as GraphileLogger, parseCrontab, run, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, parseCrontab, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import type { Db } from '../db/client.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { isTransientDbError } from './transient.ts';
 import type { Logger } from '../logger.ts';
 import { PermanentError } from '../domain/errors.ts';
 import { CRONTAB, TASK_PAYLOADS, type TaskName, type TaskPayload } from './payloads.ts';
@@ -16,6 +20,9 @@ export type TaskHandlers = { [N in TaskName]: TaskHandler<N> };
 
 export interface WorkerOptions {
   readonly connectionString: string;
+  /** For worker heartbeats (crash recovery); without it, a killed worker's jobs stay locked for 4 h. */
+  readonly db?: Db;
+  readonly heartbeat?: { readonly intervalMs?: number; readonly staleMs?: number };
   readonly handlers: TaskHandlers;
   readonly logger: Logger;
   /** Jobs in flight at once in this process (default 8). */
@@ -27,8 +34,15 @@ export interface WorkerOptions {
 }
 
 export interface Worker {
-  readonly runner: Runner;
   stop(): Promise<void>;
+}
+
+/** How a task waits out a database outage before re-running its (idempotent) handler. */
+export interface OutagePolicy {
+  /** Resolves when the database answers again. */
+  readonly waitForDatabase: (signal: AbortSignal) => Promise<void>;
+  /** Re-runs after an outage (default 3). */
+  readonly maxReruns?: number;
 }
 
 /**
@@ -36,7 +50,7 @@ export interface Worker {
  * dropped with an error log instead of retried); a PermanentError completes the job — the handler
  * has already recorded the failure — while any other error is rethrown so graphile retries.
  */
-export function buildTaskList(handlers: TaskHandlers, logger: Logger): TaskList {
+export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: OutagePolicy): TaskList {
   const list: TaskList = {};
   for (const name of Object.keys(TASK_PAYLOADS) as TaskName[]) {
     const schema = TASK_PAYLOADS[name];
@@ -48,13 +62,21 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger): TaskList 
         log.error({ issues: parsed.error.issues }, 'invalid job payload dropped');
         return;
       }
+      const signal = helpers.abortSignal ?? new AbortController().signal;
+      const ctx = { signal, attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, jobId: helpers.job.id };
       try {
-        await handler(parsed.data, {
-          signal: helpers.abortSignal ?? new AbortController().signal,
-          attempts: helpers.job.attempts,
-          maxAttempts: helpers.job.max_attempts,
-          jobId: helpers.job.id,
-        });
+        // A database outage mid-task (a restart): wait for it and run the handler again — handlers
+        // are idempotent — rather than fail the job while graphile itself cannot reach Postgres.
+        for (let rerun = 0; ; rerun++) {
+          try {
+            await handler(parsed.data, ctx);
+            break;
+          } catch (e) {
+            if (!outage || !isTransientDbError(e) || rerun >= (outage.maxReruns ?? 3) || signal.aborted) throw e;
+            log.warn({ err: e instanceof Error ? e.message : String(e) }, 'database unavailable during the task: waiting to run it again');
+            await outage.waitForDatabase(signal);
+          }
+        }
       } catch (e) {
         if (e instanceof PermanentError) {
           log.warn({ code: e.code, err: e.message }, 'task failed permanently');
@@ -90,24 +112,82 @@ export function graphileLogger(logger: Logger): GraphileLogger {
   });
 }
 
-/** Starts a graphile-worker runner in this process. Signals are ours to handle (main/). */
+/**
+ * Starts a graphile-worker runner in this process, supervised: if the runner's pool dies (it
+ * aborts when it cannot record a job's completion, e.g. while Postgres restarts), its heartbeat
+ * stops — so its locked jobs are unlocked by the reaper — and a new runner starts. Signals are
+ * ours to handle (main/).
+ */
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
-  const runner = await run({
-    connectionString: opts.connectionString,
-    concurrency: opts.concurrency ?? 8,
-    pollInterval: opts.pollInterval ?? 500,
-    noHandleSignals: true,
-    taskList: buildTaskList(opts.handlers, opts.logger),
-    parsedCronItems: opts.schedule === false ? [] : parseCrontab(CRONTAB),
-    logger: graphileLogger(opts.logger),
-    // Outlive a short Postgres restart instead of crashing the process.
-    noPreparedStatements: false,
+  const events: WorkerEvents = new EventEmitter();
+  const heartbeat = opts.db ? startHeartbeat({ db: opts.db, logger: opts.logger, ...opts.heartbeat }) : undefined;
+  const poolMembers = new Map<string, Set<string>>();
+  // graphile-worker 0.18 locks jobs with the worker *pool* id (older versions: the worker id);
+  // beat for both so force_unlock_workers frees whatever a dead process held.
+  events.on('worker:create', ({ worker }) => {
+    const pool = worker.workerPool.id;
+    poolMembers.set(pool, (poolMembers.get(pool) ?? new Set()).add(worker.workerId));
+    heartbeat?.add(pool);
+    heartbeat?.add(worker.workerId);
   });
+  events.on('pool:release', ({ workerPool }) => {
+    heartbeat?.remove(workerPool.id);
+    for (const id of poolMembers.get(workerPool.id) ?? []) heartbeat?.remove(id);
+    poolMembers.delete(workerPool.id);
+  });
+  const db = opts.db;
+  const outage: OutagePolicy | undefined = db
+    ? {
+        async waitForDatabase(signal) {
+          for (let i = 0; i < 600 && !signal.aborted; i++) {
+            if (await db.$client`select 1`.then(() => true, () => false)) return;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        },
+      }
+    : undefined;
+  const taskList = buildTaskList(opts.handlers, opts.logger, outage);
+  const start = () =>
+    run({
+      events,
+      connectionString: opts.connectionString,
+      concurrency: opts.concurrency ?? 8,
+      pollInterval: opts.pollInterval ?? 500,
+      noHandleSignals: true,
+      taskList,
+      parsedCronItems: opts.schedule === false ? [] : parseCrontab(CRONTAB),
+      logger: graphileLogger(opts.logger),
+    });
+
+  let stopping = false;
+  let runner: Runner = await start();
+  const supervise = (r: Runner): void => {
+    void r.promise
+      .catch((e: unknown) => opts.logger.error({ err: e }, 'worker pool failed'))
+      .then(async () => {
+        for (let delay = 1_000; !stopping; delay = Math.min(delay * 2, 30_000)) {
+          opts.logger.warn({ delayMs: delay }, 'worker pool stopped unexpectedly: restarting');
+          await new Promise((res) => setTimeout(res, delay));
+          if (stopping) return;
+          try {
+            runner = await start();
+            supervise(runner);
+            return;
+          } catch (e) {
+            opts.logger.warn({ err: e }, 'worker restart failed');
+          }
+        }
+      });
+  };
+  supervise(runner);
   let stopped: Promise<void> | undefined;
   return {
-    runner,
     stop() {
-      stopped ??= runner.stop();
+      stopping = true;
+      stopped ??= runner
+        .stop()
+        .catch((e: unknown) => opts.logger.debug({ err: e }, "runner already stopped"))
+        .finally(() => heartbeat?.stop());
       return stopped;
     },
   };

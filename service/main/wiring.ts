@@ -1,6 +1,7 @@
 import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings } from '../app/acquire-listings.ts';
 import { deliverRun } from '../app/deliver-run.ts';
+import { dbMeasurementCache } from '../app/measurement-cache.ts';
 import type { Sinks } from '../app/delivery.ts';
 import { notifyWorkspace } from '../app/notify-workspace.ts';
 import { reclaimStaleRuns } from '../app/reclaim-stale-runs.ts';
@@ -135,10 +136,12 @@ export async function startWorkerProcess(
   lifecycle: Lifecycle,
   opts: { schedule?: boolean; sinks?: Sinks } = {},
 ): Promise<Worker> {
-  const analyzer = createRulesAnalyzer();
+  const analyzer = createRulesAnalyzer({ cache: dbMeasurementCache(db.db, DEFAULTS.retention.visionCacheDays * 24 * HOUR) });
   lifecycle.onShutdown('rules engine', () => analyzer.close());
   const worker = await startWorker({
     connectionString: db.url,
+    db: db.db,
+    heartbeat: { staleMs: config.workerStaleMs, intervalMs: Math.max(1_000, Math.floor(config.workerStaleMs / 4)) },
     handlers: await taskHandlers(config, { db, logger, analyzer, ...(opts.sinks ? { sinks: opts.sinks } : {}) }),
     logger,
     concurrency: DEFAULTS.workerConcurrency,

@@ -15,6 +15,20 @@ export const RULES_ENGINE_MODEL = 'listinglab-rules-1';
 /** OCR runs on the main image and at most this many gallery images (it is the slow part). */
 const OCR_GALLERY_MAX = 6;
 
+/**
+ * Measurements of one image (metrics + OCR) by content hash: the same bytes always measure the
+ * same, so a listing compared again (or the same photo in two listings) is measured once.
+ */
+export interface MeasurementCache {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+}
+
+interface Measured {
+  readonly metrics: ImageMetrics;
+  readonly ocr: OcrResult | null;
+}
+
 export interface RulesAnalyzer {
   analyze(side: Side, listing: Listing, images: readonly { sha256: string; bytes: Buffer; index: number }[], at: Date): Promise<SideFacts>;
   close(): Promise<void>;
@@ -25,16 +39,25 @@ export interface RulesAnalyzer {
  * legibility, perceptual hashes), OCR of the main image and gallery, Amazon's text rules in force
  * on `at`. Its findings are the offline engine's evidence and the models' grounding facts.
  */
-export function createRulesAnalyzer(opts: { ocr?: Ocr } = {}): RulesAnalyzer {
+export function createRulesAnalyzer(opts: { ocr?: Ocr; cache?: MeasurementCache } = {}): RulesAnalyzer {
   const ocr = opts.ocr ?? createOcr();
   const measuring = pLimit(2);
+  const measure = async (img: { sha256: string; bytes: Buffer }, withOcr: boolean): Promise<Measured> => {
+    const key = `measure:${RULES_ENGINE_MODEL}:${withOcr ? 'ocr' : 'plain'}:${img.sha256}`;
+    const hit = (await opts.cache?.get(key)) as Measured | undefined;
+    if (hit?.metrics) return hit;
+    const metrics = await measuring(() => measureImage(img.bytes));
+    const measured: Measured = { metrics, ocr: withOcr ? await ocr.recognize(img.bytes) : null };
+    await opts.cache?.put(key, measured);
+    return measured;
+  };
   return {
     async analyze(side, listing, images, at) {
       const rules = ruleSetFor(at, listing.category);
       const sorted = [...images].sort((a, b) => a.index - b.index);
-      const metrics = await Promise.all(sorted.map((img) => measuring(() => measureImage(img.bytes))));
-      const ocrResults: (OcrResult | undefined)[] = [];
-      for (const [i, img] of sorted.entries()) ocrResults.push(i <= OCR_GALLERY_MAX ? await ocr.recognize(img.bytes) : undefined);
+      const measured = await Promise.all(sorted.map((img, i) => measure(img, i <= OCR_GALLERY_MAX)));
+      const metrics = measured.map((m) => m.metrics);
+      const ocrResults = measured.map((m) => m.ocr ?? undefined);
 
       const findings: Finding[] = [];
       const main = sorted[0]?.index === 0 ? metrics[0] : undefined;

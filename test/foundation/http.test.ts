@@ -78,3 +78,12 @@ describe('errors', () => {
     expect(res.json().error).toBe('not_found');
   });
 });
+
+describe('logging', () => {
+  test('an error keeps its message in the log line, with secrets scrubbed', () => {
+    logger.error({ err: new Error('upstream said no to sk_live_TOPSECRET123') }, 'call failed');
+    const line = lines().find((l) => l.includes('call failed'))!;
+    expect(line).toContain('upstream said no');
+    expect(line).not.toContain('TOPSECRET');
+  });
+});
