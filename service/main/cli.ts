@@ -4,7 +4,9 @@ import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
 import { runCompare } from './compare.ts';
 import { runDemo } from './demo.ts';
-import { startHttp, startWorkerProcess } from './wiring.ts';
+import { runCreditsCli } from './credits-cli.ts';
+import { runDiscordRegister } from './discord.ts';
+import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
 
 /**
  * `listinglab <command>`: serve (HTTP + worker, what `npm start` runs), worker, migrate.
@@ -22,6 +24,10 @@ Commands:
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
              and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input
   demo       compare a bundled pair from golden_tests with no accounts and no keys
+  credits <platform> <workspace> [--json]      a workspace's balance and recent ledger
+  credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)
+  credits check                                 every balance equals its ledger sum (exit 1 if not)
+  discord register [--guild ID]                 register /listing with Discord
 
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
@@ -41,10 +47,11 @@ async function main(argv: string[]): Promise<number> {
       const lifecycle = createLifecycle();
       lifecycle.handleSignals((m) => logger.info(m));
       const db = await openDatabase(config, logger, lifecycle);
+      const ends = await frontEnds(config, db, logger);
       // `serve --no-worker`: HTTP only, for a deployment with a separate worker process group.
-      if (command === 'worker' || values['no-worker'] !== true) await startWorkerProcess(config, db, logger, lifecycle);
+      if (command === 'worker' || values['no-worker'] !== true) await startWorkerProcess(config, db, logger, lifecycle, { sinks: ends.sinks });
       if (command === 'serve') {
-        const address = await startHttp(config, db, logger, lifecycle);
+        const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
         logger.info({ address }, 'listinglab serving');
       } else {
         logger.info('listinglab worker running');
@@ -63,6 +70,15 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'demo':
       return runDemo();
+    case 'credits':
+      return runCreditsCli(argv.slice(1));
+    case 'discord': {
+      if (positionals[1] !== 'register') {
+        process.stderr.write('Usage: listinglab discord register [--guild ID]\n');
+        return 2;
+      }
+      return runDiscordRegister(argv.slice(1), loadConfig());
+    }
     case 'migrate': {
       const config = loadConfig();
       const logger = loggerFor(config);

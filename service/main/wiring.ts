@@ -23,7 +23,10 @@ import { createRulesAnalyzer, RULES_ENGINE_MODEL, type RulesAnalyzer } from '../
 import { loadPrompts, type PromptRegistry } from '../stages/prompts.ts';
 import type { Database } from './database.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { stripeClient } from './stripe.ts';
+import type { FastifyInstance } from 'fastify';
+import { discordFrontEnd } from './discord.ts';
+import { slackFrontEnd } from './slack.ts';
+import { stripeClient, stripeFrontEnd } from './stripe.ts';
 
 /**
  * Wiring: the one place that turns configuration into concrete adapters and hands them to the
@@ -151,8 +154,28 @@ export async function startWorkerProcess(
   return worker;
 }
 
-export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle): Promise<string> {
-  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql) });
+/**
+ * The chat front ends and billing configured in `config`: HTTP plugins for the web process and
+ * message sinks for the worker (both halves can live in different processes; each builds its own).
+ */
+export interface FrontEnds {
+  readonly plugins: ((app: FastifyInstance) => Promise<void>)[];
+  readonly sinks: Sinks;
+}
+
+export async function frontEnds(config: Config, db: Database, logger: Logger): Promise<FrontEnds> {
+  const services = await appServices(config, db);
+  const slack = slackFrontEnd(config, { services, db, logger: logger.child({ component: 'slack' }) });
+  const discord = discordFrontEnd(config, { services, db, logger });
+  const stripe = stripeFrontEnd(config, { db, logger });
+  return {
+    plugins: [slack?.plugin, discord?.plugin, stripe].filter((p): p is (app: FastifyInstance) => Promise<void> => p !== undefined),
+    sinks: { ...(slack ? { slack: slack.sink } : {}), ...(discord ? { discord: discord.sink } : {}) },
+  };
+}
+
+export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
+  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), plugins });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
   lifecycle.onShutdown('http', () => app.close());
   return address;
