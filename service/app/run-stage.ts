@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { forModel } from '../acquire/derivatives.ts';
+import { forModel, type Derivative } from '../acquire/derivatives.ts';
+import { BoundedCache } from './bounded-cache.ts';
 import { AppError, PermanentError, UserError } from '../domain/errors.ts';
 import { PARALLEL_STAGES, type ModelStage, type StageOutputs } from '../domain/stage-outputs.ts';
 import { computeVerdict } from '../domain/verdict.ts';
@@ -26,6 +27,12 @@ export interface StageRunnerDeps {
 }
 
 export type StageJob = ModelStage | 'verdict';
+
+/**
+ * Model-sized derivatives by content hash, per process: ctr and pdp of the same run (and repeat
+ * comparisons) send the same images, and resizing them is the costliest local step of a stage.
+ */
+const derivatives = new BoundedCache<Derivative>(96);
 
 /** What stages need of the router: structured generation, and the configured model's name (cache key). */
 export type StageModel = Pick<ModelProvider, 'generate' | 'model'>;
@@ -106,12 +113,17 @@ async function evaluate<S extends ModelStage>(
       return { ok: true, output: valid.data, provider: cached.provider, model: cached.model, promptVersion: prompt.version, promptHash: prompt.hash, cached: true, latencyMs: 0 };
     }
   }
-  const blobs = await getImages(deps.db, images.map((i) => i.sha256));
+  const missing = images.filter((i) => !derivatives.has(i.sha256)).map((i) => i.sha256);
+  const blobs = await getImages(deps.db, missing);
   const modelImages: ModelImage[] = [];
   for (const img of images) {
-    const blob = blobs.get(img.sha256);
-    if (!blob) continue;
-    const d = await forModel(blob.bytes);
+    let d = derivatives.get(img.sha256);
+    if (!d) {
+      const blob = blobs.get(img.sha256);
+      if (!blob) continue;
+      d = await forModel(blob.bytes);
+      derivatives.set(img.sha256, d);
+    }
     modelImages.push({ sha256: img.sha256, mediaType: d.mediaType, data: d.data, detail: img.detail, label: img.label });
   }
   const result = await provider.generate({

@@ -20,7 +20,7 @@ export const DEFAULTS = {
     'ecx.images-amazon.com',
   ],
   /** Worker concurrency: jobs in flight per worker process (stages are I/O-bound model calls). */
-  workerConcurrency: 8,
+  workerConcurrency: 16,
   credits: {
     freeOnSignup: 30,
     /** Per-stage prices of a comparison: ctr 3, pdp 3, text 2, avatars 2 → 10. */

@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULTS.dataDir)),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port)),
   PUBLIC_URL: url,
+  /** Jobs in flight at once per worker process; stages are I/O-bound model calls (default 16). */
+  WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(256).default(DEFAULTS.workerConcurrency)),
   /** A worker whose heartbeat is older than this is dead: its jobs are unlocked (default 20). */
   WORKER_STALE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).max(3600).default(20)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -90,6 +92,7 @@ export interface Config {
   readonly publicUrl: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly workerStaleMs: number;
+  readonly workerConcurrency: number;
   readonly imageHosts: readonly string[];
   readonly encryptionKey: Buffer | undefined;
   readonly slack:
@@ -152,6 +155,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       logLevel: e.LOG_LEVEL,
       workerStaleMs: e.WORKER_STALE_SECONDS * 1000,
+      workerConcurrency: e.WORKER_CONCURRENCY,
       imageHosts: e.IMAGE_HOSTS ?? DEFAULTS.imageHosts,
       encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : undefined,
       slack,

@@ -147,7 +147,7 @@ export async function startWorkerProcess(
     heartbeat: { staleMs: config.workerStaleMs, intervalMs: Math.max(1_000, Math.floor(config.workerStaleMs / 4)) },
     handlers: await taskHandlers(config, { db, logger, analyzer, ...(opts.sinks ? { sinks: opts.sinks } : {}) }),
     logger,
-    concurrency: DEFAULTS.workerConcurrency,
+    concurrency: config.workerConcurrency,
     schedule: opts.schedule ?? true,
   });
   lifecycle.onShutdown('worker', () => worker.stop());

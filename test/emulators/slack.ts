@@ -26,6 +26,8 @@ export interface SlackCall {
   /** What was answered: 200 or 429, and Slack's error string when `ok` was false. */
   readonly status: number;
   readonly error?: string;
+  /** When the call arrived (epoch ms). */
+  readonly at: number;
 }
 
 export interface EmulatedMessage {
@@ -178,12 +180,12 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
       const wait = rateLimited.get(method);
       if (wait !== undefined) {
         rateLimited.delete(method);
-        calls.push({ method, args, token, status: 429 });
+        calls.push({ method, args, token, status: 429, at: Date.now() });
         res.writeHead(429, { 'retry-after': String(wait), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
       const out = api(method, args, token);
-      calls.push({ method, args, token, status: 200, ...(out['ok'] ? {} : { error: String(out['error']) }) });
+      calls.push({ method, args, token, status: 200, at: Date.now(), ...(out['ok'] ? {} : { error: String(out['error']) }) });
       send(res, 200, out);
     });
   });
