@@ -1,6 +1,6 @@
 import { CtrOutputSchema, type CtrOutput } from '../domain/stage-outputs.ts';
 import type { SideFacts } from './acquired.ts';
-import { clamp10, factsText, findingsOf, has, meanOf, toEvidence, winnerOf } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, has, meanOf, toEvidence } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 1: main image A vs B for the click. */
@@ -44,9 +44,7 @@ export function ctrOffline(input: StageInput): CtrOutput {
   const { facts } = input.acquired;
   const A = offlineSide(facts.A);
   const B = offlineSide(facts.B);
-  const a = meanOf(Object.values(A.scores));
-  const b = meanOf(Object.values(B.scores));
-  const winner = winnerOf(a, b);
+  const { sa: a, sb: b, winner } = compareSides(A, B);
   const worst = (f: SideFacts) => f.findings.find((x) => x.kind === 'main_image' && x.severity !== 'info')?.message;
   const summary =
     winner === 'tie'

@@ -17,6 +17,13 @@ export function winnerOf(a: number, b: number): Winner {
   return a > b ? 'A' : 'B';
 }
 
+/** Both sides' mean scores and the winner they give (the same rule for every offline stage). */
+export function compareSides(A: { scores: Record<string, number> }, B: { scores: Record<string, number> }): { sa: number; sb: number; winner: Winner } {
+  const sa = meanOf(Object.values(A.scores));
+  const sb = meanOf(Object.values(B.scores));
+  return { sa, sb, winner: winnerOf(sa, sb) };
+}
+
 /** What to do about a finding, with how much it matters (impact) and how easy it is (ease), 1–3. */
 interface FixRule {
   readonly fix: string;

@@ -1,7 +1,7 @@
 import { PdpOutputSchema, type PdpOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { AcquiredSide, SideFacts } from './acquired.ts';
-import { clamp10, factsText, findingsOf, meanOf, toEvidence, winnerOf } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, toEvidence } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 2: the gallery A vs B for conversion. */
@@ -54,9 +54,7 @@ export function pdpOffline(input: StageInput): PdpOutput {
   const { A: a, B: b, facts } = input.acquired;
   const A = offlineSide(facts.A, a.listing);
   const B = offlineSide(facts.B, b.listing);
-  const sa = meanOf(Object.values(A.scores));
-  const sb = meanOf(Object.values(B.scores));
-  const winner = winnerOf(sa, sb);
+  const { sa, sb, winner } = compareSides(A, B);
   const summary = `Gallery: A has ${facts.A.gallery.count} image(s) answering ${A.answered.length} buyer question(s), B has ${facts.B.gallery.count} answering ${B.answered.length}; ${winner === 'tie' ? 'neither converts clearly better' : `${winner} converts better`} on measured coverage (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }

@@ -1,7 +1,7 @@
 import { TextOutputSchema, type TextOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { SideFacts } from './acquired.ts';
-import { clamp10, factsText, findingsOf, has, hasPrefix, meanOf, toEvidence, winnerOf } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, has, hasPrefix, toEvidence } from './offline.ts';
 import { reviewThemes } from './pdp.ts';
 import type { StageDefinition, StageInput } from './stage.ts';
 
@@ -49,9 +49,7 @@ export function textOffline(input: StageInput): TextOutput {
   const { A: a, B: b, facts } = input.acquired;
   const A = offlineSide(facts.A, a.listing);
   const B = offlineSide(facts.B, b.listing);
-  const sa = meanOf(Object.values(A.scores));
-  const sb = meanOf(Object.values(B.scores));
-  const winner = winnerOf(sa, sb);
+  const { sa, sb, winner } = compareSides(A, B);
   const problems = (f: SideFacts) => f.findings.filter((x) => ['title', 'bullets'].includes(x.kind) && (x.severity === 'major' || x.severity === 'critical')).length;
   const summary = `Copy: A has ${problems(facts.A)} major rule problem(s), B has ${problems(facts.B)} (rule set ${facts.A.ruleSet}, title limit ${facts.A.titleMax}); ${winner === 'tie' ? 'neither reads clearly better' : `${winner}'s copy wins`} (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
