@@ -1,10 +1,8 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
 import { UserError } from '../domain/errors.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { creditsUsedSince, recentLedger } from '../db/repos/ledger.ts';
-import { findRunForWorkspace, getStages, queuePosition } from '../db/repos/runs.ts';
+import { findRunForWorkspace, getStages, queuePosition, runsWithVerdicts } from '../db/repos/runs.ts';
 import { ensureWorkspace, type Workspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
-import { runs, runStages } from '../db/schema.ts';
 import type { Verdict } from '../domain/stage-outputs.ts';
 import { toRunView, type RunView } from './run-view.ts';
 
@@ -57,13 +55,7 @@ export interface HistoryLine {
 
 export async function runHistory(deps: QueryDeps, ref: WorkspaceRef, limit = 10, before?: Date): Promise<HistoryLine[]> {
   const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
-  const rows = await deps.db
-    .select({ run: runs, verdict: runStages.output })
-    .from(runs)
-    .leftJoin(runStages, and(eq(runStages.runId, runs.id), eq(runStages.stage, 'verdict'), eq(runStages.status, 'succeeded')))
-    .where(and(eq(runs.workspaceId, ws.id), before ? lt(runs.createdAt, before) : undefined))
-    .orderBy(desc(runs.createdAt))
-    .limit(limit);
+  const rows = await runsWithVerdicts(deps.db, ws.id, limit, before);
   return rows.map(({ run, verdict }) => {
     const inputs = run.inputs as { a: { kind: string; asin?: string; label?: string }; b: { kind: string; asin?: string; label?: string } };
     const v = verdict as Verdict | null;

@@ -81,6 +81,11 @@ async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
   }
 }
 
+/** Postgres gets a minimal environment: nothing of ours (tokens, keys) leaks into its processes. */
+function serverEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -158,7 +163,7 @@ async function initialise(pgData: string, credsPath: string, bins: Binaries, log
     await execFileP(
       bins.initdb,
       [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--username=${creds.user}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
-      { ...(ids ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+      { ...(ids ?? {}), env: serverEnv() },
     );
   } finally {
     await rm(pwFile, { force: true });
@@ -193,7 +198,7 @@ async function spawnServer(pgData: string, bins: Binaries, logPath: string, want
   const child = spawn(
     bins.postgres,
     ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
-    { ...(ids ?? {}), detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C' } },
+    { ...(ids ?? {}), detached: true, stdio: ['ignore', logFd, logFd], env: serverEnv() },
   );
   closeSync(logFd);
   let exitReason: string | undefined;

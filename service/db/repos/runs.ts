@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -151,4 +151,15 @@ export async function requeueRun(tx: DbOrTx, id: string, patch: Partial<NewRun>)
     .update(runs)
     .set({ ...patch, status: 'queued', admittedAt: null, seq: sql`nextval(pg_get_serial_sequence('runs', 'seq'))` })
     .where(eq(runs.id, id));
+}
+
+/** A workspace's latest runs with their verdict output (null until there is one), newest first. */
+export async function runsWithVerdicts(db: DbOrTx, workspaceId: string, limit: number, before?: Date): Promise<{ run: Run; verdict: unknown }[]> {
+  return db
+    .select({ run: runs, verdict: runStages.output })
+    .from(runs)
+    .leftJoin(runStages, and(eq(runStages.runId, runs.id), eq(runStages.stage, 'verdict'), eq(runStages.status, 'succeeded')))
+    .where(and(eq(runs.workspaceId, workspaceId), before ? lt(runs.createdAt, before) : undefined))
+    .orderBy(desc(runs.createdAt))
+    .limit(limit);
 }
