@@ -9,6 +9,7 @@ import { buildApp } from '../../service/http/app.ts';
 import type { Database } from '../../service/main/database.ts';
 import { createLifecycle } from '../../service/main/lifecycle.ts';
 import { slackFrontEnd } from '../../service/main/slack.ts';
+import { stripeFrontEnd } from '../../service/main/stripe.ts';
 import { appServices, startWorkerProcess } from '../../service/main/wiring.ts';
 import { useTestDatabase, type TestDatabase } from '../db.ts';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack.ts';
@@ -42,7 +43,10 @@ export interface SlackHarness {
   logLines(): string[];
 }
 
-export async function startSlackHarness(env: Record<string, string>, opts: { mode?: 'single' | 'oauth' } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  env: Record<string, string>,
+  opts: { mode?: 'single' | 'oauth'; withStripe?: boolean } = {},
+): Promise<SlackHarness> {
   const slack = await startSlackEmulator();
   afterAll(() => slack.close());
   const tdb = await useTestDatabase();
@@ -62,7 +66,8 @@ export async function startSlackHarness(env: Record<string, string>, opts: { mod
   const front = slackFrontEnd(config, { services, db, logger });
   if (!front) throw new Error('Slack is not configured');
   await startWorkerProcess(config, db, logger, lifecycle, { schedule: false, sinks: { slack: front.sink } });
-  const app = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: [front.plugin] });
+  const stripe = opts.withStripe ? stripeFrontEnd(config, { db, logger }) : undefined;
+  const app = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: stripe ? [front.plugin, stripe] : [front.plugin] });
   // Registered after the worker: closed first (the lifecycle closes in reverse order).
   lifecycle.onShutdown('http', () => app.close());
 
