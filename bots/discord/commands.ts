@@ -25,7 +25,7 @@ export const DRAFT_PHOTOS = 8;
 export interface ListingCommandOptions {
   /** Register `draft` (photo attachments) once photo → listing drafts land. Default false. */
   readonly draft?: boolean;
-  /** Register the `experiment` group once experiments land. Default false. */
+  /** Register the `experiment` group (save, list, show, pin, unpin, rerun). Default true. */
   readonly experiments?: boolean;
   /** Pack ids offered as `buy pack` choices (default PACK_CHOICES; at most 25). */
   readonly packs?: readonly string[];
@@ -85,7 +85,7 @@ export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPICha
     sub('help', 'Usage with examples', [str('topic', 'A subcommand', false, { choices: SUBCOMMANDS.map((s) => ({ name: s, value: s })) })]),
   ];
   if (opts.draft) options.splice(1, 0, draftSubcommand());
-  if (opts.experiments) options.push(experimentGroup());
+  if (opts.experiments !== false) options.push(experimentGroup());
   return {
     type: ApplicationCommandType.ChatInput,
     name: COMMAND_NAME,

@@ -37,7 +37,8 @@ const OptionSchema: z.ZodType<OptionNode> = z.lazy(() =>
 );
 
 export const CommandDataSchema = z.object({ name: z.string(), options: z.array(OptionSchema).optional() });
-export const ComponentDataSchema = z.object({ custom_id: z.string().max(100) });
+/** `values`: what was chosen in a select menu. */
+export const ComponentDataSchema = z.object({ custom_id: z.string().max(100), values: z.array(z.string().max(100)).max(25).optional() });
 export const ModalDataSchema = z.object({ custom_id: z.string().max(100), components: z.array(z.unknown()).default([]) });
 
 /** Option types that nest: SUB_COMMAND (1) and SUB_COMMAND_GROUP (2). */

@@ -8,6 +8,7 @@ import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import { dispatch, type CommandContext } from '../shared/dispatch.ts';
 import type { DiscordApi } from './api.ts';
 import { manualListingModal, parseCustomId } from './components.ts';
+import { rerunFromMenu } from './experiment-menu.ts';
 import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
 import { adminOnly, isAdmin } from './permissions.ts';
 import { answersPublicly, deferred, privateText, responseFor } from './replies.ts';
@@ -57,6 +58,8 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
     }
     case InteractionType.MessageComponent: {
       const data = ComponentDataSchema.safeParse(i.data);
+      const rerun = data.success ? rerunFromMenu(data.data.custom_id, data.data.values) : undefined;
+      if (rerun) return rerun.ok ? answer(deps, i, rerun.value, receivedAt) : { response: privateText(rerun.error.message) };
       const action = data.success ? parseCustomId(data.data.custom_id) : undefined;
       switch (action?.kind) {
         case 'rerun':

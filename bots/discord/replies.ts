@@ -3,6 +3,7 @@ import type { APIInteractionResponse, APIInteractionResponseCallbackData } from 
 import type { Reply } from '../shared/dispatch.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
+import { experimentReplyMessage, isRerun } from './experiment-menu.ts';
 import { renderRoot, textMessage, type DiscordMessage } from './render.ts';
 
 /**
@@ -32,7 +33,7 @@ export function deferred(isPublic: boolean): APIInteractionResponse {
 }
 
 /** Whether a command's answer is public (a new run's root message) rather than private. */
-export const answersPublicly = (cmd: Command) => cmd.name === 'compare';
+export const answersPublicly = (cmd: Command) => cmd.name === 'compare' || isRerun(cmd);
 
 export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): APIInteractionResponse {
   switch (reply.kind) {
@@ -56,5 +57,9 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
       return privateText(reply.text);
     case 'status':
       return privateMessage(renderRoot(reply.view));
+    case 'experiment':
+      return privateMessage(experimentReplyMessage(reply));
+    case 'experiments':
+      return privateText(reply.text);
   }
 }

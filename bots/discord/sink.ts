@@ -8,6 +8,7 @@ import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } fro
 import { TOKEN_LIFETIME_MS } from './interaction.ts';
 import { clip } from './limits.ts';
 import { renderStageDetail } from './render-stage.ts';
+import { experimentCardBody } from './experiment-menu.ts';
 import { isFinished, renderRoot, textMessage } from './render.ts';
 
 /**
@@ -104,6 +105,23 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
           return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
         } catch (e) {
           if (!(e instanceof DeliveryRefused)) throw e; // thread locked or access lost: follow-ups below
+        }
+      }
+      const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));
+      if (followed) return { channelId: followed.channel_id, messageRef: followed.id, threadRef: null };
+      const reply = await api.postMessage(root.channelId, { ...body, message_reference: { message_id: root.messageRef, fail_if_not_exists: false } });
+      return { channelId: reply.channel_id, messageRef: reply.id, threadRef: null };
+    },
+
+    async postExperimentCard(card, origin, root) {
+      // Like a stage card: in the root's thread, else a follow-up, else a reply to the root.
+      const body = experimentCardBody(card);
+      if (root.threadRef) {
+        try {
+          const m = await api.postMessage(root.threadRef, body);
+          return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
+        } catch (e) {
+          if (!(e instanceof DeliveryRefused)) throw e;
         }
       }
       const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));

@@ -1,4 +1,5 @@
 import type { RunOrigin } from '../../service/app/delivery.ts';
+import type { ExperimentView } from '../../service/app/experiment-view.ts';
 import type { RunView } from '../../service/app/run-view.ts';
 import type { AppServices, CheckoutLink } from '../../service/app/services.ts';
 import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
@@ -6,6 +7,7 @@ import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
 import type { ErrorCode } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
+import { experimentReply } from './dispatch-experiment.ts';
 import { usage } from './help.ts';
 
 /**
@@ -34,12 +36,17 @@ export type Reply =
       readonly balance: number | null;
       /** Waiting for a free slot (at most N running per workspace): 1 = next. Null when running. */
       readonly queuePosition: number | null;
+      /** Set when the run is a re-run of an experiment (`experiment rerun`). */
+      readonly experiment?: { readonly id: string; readonly shortId: string; readonly name: string; readonly tags: readonly string[] };
     }
   /** A Stripe Checkout link, shown only to the requester. */
   | { readonly kind: 'checkout'; readonly url: string; readonly pack: CheckoutLink['pack'] }
   | { readonly kind: 'credits'; readonly summary: CreditsSummary; readonly text: string }
   | { readonly kind: 'history'; readonly lines: readonly HistoryLine[]; readonly text: string }
-  | { readonly kind: 'status'; readonly view: RunView };
+  | { readonly kind: 'status'; readonly view: RunView }
+  /** One experiment (save, show, pin, unpin); `note` says what just happened. */
+  | { readonly kind: 'experiment'; readonly experiment: ExperimentView; readonly note: string | null; readonly text: string }
+  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly text: string };
 
 export async function dispatch(cmd: Command, ctx: CommandContext, app: AppServices): Promise<Reply> {
   try {
@@ -95,7 +102,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
     case 'draft':
       return { kind: 'private', text: 'Photo → listing drafts are not available yet on this server.' };
     case 'experiment':
-      return { kind: 'private', text: 'Experiments are not available yet on this server.' };
+      return experimentReply(cmd, ctx, app);
     default:
       return assertNever(cmd, 'command');
   }

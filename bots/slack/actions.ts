@@ -18,7 +18,7 @@ type ModalView = Parameters<WebClient['views']['open']>[0]['view'];
  * different trigger ids) still creates one run; the second press is told where the first went.
  */
 
-function requestOf(body: BlockAction): SlackRequest | undefined {
+export function requestOf(body: BlockAction): SlackRequest | undefined {
   const teamId = body.team?.id ?? body.user.team_id;
   const channelId = body.channel?.id;
   if (!teamId || !channelId) return undefined;

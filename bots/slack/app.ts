@@ -5,6 +5,7 @@ import type { Installations } from '../../service/app/installations.ts';
 import type { AppServices } from '../../service/app/services.ts';
 import type { Logger } from '../../service/logger.ts';
 import { registerActions } from './actions.ts';
+import { registerExperimentActions } from './experiment-actions.ts';
 import { createSlackClients, singleWorkspaceTokens, SLACK_RETRY, type SlackTokens } from './clients.ts';
 import { registerListingCommand } from './commands/listing.ts';
 import type { SlackBotDeps } from './context.ts';
@@ -104,6 +105,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const deps: SlackBotDeps = { services: opts.services, clients, logger, installations };
   registerListingCommand(app, deps);
   registerActions(app, deps);
+  registerExperimentActions(app, deps);
   registerLifecycleEvents(app, deps);
 
   const sink = createSlackSink({

@@ -11,6 +11,7 @@ import { creditsReply } from './commands/credits.ts';
 import { historyReply } from './commands/history.ts';
 import { statusReply } from './commands/status.ts';
 import { plain, sendPrivately, type PrivateMessage, type PrivateTarget } from './private.ts';
+import { experimentReply, rerunStartedReply } from './render-experiment.ts';
 
 /** Refusals a purchase would fix: the reply carries a "Buy credits" button. */
 const OFFER_BUY: ReadonlySet<ErrorCode> = new Set(['insufficient_credits']);
@@ -30,6 +31,7 @@ export async function renderReply(reply: Reply, ctx: CommandContext, deps: Slack
     case 'private':
       return reply.code && OFFER_BUY.has(reply.code) ? withBuyButton(plain(reply.text)) : plain(reply.text);
     case 'started':
+      if (reply.experiment) return rerunStartedReply(reply, via);
       return startedReply(reply, { services: deps.services, workspace: ctx.workspace, via });
     case 'credits':
       return creditsReply(reply);
@@ -39,6 +41,10 @@ export async function renderReply(reply: Reply, ctx: CommandContext, deps: Slack
       return statusReply(reply.view);
     case 'checkout':
       return checkoutReply(reply);
+    case 'experiment':
+      return experimentReply(reply);
+    case 'experiments':
+      return plain(reply.text);
     default:
       return assertNever(reply, 'reply');
   }

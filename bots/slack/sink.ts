@@ -6,6 +6,7 @@ import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';
 import { rootMessage } from './render.ts';
 import { stageDetail } from './render-stage.ts';
+import { experimentCardMessage } from './render-experiment.ts';
 
 /**
  * The Slack MessageSink (transport only; the deliver_run task decides what to post when): the
@@ -97,6 +98,17 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
     async postStageDetail(view, stage, origin, root): Promise<MessageRef> {
       const c = await client(origin.teamId, origin.enterpriseId);
       const msg = stageDetail(view, stage);
+      const threadTs = root.threadRef ?? root.messageRef;
+      const res = await call(() =>
+        c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),
+      );
+      if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+      return { channelId: root.channelId, messageRef: res.ts, threadRef: threadTs };
+    },
+
+    async postExperimentCard(card, origin, root): Promise<MessageRef> {
+      const c = await client(origin.teamId, origin.enterpriseId);
+      const msg = experimentCardMessage(card);
       const threadTs = root.threadRef ?? root.messageRef;
       const res = await call(() =>
         c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),

@@ -4,6 +4,7 @@ import { getMessages, recordMessage, setRenderedHash } from '../db/repos/message
 import { getRun } from '../db/repos/runs.ts';
 import type { Logger } from '../logger.ts';
 import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin, type Sinks } from './delivery.ts';
+import { experimentCardFor } from './experiment-view.ts';
 import { loadRunView, type RunView } from './run-view.ts';
 
 /**
@@ -53,6 +54,15 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
     if (!settled || messages.has(stage.name)) continue;
     const posted = await sink.postStageDetail(view, stage, origin, root);
     await recordMessage(deps.db, { runId, key: stage.name, platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef });
+  }
+
+  // A re-run of an experiment: once it has a verdict, its deltas against the baseline, once.
+  if (view.verdict && !messages.has('experiment') && sink.postExperimentCard) {
+    const card = await experimentCardFor(deps.db, runId);
+    if (card) {
+      const posted = await sink.postExperimentCard(card, origin, root);
+      await recordMessage(deps.db, { runId, key: 'experiment', platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef });
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ExperimentCard } from './experiment-view.ts';
 import type { RunView, StageView } from './run-view.ts';
 
 /**
@@ -57,6 +58,8 @@ export interface MessageSink<O extends RunOrigin = RunOrigin> {
   upsertRoot(view: RunView, origin: O, existing: MessageRef | undefined): Promise<MessageRef>;
   /** Posts one stage's detail card as a reply to the root (in its thread). */
   postStageDetail(view: RunView, stage: StageView, origin: O, root: MessageRef): Promise<MessageRef>;
+  /** Posts a re-run's deltas against its experiment's baseline in the root's thread (omitted: not shown). */
+  postExperimentCard?(card: ExperimentCard, origin: O, root: MessageRef): Promise<MessageRef>;
   /** Tells the requester privately (the root could not be posted, how to fix it). */
   notifyPrivately(origin: O, text: string): Promise<void>;
   /** A notice in a workspace channel (e.g. a purchase confirmation), outside any run. */

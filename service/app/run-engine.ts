@@ -3,6 +3,7 @@ import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { finishRun, getStages, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow } from '../db/repos/runs.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../domain/stage-outputs.ts';
+import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
 import { scheduleDelivery } from './schedule-delivery.ts';
 
@@ -137,7 +138,9 @@ export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { me
 /** The run's final status, once: the finisher that settles it hands its slot to the next waiting run. */
 async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<void> {
   const finished = await finishRun(tx, runId, patch);
-  if (finished) await handOverSlot(tx, finished);
+  if (!finished) return;
+  await handOverSlot(tx, finished);
+  await recordRerunSnapshot(tx, finished);
 }
 
 async function advance(tx: DbOrTx, run: Run): Promise<void> {

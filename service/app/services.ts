@@ -1,6 +1,7 @@
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { Clock } from '../providers/provider.ts';
 import { createCheckout, type CheckoutConfig } from './billing.ts';
+import { createExperimentServices, type ExperimentServices } from './experiments.ts';
 import { resumeWithManualListings } from './manual-fallback.ts';
 import type { RunView } from './run-view.ts';
 import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
@@ -25,6 +26,8 @@ export interface AppServices {
    * is where the purchase confirmation will be posted.
    */
   buy(ref: WorkspaceRef, packId: string | undefined, ctx: { userId: string; channelId: string | null; requestKey: string }): Promise<CheckoutLink>;
+  /** Baselines, tagged re-runs, deltas and pins (service/app/experiments.ts). */
+  readonly experiments: ExperimentServices;
 }
 
 export interface CreditPack {
@@ -47,6 +50,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     credits: (ref) => creditsSummary(deps, ref, new Date(deps.clock.now())),
     history: (ref, limit) => runHistory(deps, ref, limit),
     status: (ref, id) => runStatus(deps, ref, id),
+    experiments: createExperimentServices(deps),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
     buy: (ref, packId, ctx) =>
       checkout

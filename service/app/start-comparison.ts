@@ -3,6 +3,7 @@ import type { Listing } from '../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../domain/pricing.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { applyLedgerEntry, creditsUsedSince } from '../db/repos/ledger.ts';
+import { linkRerun } from '../db/repos/experiments.ts';
 import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { RunOrigin } from './delivery.ts';
@@ -26,6 +27,12 @@ export interface StartComparisonInput {
   readonly requestKey?: string;
   readonly requestedBy?: string;
   readonly origin?: RunOrigin;
+  /**
+   * Makes the new run a re-run of this workspace's experiment `id` (an experiment_runs row with
+   * `tags`, written in the run's own transaction). No such experiment → UserError('not_found')
+   * and nothing is created. Absent: a plain comparison.
+   */
+  readonly experiment?: { readonly id: string; readonly tags: readonly string[] };
 }
 
 /** `queuePosition`: 1 = next to start when one of the workspace's running slots frees; null = it holds a slot. */
@@ -107,6 +114,9 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
         },
         prices.map((p) => ({ stage: p.stage, credits: p.credits })),
       );
+      if (input.experiment && !(await linkRerun(tx, ws.id, { experimentId: input.experiment.id, runId: run.id, tags: input.experiment.tags }))) {
+        throw new UserError('not_found', `No experiment \`${input.experiment.id.slice(0, 8)}\` in this workspace.`);
+      }
       let balance = ws.balance;
       if (cost > 0) {
         const r = await applyLedgerEntry(tx, {

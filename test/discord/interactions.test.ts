@@ -179,11 +179,11 @@ describe('other subcommands and components', () => {
     expect(status.json.data?.flags).toBe(64);
   });
 
-  test('Save as experiment answers privately (coming soon); pin is for server admins only', async () => {
+  test('Save as experiment answers privately; pin is for server admins only', async () => {
     const [run] = await db.select().from(runs).limit(1);
     const save = await h.send(button(`ll:save:${run!.id}`));
     expect(save.json.data?.flags).toBe(64);
-    expect(save.json.data?.content).toMatch(/not available yet/);
+    expect(save.json.data?.content).toMatch(/baseline/);
     const member = await h.send(command('experiment pin', { id: 'abcdef12' }));
     expect(member.json.data?.content).toMatch(/Only server admins/);
     const admin = await h.send(command('experiment pin', { id: 'abcdef12' }, { permissions: ADMIN }));

@@ -94,7 +94,8 @@ export function buttonBody(p: ButtonPress): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function viewSubmissionBody(v: { callbackId: string; privateMetadata: string; values: Record<string, unknown>; teamId?: string; userId?: string }): string {
+/** `viewId`: the modal's id (default V1); Slack gives each opened modal its own. */
+export function viewSubmissionBody(v: { callbackId: string; privateMetadata: string; values: Record<string, unknown>; teamId?: string; userId?: string; viewId?: string }): string {
   const payload = {
     type: 'view_submission',
     team: { id: v.teamId ?? 'T_TEAM', domain: 'sellers' },
@@ -102,7 +103,7 @@ export function viewSubmissionBody(v: { callbackId: string; privateMetadata: str
     api_app_id: 'A_LISTINGLAB',
     token: 'deprecated-verification-token',
     trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
-    view: { id: 'V1', type: 'modal', callback_id: v.callbackId, private_metadata: v.privateMetadata, state: { values: v.values }, hash: 'h', title: { type: 'plain_text', text: 't' }, blocks: [] },
+    view: { id: v.viewId ?? 'V1', type: 'modal', callback_id: v.callbackId, private_metadata: v.privateMetadata, state: { values: v.values }, hash: 'h', title: { type: 'plain_text', text: 't' }, blocks: [] },
     response_urls: [],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

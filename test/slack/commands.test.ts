@@ -44,7 +44,7 @@ describe('private replies', () => {
   test('buy without Stripe configured, draft and experiments answer privately', async () => {
     expect(String((await ask('buy'))['text'])).toMatch(/not configured/);
     expect(String((await ask('draft'))['text'])).toMatch(/not available yet/);
-    expect(String((await ask('experiment list'))['text'])).toMatch(/not available yet/);
+    expect(String((await ask('experiment list'))['text'])).toMatch(/No experiments yet/);
   });
 
   test('status of an unknown job, or of another workspace’s run, is "not found"', async () => {

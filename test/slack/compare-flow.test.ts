@@ -95,12 +95,12 @@ describe('/listing compare in Slack', () => {
     await slack.waitFor(() => slack.roots('C_RETRY').find((m) => /^Verdict: /.test(m.text)), 60_000);
   });
 
-  test('"Save as experiment" answers privately that it is coming; "Re-run fresh" double-clicked creates one run', async () => {
+  test('"Save as experiment" saves the run as a baseline, privately; "Re-run fresh" double-clicked creates one run', async () => {
     const save = await h.send(buttonBody({ actionId: ACTION.saveExperiment, value: runId, channelId: CHANNEL, responseUrl: slack.responseUrl('save') }), FORM);
     expect(save.statusCode).toBe(200);
     const saved = await slack.waitFor(() => slack.responses.find((r) => r.id === 'save'));
     expect(saved.body['response_type']).toBe('ephemeral');
-    expect(String(saved.body['text'])).toMatch(/not available yet/i);
+    expect(String(saved.body['text'])).toMatch(/Saved run `[0-9a-f]{8}` as the baseline of experiment `[0-9a-f]{8}`/);
 
     const before = await h.runCount();
     const press = (n: number) => h.send(buttonBody({ actionId: ACTION.rerunFresh, value: runId, channelId: CHANNEL, messageTs: rootTs, responseUrl: slack.responseUrl(`rerun-${n}`) }), FORM);
