@@ -6,6 +6,7 @@ import { runCompare } from './compare.ts';
 import { runDemo } from './demo.ts';
 import { runCreditsCli } from './credits-cli.ts';
 import { runDiscordRegister } from './discord.ts';
+import { runExperimentCli } from './experiment-cli.ts';
 import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
 
 /**
@@ -28,6 +29,8 @@ Commands:
   credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)
   credits check                                 every balance equals its ledger sum (exit 1 if not)
   discord register [--guild ID]                 register /listing with Discord
+  experiment save <job> [name] [--notes "…"] | list | show <id> | pin <id> | unpin <id>
+           | rerun <id> <tag…> [--a DIR] [--b DIR]   [--json]   the experiment loop
 
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
@@ -72,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return runDemo();
     case 'credits':
       return runCreditsCli(argv.slice(1));
+    case 'experiment':
+      return runExperimentCli(argv.slice(1));
     case 'discord': {
       if (positionals[1] !== 'register') {
         process.stderr.write('Usage: listinglab discord register [--guild ID]\n');
