@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
+import { ResolvedSchema } from './attachments.ts';
 import type { DiscordOrigin } from './sink.ts';
 
 /**
@@ -36,7 +37,8 @@ const OptionSchema: z.ZodType<OptionNode> = z.lazy(() =>
   z.object({ name: z.string(), type: z.number().int(), value: z.union([z.string(), z.number(), z.boolean()]).optional(), options: z.array(OptionSchema).optional() }),
 );
 
-export const CommandDataSchema = z.object({ name: z.string(), options: z.array(OptionSchema).optional() });
+/** `resolved`: the attachments of attachment options (`draft`'s photos). */
+export const CommandDataSchema = z.object({ name: z.string(), options: z.array(OptionSchema).optional(), resolved: ResolvedSchema.optional() });
 /** `values`: what was chosen in a select menu. */
 export const ComponentDataSchema = z.object({ custom_id: z.string().max(100), values: z.array(z.string().max(100)).max(25).optional() });
 export const ModalDataSchema = z.object({ custom_id: z.string().max(100), components: z.array(z.unknown()).default([]) });

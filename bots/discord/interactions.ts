@@ -7,6 +7,7 @@ import type { Clock } from '../../service/providers/provider.ts';
 import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import { dispatch, type CommandContext } from '../shared/dispatch.ts';
 import type { DiscordApi } from './api.ts';
+import { attachedPhotos } from './attachments.ts';
 import { manualListingModal, parseCustomId } from './components.ts';
 import { rerunFromMenu } from './experiment-menu.ts';
 import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
@@ -54,7 +55,8 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
       const { path, options } = invocationOf(data.data);
       const parsed = commandFromOptions(path.join(' '), options);
       if (!parsed.ok) return { response: privateText(parsed.error.message) };
-      return answer(deps, i, parsed.value, receivedAt);
+      const photos = parsed.value.name === 'draft' ? attachedPhotos(options, data.data.resolved) : undefined;
+      return answer(deps, i, parsed.value, receivedAt, photos);
     }
     case InteractionType.MessageComponent: {
       const data = ComponentDataSchema.safeParse(i.data);
@@ -85,16 +87,16 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
   return { response: privateText('This kind of interaction is not supported.') };
 }
 
-function contextOf(i: Interaction, receivedAt: number): CommandContext {
+function contextOf(i: Interaction, receivedAt: number, photos?: CommandContext['photos']): CommandContext {
   const userId = userIdOf(i);
-  return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId };
+  return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId, ...(photos ? { photos } : {}) };
 }
 
-async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, receivedAt: number): Promise<Handled> {
+async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, receivedAt: number, photos?: CommandContext['photos']): Promise<Handled> {
   if (adminOnly(cmd) && !isAdmin(i)) {
     return { response: privateText('Only server admins (Administrator or Manage Server permission) can do that.') };
   }
-  const ctx = contextOf(i, receivedAt);
+  const ctx = contextOf(i, receivedAt, photos);
   const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }));
   return withinDeadline(deps, i, work, answersPublicly(cmd));
 }

@@ -3,6 +3,7 @@ import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict } from '../../service/domain/stage-outputs.ts';
 import type { AcquireOutput } from '../../service/stages/acquired.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';
+import { renderDraftCard } from './render-draft.ts';
 import { COLORS, sideName, winnerText, type DiscordMessage } from './render.ts';
 
 /**
@@ -92,6 +93,7 @@ function fieldsFor(v: RunView, s: StageView): APIEmbedField[] {
 }
 
 export function renderStageDetail(v: RunView, s: StageView): DiscordMessage {
+  if (v.kind === 'draft') return renderDraftCard(v, s);
   const by = s.madeWithoutModel ? 'offline rules engine (no model)' : [s.provider, s.model].filter(Boolean).join(' ');
   const footer = [`run ${v.shortId}`, by, s.latencyMs !== null ? `${(s.latencyMs / 1000).toFixed(1)} s` : ''].filter(Boolean).join(' · ');
   let embed: APIEmbed;

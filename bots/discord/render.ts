@@ -3,6 +3,7 @@ import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actionRows, button } from './components.ts';
 import { fitMessage } from './limits.ts';
+import { renderDraftRoot } from './render-draft.ts';
 
 /**
  * RunView → a Discord message (content, embeds, buttons). Pure: the sink decides where it goes.
@@ -107,6 +108,7 @@ function fixesEmbed(v: RunView): APIEmbed | undefined {
 
 /** The run's root message: edited in place as stages finish. */
 export function renderRoot(v: RunView, opts: RootOptions = {}): DiscordMessage {
+  if (v.kind === 'draft') return renderDraftRoot(v, opts);
   const embeds = [overview(v)];
   const fixes = fixesEmbed(v);
   if (fixes) embeds.push(fixes);

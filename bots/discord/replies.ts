@@ -33,7 +33,7 @@ export function deferred(isPublic: boolean): APIInteractionResponse {
 }
 
 /** Whether a command's answer is public (a new run's root message) rather than private. */
-export const answersPublicly = (cmd: Command) => cmd.name === 'compare' || isRerun(cmd);
+export const answersPublicly = (cmd: Command) => cmd.name === 'compare' || cmd.name === 'draft' || isRerun(cmd);
 
 export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): APIInteractionResponse {
   switch (reply.kind) {

@@ -57,7 +57,8 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
 
   async function startThread(view: RunView, origin: DiscordOrigin, ref: MessageRef): Promise<MessageRef> {
     if (!origin.guildId) return ref; // no threads in DMs
-    const name = clip(`ListingLab ${view.shortId}: ${view.pair.A.label} vs ${view.pair.B.label}`, 100);
+    const what = view.kind === 'draft' ? `listing drafts from ${view.pair.A.label}` : `${view.pair.A.label} vs ${view.pair.B.label}`;
+    const name = clip(`ListingLab ${view.shortId}: ${what}`, 100);
     try {
       const thread = await api.startThread(ref.channelId, ref.messageRef, name);
       return { ...ref, threadRef: thread.id };

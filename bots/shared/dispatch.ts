@@ -2,6 +2,7 @@ import type { RunOrigin } from '../../service/app/delivery.ts';
 import type { ExperimentView } from '../../service/app/experiment-view.ts';
 import type { RunView } from '../../service/app/run-view.ts';
 import type { AppServices, CheckoutLink } from '../../service/app/services.ts';
+import type { DraftPhotoInput } from '../../service/app/start-draft.ts';
 import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
@@ -22,6 +23,8 @@ export interface CommandContext {
   /** The platform's id for this delivery (Slack trigger_id, Discord interaction id): a redelivery is the same request. */
   readonly requestKey: string;
   readonly userId: string;
+  /** Photos attached to the command (`draft`): Slack files from the draft form, Discord attachment options. */
+  readonly photos?: readonly DraftPhotoInput[];
 }
 
 export type Reply =
@@ -99,8 +102,17 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
       });
       return { kind: 'checkout', url: link.url, pack: link.pack };
     }
-    case 'draft':
-      return { kind: 'private', text: 'Photo → listing drafts are not available yet on this server.' };
+    case 'draft': {
+      const r = await app.startDraft({ workspace: ctx.workspace, photos: ctx.photos ?? [], requestKey: ctx.requestKey, requestedBy: ctx.userId, origin: ctx.origin });
+      return {
+        kind: 'started',
+        runId: r.run.id,
+        shortId: r.run.id.slice(0, 8),
+        existing: r.kind === 'existing' ? r.reason : null,
+        balance: r.kind === 'created' ? r.balance : null,
+        queuePosition: r.queuePosition,
+      };
+    }
     case 'experiment':
       return experimentReply(cmd, ctx, app);
     default:
@@ -121,6 +133,7 @@ export function historyText(lines: readonly HistoryLine[]): string {
   if (!lines.length) return 'No comparisons yet. Try `/listing compare <A> <B>`.';
   return lines
     .map((l) => {
+      if (l.kind === 'draft') return `\`${l.shortId}\` ${l.createdAt.toISOString().slice(0, 10)}  listing drafts from ${l.pair.A}: ${l.status}`;
       const verdict = l.winner ? (l.winner === 'tie' ? 'tie' : `${l.pair[l.winner]} wins`) : l.status;
       const score = l.score ? ` (${l.score.A.toFixed(1)}–${l.score.B.toFixed(1)})` : '';
       return `\`${l.shortId}\` ${l.createdAt.toISOString().slice(0, 10)}  ${l.pair.A} vs ${l.pair.B}: ${verdict}${score}`;

@@ -38,8 +38,9 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
     '"fresh" re-fetches both listings and skips the 24-hour de-duplication.',
   ],
   draft: [
-    'Attach 1–8 photos of a product to the message to get listing drafts for Amazon, eBay, Etsy',
-    "and Shopify, each scored against that marketplace's rules.",
+    '1–8 photos of a product → listing drafts for Amazon, eBay, Etsy and Shopify, each checked and',
+    "scored against that marketplace's rules, plus which photo to use as the main image and what to reshoot.",
+    'Slack: a form opens to upload the photos. Discord: attach them as photo1…photo8. Costs 4 credits.',
   ],
   credits: ['Your workspace balance, credits used today, the daily cap and recent ledger lines.'],
   buy: ['A checkout link for a credit pack, shown only to you. Without a pack, lists the packs.'],

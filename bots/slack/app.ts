@@ -8,6 +8,7 @@ import { registerActions } from './actions.ts';
 import { registerExperimentActions } from './experiment-actions.ts';
 import { createSlackClients, singleWorkspaceTokens, SLACK_RETRY, type SlackTokens } from './clients.ts';
 import { registerListingCommand } from './commands/listing.ts';
+import { registerDraftForm } from './draft-form.ts';
 import type { SlackBotDeps } from './context.ts';
 import { registerLifecycleEvents } from './events.ts';
 import { installedTokens } from './installation-store.ts';
@@ -105,6 +106,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const deps: SlackBotDeps = { services: opts.services, clients, logger, installations };
   registerListingCommand(app, deps);
   registerActions(app, deps);
+  registerDraftForm(app, deps);
   registerExperimentActions(app, deps);
   registerLifecycleEvents(app, deps);
 

@@ -14,7 +14,8 @@ import { boltLogger } from './logger.ts';
  */
 
 /** What the bot needs: the slash command, posting (also in public channels it has not joined). */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public'];
+/** files:read: the draft form's photo uploads are private files the bot downloads. */
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read'];
 
 export interface OAuthOptions {
   readonly clientId: string;

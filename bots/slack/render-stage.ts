@@ -2,6 +2,7 @@ import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict } from '../../service/domain/stage-outputs.ts';
 import type { AcquireOutput, AcquiredSide } from '../../service/stages/acquired.ts';
 import { clampBlocks, clip, context, esc, fields, section, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
+import { draftCard } from './render-draft.ts';
 import { sideName, type SlackMessage } from './render.ts';
 
 /**
@@ -105,6 +106,7 @@ function body(v: RunView, s: StageView): Block[] {
 }
 
 export function stageDetail(v: RunView, s: StageView): SlackMessage {
+  if (v.kind === 'draft') return draftCard(v, s);
   const outcome = s.status === 'failed' ? 'failed' : s.winner ? (s.winner === 'tie' ? 'tie' : `${sideName(v.pair[s.winner])} (${s.winner}) wins`) : 'done';
   const title = `*${esc(s.title)}* — ${esc(outcome)}${s.score ? ` · A ${s.score.A.toFixed(1)} vs B ${s.score.B.toFixed(1)}` : ''}`;
   const blocks = [section(title), ...body(v, s), context(`${madeBy(s)} · job \`${v.shortId}\``)];

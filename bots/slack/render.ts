@@ -1,6 +1,7 @@
 import type { RunView, SideView, StageView } from '../../service/app/run-view.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actions, button, clampBlocks, clip, context, divider, esc, header, section, truncate, LIMITS, type Block } from './blocks.ts';
+import { draftRootMessage } from './render-draft.ts';
 
 /**
  * RunView → the run's root message in Block Kit: the pair with titles, cost and job id, a stage
@@ -134,6 +135,7 @@ function buttons(v: RunView, opts: RootOptions): Block | undefined {
 }
 
 export function rootMessage(v: RunView, opts: RootOptions = {}): SlackMessage {
+  if (v.kind === 'draft') return draftRootMessage(v, opts);
   const sides = (['A', 'B'] as const).map((k) => {
     const s = v.pair[k];
     return `*${k}* ${sideLink(s)}${s.title ? ` — ${clip(s.title, 160)}` : ''}`;

@@ -43,6 +43,11 @@ export interface ImageFetchOptions extends ImageLimits {
   readonly timeoutMs?: number;
   /** Caller's abort: the promise rejects with `signal.reason` (not a refusal). */
   readonly signal?: AbortSignal;
+  /**
+   * Sent as the Authorization header to the first URL's host only (Slack's private files need
+   * the bot token); a redirect to any other host drops it. Default: none.
+   */
+  readonly authorization?: string;
 }
 
 export interface FetchedImage extends ImageInfo {
@@ -71,6 +76,7 @@ export async function fetchImage(url: string, options: ImageFetchOptions = {}): 
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 
   let current = checkUrl(url, allowed);
+  const firstHost = current.host;
   let bytes: Buffer | undefined;
   try {
     for (let hop = 0; bytes === undefined; hop++) {
@@ -78,7 +84,11 @@ export async function fetchImage(url: string, options: ImageFetchOptions = {}): 
         redirect: 'manual',
         signal,
         // identity: a gzip-encoded body would be inflated by fetch; the cap counts inflated bytes anyway.
-        headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9', 'accept-encoding': 'identity' },
+        headers: {
+          accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9',
+          'accept-encoding': 'identity',
+          ...(options.authorization && current.host === firstHost ? { authorization: options.authorization } : {}),
+        },
       });
       if (REDIRECT_STATUSES.has(response.status)) {
         await discard(response);

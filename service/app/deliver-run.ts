@@ -5,6 +5,7 @@ import { getRun } from '../db/repos/runs.ts';
 import type { Logger } from '../logger.ts';
 import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin, type Sinks } from './delivery.ts';
 import { experimentCardFor } from './experiment-view.ts';
+import { draftThreadCards } from './draft-view.ts';
 import { loadRunView, type RunView } from './run-view.ts';
 
 /**
@@ -49,7 +50,8 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
     root = updated;
   }
 
-  for (const stage of view.stages) {
+  // A draft's thread holds its photo feedback, attributes and one card per marketplace (draft-view.ts).
+  for (const stage of view.kind === 'draft' ? draftThreadCards(view) : view.stages) {
     const settled = stage.status === 'succeeded' || stage.status === 'failed';
     if (!settled || messages.has(stage.name)) continue;
     const posted = await sink.postStageDetail(view, stage, origin, root);

@@ -35,7 +35,7 @@ export async function resumeWithManualListings(
   await deps.db.transaction(async (tx) => {
     const run = await lockRun(tx, input.runId);
     if (!run || run.workspaceId !== input.workspaceId) throw new UserError('not_found', 'No such run in this workspace.');
-    if (run.status !== 'failed' || !RESUMABLE.has(run.errorCode ?? '')) {
+    if (run.kind !== 'compare' || run.status !== 'failed' || !RESUMABLE.has(run.errorCode ?? '')) {
       throw new UserError('bad_command', 'Only a run whose listings could not be fetched can be completed by hand.');
     }
     const ws = await lockWorkspace(tx, run.workspaceId);

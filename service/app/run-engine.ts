@@ -3,6 +3,7 @@ import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { finishRun, getStages, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow } from '../db/repos/runs.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../domain/stage-outputs.ts';
+import { nextDraftStep } from '../domain/draft-flow.ts';
 import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
 import { scheduleDelivery } from './schedule-delivery.ts';
@@ -21,6 +22,7 @@ export { DELIVERY_DEBOUNCE_MS, scheduleDelivery } from './schedule-delivery.ts';
  *   all of ctr/pdp/text failed → avatars and verdict skipped, run failed, full refund
  *   a failed stage → its credits refunded
  *   the run ends → settled once (finishRun is guarded), its slot handed to the next waiting run
+ *   a draft run (kind 'draft') follows its own four stages instead: advanceDraft, domain/draft-flow.ts
  *
  * Ledger keys: `refund:<run>:<generation>:<stage>` — whichever path refunds a stage (its failure,
  * a failed run, the sweep of a dead run), the stage is refunded at most once per generation.
@@ -90,7 +92,9 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
       await updateStage(tx, runId, stage, { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt });
       await refundStage(tx, run, row);
     }
-    if (stage === 'acquire' && !outcome.ok) {
+    if (run.kind === 'draft') {
+      await advanceDraft(tx, run);
+    } else if (stage === 'acquire' && !outcome.ok) {
       await failRun(tx, run, outcome.code);
     } else {
       await advance(tx, run);
@@ -175,4 +179,22 @@ async function advance(tx: DbOrTx, run: Run): Promise<void> {
     verdictHash: verdict?.hash ?? null,
     status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded',
   });
+}
+
+/** A draft run's next step (domain/draft-flow.ts): the next stage, the end, or — on any failure — a failed, refunded run. */
+async function advanceDraft(tx: DbOrTx, run: Run): Promise<void> {
+  const step = nextDraftStep(await getStages(tx, run.id));
+  switch (step.kind) {
+    case 'enqueue':
+      if ((await transitionStages(tx, run.id, [step.stage], ['pending'], 'queued')).length) {
+        await enqueue(tx, 'draft_stage', { runId: run.id, stage: step.stage }, { maxAttempts: 3 });
+      }
+      return;
+    case 'fail':
+      return failRun(tx, run, step.code);
+    case 'succeed':
+      return endRun(tx, run.id, { status: 'succeeded' });
+    case 'wait':
+      return;
+  }
 }

@@ -14,10 +14,15 @@ import { scheduleDelivery } from './schedule-delivery.ts';
  * Lock order everywhere: a run's row (the engine's lock) before its workspace's row.
  */
 
-/** A run that just got its slot starts: stage 0's job is enqueued. */
-async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin'>): Promise<void> {
-  await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
-  await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+/** A run that just got its slot starts: stage 0's job is enqueued (a draft's first stage for a draft). */
+async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin' | 'kind'>): Promise<void> {
+  if (run.kind === 'draft') {
+    await transitionStages(tx, run.id, ['draft_acquire'], ['pending'], 'queued');
+    await enqueue(tx, 'draft_stage', { runId: run.id, stage: 'draft_acquire' }, { maxAttempts: 3 });
+  } else {
+    await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
+    await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+  }
   await scheduleDelivery(tx, run, 0);
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import { getRun, getStages, queuePosition, type Run, type StageRow } from '../db/repos/runs.ts';
 import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Verdict, Winner } from '../domain/stage-outputs.ts';
 import type { AcquireOutput } from '../stages/acquired.ts';
+import { draftRunView, type DraftView } from './draft-view.ts';
 import type { ListingInputRef } from './start-comparison.ts';
 
 /**
@@ -58,6 +59,8 @@ export interface RunView {
    * Null once the run holds a slot (or has finished).
    */
   readonly queuePosition: number | null;
+  /** A draft run (kind 'draft'): photos, attributes and scored drafts. Absent for a comparison. */
+  readonly draft?: DraftView;
 }
 
 export const STAGE_TITLES: Record<string, string> = {
@@ -109,6 +112,7 @@ function sideView(ref: ListingInputRef, acquired: AcquireOutput['A'] | undefined
 const ORDER = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
 
 export function toRunView(run: Run, rows: readonly StageRow[], position: number | null = null): RunView {
+  if (run.kind === 'draft') return draftRunView(run, rows, position);
   const byName = new Map(rows.map((r) => [r.stage, r]));
   const acquired = byName.get('acquire')?.output as AcquireOutput | null | undefined;
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };

@@ -5,6 +5,7 @@ import { createExperimentServices, type ExperimentServices } from './experiments
 import { resumeWithManualListings } from './manual-fallback.ts';
 import type { RunView } from './run-view.ts';
 import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
+import { startDraft, type StartDraftInput, type StartDraftResult } from './start-draft.ts';
 import { creditsSummary, runHistory, runStatus, type CreditsSummary, type HistoryLine, type QueryDeps } from './workspace-queries.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
 import { UserError } from '../domain/errors.ts';
@@ -15,6 +16,8 @@ import { UserError } from '../domain/errors.ts';
  */
 export interface AppServices {
   startComparison(input: StartComparisonInput): Promise<StartComparisonResult>;
+  /** Photos → listing drafts for Amazon, eBay, Etsy and Shopify (4 credits). */
+  startDraft(input: StartDraftInput): Promise<StartDraftResult>;
   credits(ref: WorkspaceRef): Promise<CreditsSummary>;
   history(ref: WorkspaceRef, limit?: number): Promise<HistoryLine[]>;
   /** A run of this workspace (full id or unique prefix); UserError('not_found') otherwise. */
@@ -47,6 +50,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
   const workspaceId = async (ref: WorkspaceRef) => (await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0)).id;
   return {
     startComparison: (input) => startComparison(deps, input),
+    startDraft: (input) => startDraft(deps, input),
     credits: (ref) => creditsSummary(deps, ref, new Date(deps.clock.now())),
     history: (ref, limit) => runHistory(deps, ref, limit),
     status: (ref, id) => runStatus(deps, ref, id),

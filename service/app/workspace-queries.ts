@@ -48,6 +48,8 @@ export interface HistoryLine {
   readonly shortId: string;
   readonly createdAt: Date;
   readonly status: string;
+  /** A draft's pair names its photos ("3 photos" twice). */
+  readonly kind?: 'compare' | 'draft';
   readonly pair: { readonly A: string; readonly B: string };
   readonly winner: Verdict['winner'] | null;
   readonly score: Verdict['score'] | null;
@@ -57,8 +59,13 @@ export async function runHistory(deps: QueryDeps, ref: WorkspaceRef, limit = 10,
   const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
   const rows = await runsWithVerdicts(deps.db, ws.id, limit, before);
   return rows.map(({ run, verdict }) => {
-    const inputs = run.inputs as { a: { kind: string; asin?: string; label?: string }; b: { kind: string; asin?: string; label?: string } };
     const v = verdict as Verdict | null;
+    if (run.kind === 'draft') {
+      const n = ((run.inputs as { photos?: unknown[] }).photos ?? []).length;
+      const photos = `${n} photo${n === 1 ? '' : 's'}`;
+      return { id: run.id, shortId: run.id.slice(0, 8), createdAt: run.createdAt, status: run.status, kind: 'draft' as const, pair: { A: photos, B: photos }, winner: null, score: null };
+    }
+    const inputs = run.inputs as { a: { kind: string; asin?: string; label?: string }; b: { kind: string; asin?: string; label?: string } };
     return {
       id: run.id,
       shortId: run.id.slice(0, 8),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DRAFT_STAGES } from '../domain/draft-flow.ts';
 
 /**
  * Every task's name and payload schema. Payloads carry ids, never state: a task reads the state
@@ -12,6 +13,8 @@ export const TASK_PAYLOADS = {
   acquire_listings: z.object({ runId: z.uuid() }),
   /** One evaluation stage of a run (ctr, pdp, text, avatars, verdict). */
   run_stage: z.object({ runId: z.uuid(), stage: z.enum(['ctr', 'pdp', 'text', 'avatars', 'verdict']) }),
+  /** One stage of a draft run (photos → listing drafts): draft_acquire, draft_analyze, draft_write, draft_score. */
+  draft_stage: z.object({ runId: z.uuid(), stage: z.enum(DRAFT_STAGES) }),
   /** Bring a run's chat messages up to date (rendered from the database, never the payload). */
   deliver_run: z.object({ runId: z.uuid() }),
   /** Give up runs whose worker died (no live job, no progress): refund, fail 'timeout'. Recurring. */

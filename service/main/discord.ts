@@ -109,6 +109,7 @@ export async function runDiscordRegister(args: string[], config: Config, io: { o
       apiUrl: config.discord.apiUrl,
       guildId,
       packs: DEFAULTS.credits.packs.map((p) => p.id),
+      draft: true,
     });
     const names = commands.map((c) => `/${c.name}`).join(', ');
     io.out.write(`registered ${names} ${guildId ? `in server ${guildId}` : 'globally (may take a while to reach every server)'}\n`);

@@ -6,6 +6,7 @@ import type { Sinks } from '../app/delivery.ts';
 import { notifyWorkspace } from '../app/notify-workspace.ts';
 import { reclaimStaleRuns } from '../app/reclaim-stale-runs.ts';
 import { runStage, type StageModel } from '../app/run-stage.ts';
+import { runDraftStage } from '../app/run-draft-stage.ts';
 import type { ComparisonDeps } from '../app/start-comparison.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
@@ -25,6 +26,7 @@ import type { Database } from './database.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { FastifyInstance } from 'fastify';
 import { discordFrontEnd } from './discord.ts';
+import { draftStageDeps } from './draft-wiring.ts';
 import { slackFrontEnd } from './slack.ts';
 import { stripeClient, stripeFrontEnd } from './stripe.ts';
 
@@ -106,6 +108,7 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
     evaluationCacheTtlMs: DEFAULTS.retention.visionCacheDays * 24 * HOUR,
     rulesModel: RULES_ENGINE_MODEL,
   };
+  const draftDeps = draftStageDeps(config, { db: deps.db, analyzer: deps.analyzer, model: stageDeps });
   const last = (ctx: { attempts: number; maxAttempts: number }) => ctx.attempts >= ctx.maxAttempts;
   return {
     sweep_expired: makeSweepExpired({ db, clock: systemClock, blobDays: DEFAULTS.retention.blobDays, logger: deps.logger }),
@@ -123,6 +126,7 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
         { signal: ctx.signal, lastAttempt: last(ctx) },
       ),
     run_stage: (p, ctx) => runStage(stageDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
+    draft_stage: (p, ctx) => runDraftStage(draftDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
     deliver_run: (p) => deliverRun({ db, sinks: deps.sinks ?? {}, logger: deps.logger }, p.runId),
     reclaim_stale_runs: async () => {
       const reclaimed = await reclaimStaleRuns({ db, clock: systemClock, staleAfterMs: DEFAULTS.credits.staleRunMinutes * 60_000 });

@@ -24,13 +24,15 @@ export interface MeasurementCache {
   put(key: string, value: unknown): Promise<void>;
 }
 
-interface Measured {
+export interface Measured {
   readonly metrics: ImageMetrics;
   readonly ocr: OcrResult | null;
 }
 
 export interface RulesAnalyzer {
   analyze(side: Side, listing: Listing, images: readonly { sha256: string; bytes: Buffer; index: number }[], at: Date): Promise<SideFacts>;
+  /** One image's metrics (and OCR when asked), cached by content like a listing's (draft photos use it). */
+  measure(img: { sha256: string; bytes: Buffer }, withOcr: boolean): Promise<Measured>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export function createRulesAnalyzer(opts: { ocr?: Ocr; cache?: MeasurementCache 
         },
       };
     },
+    measure,
     close: () => ocr.close(),
   };
 }

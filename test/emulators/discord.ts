@@ -14,6 +14,7 @@ import { sizeProblem } from './discord-limits.ts';
  * - `POST|GET /channels/:channel/messages`, `GET|PATCH /channels/:channel/messages/:id` (bot token)
  * - `POST /channels/:channel/messages/:id/threads` — a thread whose id is the message's (bot token)
  * - `PUT /applications/:app/commands`, `PUT /applications/:app/guilds/:guild/commands` (bot token)
+ * - `GET /attachments/:channel/:id/:name` — an attachment added with `addAttachment` (the CDN: no auth)
  *
  * Webhook routes need no Authorization but a token Discord knows (`respond` registers it, as
  * Discord does when it receives our HTTP answer); bot routes need `Bot <botToken>`. Messages are
@@ -73,6 +74,8 @@ export interface DiscordEmulator {
   denyChannel(channelId: string, code?: number): void;
   /** Webhook calls with this token answer 401 Invalid Webhook Token (50027), as after 15 minutes. */
   expireToken(token: string): void;
+  /** A file as Discord's CDN serves an attachment (no Authorization): the attachment object to put in `resolved`. */
+  addAttachment(filename: string, bytes: Buffer, contentType: string): { id: string; filename: string; size: number; url: string; proxy_url: string; content_type: string };
   close(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
   const denied = new Map<string, number>();
   const limits: { match: (m: string, p: string) => boolean; retryAfter: number }[] = [];
   let threadRefusal: number | undefined;
+  const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
   let nextId = 1_100_000_000_000_000_000n;
   const snowflake = () => String(nextId++);
 
@@ -204,6 +208,11 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
   }
 
   function route(req: IncomingMessage, res: ServerResponse, method: string, path: string, body: unknown): number {
+    const attachment = method === 'GET' ? attachments.get(path) : undefined;
+    if (attachment) {
+      res.writeHead(200, { 'content-type': attachment.contentType, 'content-length': String(attachment.bytes.length) }).end(attachment.bytes);
+      return 200;
+    }
     const rl = limits.findIndex((l) => l.match(method, path));
     if (rl >= 0) {
       const { retryAfter } = limits.splice(rl, 1)[0]!;
@@ -260,6 +269,13 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
   const { port } = server.address() as AddressInfo;
 
   return {
+    addAttachment(filename, bytes, contentType) {
+      const id = snowflake();
+      const path = `/attachments/${id}/${id}/${encodeURIComponent(filename)}`;
+      attachments.set(path, { bytes, contentType });
+      const url = `http://127.0.0.1:${port}${path}?ex=1&is=2&hm=3`;
+      return { id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType };
+    },
     url: `http://127.0.0.1:${port}/api`,
     calls,
     messages,

@@ -13,7 +13,9 @@ import type { AddressInfo } from 'node:net';
  * ≤ 3000, header ≤ 150): a violation answers `invalid_blocks`, as Slack does.
  *
  * Also: `POST /response/<id>` is a response_url (ephemeral replies are recorded); a channel can
- * be made to refuse posts (`refuseChannel`); a method can answer 429 with Retry-After once.
+ * be made to refuse posts (`refuseChannel`); a method can answer 429 with Retry-After once;
+ * `GET /files-pri/<team>-<file>/<name>` serves a file added with `addFile`, to a valid bot token
+ * only (as Slack serves private files: files:read).
  *
  * @see https://docs.slack.dev/reference/methods
  */
@@ -38,6 +40,17 @@ export interface EmulatedMessage {
   blocks: readonly Record<string, unknown>[];
   /** Every version, the first post included. */
   readonly versions: { text: string; blocks: readonly Record<string, unknown>[] }[];
+}
+
+export interface SlackFileObject {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly mimetype: string;
+  readonly filetype: string;
+  readonly size: number;
+  readonly url_private: string;
+  readonly url_private_download: string;
 }
 
 export interface ResponseUrlPost {
@@ -79,6 +92,10 @@ export interface SlackEmulator {
   revokeToken(token: string): void;
   /** An OAuth code that oauth.v2.access exchanges for this grant (with these client credentials). */
   addOAuthCode(code: string, grant: OAuthGrant, client: { id: string; secret: string }): void;
+  /** A private file (what a file input uploads): its Slack file object, its URLs on this emulator. */
+  addFile(name: string, bytes: Buffer, mimetype: string): SlackFileObject;
+  /** Requests for files: which path, with which bearer token, answered with what status. */
+  readonly fileRequests: readonly { readonly path: string; readonly token: string | undefined; readonly status: number }[];
   /** Polls `probe` until it returns something truthy. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -96,6 +113,8 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
   const revoked = new Set<string>();
   const codes = new Map<string, { grant: OAuthGrant; client: { id: string; secret: string } }>();
   let counter = 0;
+  const files = new Map<string, { bytes: Buffer; mimetype: string }>();
+  const fileRequests: { path: string; token: string | undefined; status: number }[] = [];
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
 
   const tokenError = (token: string | undefined): string | undefined => {
@@ -168,6 +187,15 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
       const path = new URL(req.url ?? '/', 'http://emulator').pathname;
       const text = Buffer.concat(chunks).toString('utf8');
       const args = parseArgs(text, req.headers['content-type'] ?? '');
+      if (req.method === 'GET' && path.startsWith('/files-pri/')) {
+        const auth = req.headers.authorization;
+        const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+        const file = files.get(path);
+        const status = tokenError(token) ? 403 : file ? 200 : 404;
+        fileRequests.push({ path, token, status });
+        if (status !== 200 || !file) return void res.writeHead(status, { 'content-type': 'text/html' }).end('<html>login</html>');
+        return void res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) }).end(file.bytes);
+      }
       const response = /^\/response\/([\w-]+)$/.exec(path);
       if (response) {
         responses.push({ id: response[1]!, body: args });
@@ -205,6 +233,14 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     responseUrl: (id = randomBytes(6).toString('hex')) => `${url}/response/${id}`,
     refuseChannel: (channel, error = 'not_in_channel') => void refused.set(channel, error),
     rateLimitOnce: (method, retryAfterS = 1) => void rateLimited.set(method, retryAfterS),
+    addFile(name, bytes, mimetype) {
+      const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      const path = `/files-pri/T_TEAM-${id}/${encodeURIComponent(name)}`;
+      files.set(path, { bytes, mimetype });
+      const href = `${url}${path}`;
+      return { id, name, title: name, mimetype, filetype: name.split('.').pop() ?? '', size: bytes.length, url_private: href, url_private_download: `${href}?download=1` };
+    },
+    fileRequests,
     acceptToken: (token) => void accepted.add(token),
     revokeToken: (token) => void revoked.add(token),
     addOAuthCode: (code, grant, client) => void codes.set(code, { grant, client }),

@@ -38,6 +38,7 @@ describe('the job runner', () => {
         // Not enqueued in this file: failing loudly if they ever ran.
         acquire_listings: () => Promise.reject(new Error('unexpected acquire_listings job')),
         run_stage: () => Promise.reject(new Error('unexpected run_stage job')),
+        draft_stage: () => Promise.reject(new Error('unexpected draft_stage job')),
         deliver_run: () => Promise.reject(new Error('unexpected deliver_run job')),
         reclaim_stale_runs: () => Promise.reject(new Error('unexpected reclaim_stale_runs job')),
         notify_workspace: () => Promise.reject(new Error('unexpected notify_workspace job')),

@@ -41,9 +41,8 @@ describe('private replies', () => {
     expect(String((await ask('credits', { teamId: 'T_NEW' }))['text'])).toMatch(/^Balance: 30 credits/);
   });
 
-  test('buy without Stripe configured, draft and experiments answer privately', async () => {
+  test('buy without Stripe configured and experiments answer privately', async () => {
     expect(String((await ask('buy'))['text'])).toMatch(/not configured/);
-    expect(String((await ask('draft'))['text'])).toMatch(/not available yet/);
     expect(String((await ask('experiment list'))['text'])).toMatch(/No experiments yet/);
   });
 

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand } from '../../shared/command-grammar.ts';
 import { commandContext, targetOf, type SlackBotDeps, type SlackRequest } from '../context.ts';
+import { openDraftForm } from '../draft-form.ts';
 import { plain } from '../private.ts';
 import { answer } from '../replies.ts';
 
@@ -20,6 +21,8 @@ export function registerListingCommand(app: App, deps: SlackBotDeps): void {
       return;
     }
     await ack();
+    // A slash command carries no files: `draft` opens the photo form instead (draft-form.ts).
+    if (parsed.value.name === 'draft') return openDraftForm(command, client, deps);
     const req: SlackRequest = {
       teamId: command.team_id,
       teamName: command.team_domain,

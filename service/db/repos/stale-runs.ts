@@ -29,7 +29,7 @@ export async function findStaleRuns(db: DbOrTx, cutoff: Date, opts: { runId?: st
         select 1
         from graphile_worker._private_jobs j
         join graphile_worker._private_tasks t on t.id = j.task_id
-        where t.identifier in ('acquire_listings', 'run_stage')
+        where t.identifier in ('acquire_listings', 'run_stage', 'draft_stage')
           and j.payload->>'runId' = r.id::text
           and ((j.locked_at is null and j.attempts < j.max_attempts) or j.locked_at >= ${at}::timestamptz)
       )

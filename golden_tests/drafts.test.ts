@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readPhotoFiles, storePhotos } from '../service/app/import-photos.ts';
+import { startDraft } from '../service/app/start-draft.ts';
+import { MARKETPLACES } from '../service/domain/draft-outputs.ts';
+import { comparisonDeps } from '../service/main/wiring.ts';
+import { startTestPipeline } from '../test/support/pipeline.ts';
+
+/**
+ * Golden draft cases: frozen photo sets (in-store phone photos and packshots from the grocery
+ * dataset, transparent cutouts and a banner from Saleor; see ATTRIBUTION.md) through the real
+ * draft pipeline with the offline rules engine. They gate changes to the photo measurements, the
+ * offline analysis and writer, and the marketplace rules: the main-photo pick and the reshoot
+ * list must not move, every draft must pass its marketplace's validator with no claim the photos
+ * do not show, and scores stay within tolerance.
+ */
+
+interface DraftExpectation {
+  readonly main: string;
+  readonly colour: string | null;
+  /** Words OCR must read on the photos. */
+  readonly printed: readonly string[];
+  /** [photo, issue] in order. */
+  readonly feedback: readonly (readonly [string, string])[];
+  readonly scores: Readonly<Record<(typeof MARKETPLACES)[number], number>>;
+  readonly tolerance: number;
+}
+
+const CASES = path.resolve(import.meta.dirname, 'drafts');
+const cases = readdirSync(CASES).sort();
+const pipeline = await startTestPipeline();
+const deps = await comparisonDeps(pipeline.config, { ...pipeline.tdb, embedded: false });
+
+describe('golden draft cases (offline rules engine)', () => {
+  test('there are in-store and cutout cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test.each(cases)('%s', async (name) => {
+    const dir = path.join(CASES, name);
+    const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as DraftExpectation;
+    const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => path.join(dir, f));
+    const photos = await storePhotos(pipeline.tdb.db, await readPhotoFiles(files));
+    const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'golden' }, photos });
+    const view = await pipeline.waitForRun(started.run.id);
+    expect(view.status).toBe('succeeded');
+    const d = view.draft!;
+    expect(d.madeWithoutModel).toBe(true);
+    expect(d.photos!.main.name).toBe(expected.main);
+    expect(d.photos!.feedback.map((f) => [f.name, f.issue])).toEqual(expected.feedback);
+    expect(d.attributes!.colour.value).toBe(expected.colour);
+    expect(d.attributes!.printedText).toEqual(expect.arrayContaining([...expected.printed]));
+    for (const m of MARKETPLACES) {
+      const draft = d.drafts![m];
+      expect(draft.valid, `${m}: ${draft.problems.map((p) => p.message).join('; ')}`).toBe(true);
+      expect(draft.claims.filter((c) => !c.verified), `${m} claims`).toEqual([]);
+      expect(Math.abs(draft.score - expected.scores[m]), `${m} score ${draft.score}`).toBeLessThanOrEqual(expected.tolerance);
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { draftJson, draftReport, draftStageLine } from '../../bots/terminal/render-draft.ts';
+import { readPhotoFiles, storePhotos, type LocalPhoto } from '../app/import-photos.ts';
+import { loadRunView, type RunView } from '../app/run-view.ts';
+import { DRAFT_PHOTOS_MAX, startDraft } from '../app/start-draft.ts';
+import { AppError } from '../domain/errors.ts';
+import type { Database } from './database.ts';
+import { openDatabase } from './database.ts';
+import { loadConfig, loggerFor } from './env.ts';
+import { createLifecycle } from './lifecycle.ts';
+import { comparisonDeps, startWorkerProcess } from './wiring.ts';
+
+/**
+ * `listinglab draft <photo…> [--json]`: photos → listing drafts for Amazon, eBay, Etsy and
+ * Shopify through the real pipeline and job queue on this machine (a worker runs in-process), like
+ * `compare`. The photos are read and checked before anything starts. Unmetered, like every run
+ * from the operator's terminal.
+ *
+ * Exit 0: drafts delivered; 1: the run failed; 2: bad input (nothing started).
+ * `--json`: standard output holds only the JSON document; progress goes to standard error.
+ */
+
+export const DRAFT_USAGE = `Usage: listinglab draft <photo…> [--json]
+  1–${DRAFT_PHOTOS_MAX} photos of one product (JPEG, PNG, WebP or GIF); the best one is picked as the main image.
+  e.g. listinglab draft front.jpg side.jpg label.png --json`;
+
+const TERMINAL = new Set(['succeeded', 'partial', 'failed']);
+
+export async function runDraftCli(args: string[]): Promise<number> {
+  let paths: string[];
+  let json: boolean;
+  let photos: LocalPhoto[];
+  try {
+    const parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    if (parsed.values.help) {
+      process.stdout.write(`${DRAFT_USAGE}\n`);
+      return 0;
+    }
+    json = parsed.values.json === true;
+    // `draft` itself may be passed along (cli.ts hands over the words after the command or with it).
+    paths = parsed.positionals[0] === 'draft' && !existsSync('draft') ? parsed.positionals.slice(1) : parsed.positionals;
+    if (paths.length === 0) throw new Error(`draft needs 1–${DRAFT_PHOTOS_MAX} photos\n${DRAFT_USAGE}`);
+    if (paths.length > DRAFT_PHOTOS_MAX) throw new Error(`draft takes at most ${DRAFT_PHOTOS_MAX} photos, got ${paths.length}\n${DRAFT_USAGE}`);
+    photos = await readPhotoFiles(paths);
+  } catch (e) {
+    process.stderr.write(`listinglab: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const lifecycle = createLifecycle();
+  lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
+  try {
+    const db = await openDatabase(config, logger, lifecycle, { poolSize: 6, applicationName: 'listinglab-cli' });
+    const deps = await comparisonDeps(config, db);
+    const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, photos: await storePhotos(db.db, photos) });
+    await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+    const view = await follow(db, started.run.id, json);
+    process.stdout.write(json ? `${JSON.stringify(draftJson(view), null, 2)}\n` : `${draftReport(view).join('\n')}\n`);
+    return view.status === 'failed' ? 1 : 0;
+  } catch (e) {
+    process.stderr.write(`listinglab: ${e instanceof AppError || e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    await lifecycle.shutdown('draft done');
+  }
+}
+
+/** Prints each stage as it settles (standard error, unless quiet) until the run ends; LISTEN with a poll as backstop. */
+async function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
+  const printed = new Set<string>();
+  let wake: (() => void) | undefined;
+  const listener = await db.sql.listen('listinglab_run', (payload) => {
+    if (payload === runId) wake?.();
+  });
+  try {
+    for (;;) {
+      const view = await loadRunView(db.db, runId);
+      if (!view) throw new Error(`run ${runId} disappeared`);
+      for (const s of view.stages) {
+        if (quiet || printed.has(s.name) || !['succeeded', 'failed', 'skipped'].includes(s.status)) continue;
+        printed.add(s.name);
+        process.stderr.write(`${draftStageLine(s)}\n`);
+      }
+      if (TERMINAL.has(view.status)) return view;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 500);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    await listener.unlisten();
+  }
+}
