@@ -80,9 +80,9 @@ function howToFix(e: DeliveryRefused, v: RunView): string {
   switch (e.reason) {
     case 'not_in_channel':
     case 'channel_not_found':
-      return `I couldn't post in this channel: invite me first (\`/invite @ListingLab\`), or run the command in a channel I'm in. The comparison is running; see it with ${status}.`;
+      return `I couldn't post in this channel: invite me first (\`/invite @ListingLab\`), or run the command in a channel I'm in. It is running; see it with ${status}.`;
     case 'missing_permissions':
-      return `I don't have permission to post here. Ask an admin to let me send messages in this channel. The comparison is running; see it with ${status}.`;
+      return `I don't have permission to post here. Ask an admin to let me send messages in this channel. It is running; see it with ${status}.`;
     case 'token_revoked':
       return 'ListingLab was removed from this workspace: reinstall it to see results.';
     case 'other':

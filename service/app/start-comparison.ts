@@ -1,8 +1,9 @@
 import { UserError } from '../domain/errors.ts';
+import { checkSpend } from './check-spend.ts';
 import type { Listing } from '../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../domain/pricing.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
-import { applyLedgerEntry, creditsUsedSince } from '../db/repos/ledger.ts';
+import type { Db } from '../db/client.ts';
+import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { linkRerun } from '../db/repos/experiments.ts';
 import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
@@ -95,7 +96,7 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
         const recent = await findRecentDuplicate(tx, ws.id, dedupKey, new Date(now.getTime() - DEDUP_WINDOW_MS));
         if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;
       }
-      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now);
+      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a comparison');
       const run = await insertRun(
         tx,
         {
@@ -147,23 +148,6 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
   }
 }
 
-/**
- * Refuses, with a message naming credits, a reservation the balance or today's cap cannot take.
- * The guarded UPDATE in applyLedgerEntry stays the last word on the balance; this only explains.
- */
-async function checkSpend(tx: DbOrTx, ws: { id: string; balance: number }, cost: number, dailyCap: number, now: Date): Promise<void> {
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const used = await creditsUsedSince(tx, ws.id, dayStart);
-  if (used + cost > dailyCap) {
-    throw new UserError(
-      'daily_cap_reached',
-      `This workspace has used ${used} of its ${dailyCap} credits for today (daily cap); a comparison needs ${cost} credits. The cap resets at 00:00 UTC.`,
-    );
-  }
-  if (ws.balance < cost) {
-    throw new UserError('insufficient_credits', `Not enough credits: a comparison costs ${cost} credits and this workspace has ${ws.balance}. Use \`buy\` to top up.`);
-  }
-}
 
 function isUniqueViolation(e: unknown): boolean {
   const cause = (e as { cause?: { code?: string } } | undefined)?.cause;

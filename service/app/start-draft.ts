@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { draftStagePrices } from '../domain/draft-flow.ts';
 import { UserError } from '../domain/errors.ts';
-import { applyLedgerEntry, creditsUsedSince } from '../db/repos/ledger.ts';
+import { checkSpend } from './check-spend.ts';
+import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { findByRequestKey, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
-import type { DbOrTx } from '../db/client.ts';
 import type { RunOrigin } from './delivery.ts';
 import { fillSlots } from './run-slots.ts';
 import { scheduleDelivery } from './schedule-delivery.ts';
@@ -90,7 +90,7 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
         const same = await findByRequestKey(tx, ws.id, input.requestKey);
         if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
       }
-      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now);
+      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a draft');
       const run = await insertRun(
         tx,
         {
@@ -138,14 +138,3 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
   }
 }
 
-/** Refuses, with a message naming credits, what the balance or today's cap cannot take (applyLedgerEntry stays the last word). */
-async function checkSpend(tx: DbOrTx, ws: { id: string; balance: number }, cost: number, dailyCap: number, now: Date): Promise<void> {
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const used = await creditsUsedSince(tx, ws.id, dayStart);
-  if (used + cost > dailyCap) {
-    throw new UserError('daily_cap_reached', `This workspace has used ${used} of its ${dailyCap} credits for today (daily cap); a draft needs ${cost} credits. The cap resets at 00:00 UTC.`);
-  }
-  if (ws.balance < cost) {
-    throw new UserError('insufficient_credits', `Not enough credits: a draft costs ${cost} credits and this workspace has ${ws.balance}. Use \`buy\` to top up.`);
-  }
-}

@@ -6,6 +6,7 @@ import { runCompare } from './compare.ts';
 import { runDemo } from './demo.ts';
 import { runCreditsCli } from './credits-cli.ts';
 import { runDiscordRegister } from './discord.ts';
+import { runDraftCli } from './draft-cli.ts';
 import { runExperimentCli } from './experiment-cli.ts';
 import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
 
@@ -25,6 +26,8 @@ Commands:
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
              and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input
   demo       compare a bundled pair from golden_tests with no accounts and no keys
+  draft <photo…> [--json]
+             photos → listing drafts for Amazon, eBay, Etsy and Shopify (1–8 photos)
   credits <platform> <workspace> [--json]      a workspace's balance and recent ledger
   credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)
   credits check                                 every balance equals its ledger sum (exit 1 if not)
@@ -77,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       return runCreditsCli(argv.slice(1));
     case 'experiment':
       return runExperimentCli(argv.slice(1));
+    case 'draft':
+      return runDraftCli(argv.slice(1));
     case 'discord': {
       if (positionals[1] !== 'register') {
         process.stderr.write('Usage: listinglab discord register [--guild ID]\n');
