@@ -41,11 +41,13 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
   const now = new Date(deps.clock.now());
   try {
     const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.fresh, now, ctx.signal);
+    // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
+    const bytes = new Map<string, Buffer>();
     const [A, B] = await Promise.all([
-      storeImages(deps, listings.A, ctx.signal),
-      storeImages(deps, listings.B, ctx.signal),
+      storeImages(deps, listings.A, ctx.signal, bytes),
+      storeImages(deps, listings.B, ctx.signal, bytes),
     ]);
-    const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now), analyzeSide(deps, 'B', B, now)]);
+    const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
     await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` });
   } catch (e) {
@@ -94,7 +96,7 @@ async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInpu
 
 const downloads = pLimit(6);
 
-async function storeImages(deps: AcquireDeps, p: Pending, signal: AbortSignal): Promise<AcquiredSide> {
+async function storeImages(deps: AcquireDeps, p: Pending, signal: AbortSignal, bytes: Map<string, Buffer>): Promise<AcquiredSide> {
   const refs = p.listing.images.slice(0, deps.maxImages ?? 9);
   const stored = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
   const images = await Promise.all(
@@ -103,12 +105,14 @@ async function storeImages(deps: AcquireDeps, p: Pending, signal: AbortSignal): 
         const blob = BLOB_REF.exec(ref)?.[1];
         if (blob) {
           const img = stored.get(blob);
+          if (img) bytes.set(img.sha256, img.bytes);
           return img
             ? { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: false }
             : { index, ref, refused: 'image_missing' };
         }
         try {
           const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal });
+          bytes.set(img.sha256, img.bytes);
           await putImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
           return { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: img.animated };
         } catch (e) {
@@ -121,12 +125,12 @@ async function storeImages(deps: AcquireDeps, p: Pending, signal: AbortSignal): 
   return { source: p.source, label: p.label, listing: p.listing, images };
 }
 
-async function analyzeSide(deps: AcquireDeps, side: Side, acquired: AcquiredSide, now: Date): Promise<SideFacts> {
+async function analyzeSide(deps: AcquireDeps, side: Side, acquired: AcquiredSide, now: Date, bytes: ReadonlyMap<string, Buffer>): Promise<SideFacts> {
   const usable = acquired.images.filter((i) => i.sha256 && !i.refused);
-  const blobs = await getImages(deps.db, usable.map((i) => i.sha256!));
+  const blobs = await getImages(deps.db, usable.map((i) => i.sha256!).filter((h) => !bytes.has(h)));
   const images = usable.flatMap((i) => {
-    const b = blobs.get(i.sha256!);
-    return b ? [{ sha256: b.sha256, bytes: b.bytes, index: i.index }] : [];
+    const b = bytes.get(i.sha256!) ?? blobs.get(i.sha256!)?.bytes;
+    return b ? [{ sha256: i.sha256!, bytes: b, index: i.index }] : [];
   });
   const facts = await deps.analyze(side, acquired.listing, images, now);
   const refused = acquired.images.filter((i) => i.refused);

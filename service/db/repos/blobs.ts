@@ -11,8 +11,13 @@ export interface StoredImage {
   readonly sourceUrl?: string | null;
 }
 
-/** Stores an image once per content hash; a second store only refreshes its last use. */
+/**
+ * Stores an image once per content hash; an image already stored only has its last use
+ * refreshed (checked first, so its bytes are not sent to the database again).
+ */
 export async function putImage(db: DbOrTx, img: StoredImage): Promise<void> {
+  const touched = await db.update(imageBlobs).set({ lastUsedAt: sql`now()` }).where(eq(imageBlobs.sha256, img.sha256)).returning({ sha256: imageBlobs.sha256 });
+  if (touched.length) return;
   await db
     .insert(imageBlobs)
     .values({
