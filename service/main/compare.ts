@@ -7,10 +7,9 @@ import { readListingFolder } from '../acquire/folder-source.ts';
 import { importListingFolder } from '../app/import-listing.ts';
 import { startComparison, type ListingInputRef } from '../app/start-comparison.ts';
 import { AppError, UserError } from '../domain/errors.ts';
-import { createLifecycle } from './lifecycle.ts';
-import { openDatabase } from './database.ts';
-import { loadConfig, loggerFor } from './env.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
+import { withCliRuntime } from './cli-runtime.ts';
+import type { Database } from './database.ts';
 
 /**
  * `listinglab compare <A> <B> [--fresh] [--json]`: the real pipeline through the job queue on
@@ -44,51 +43,46 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
     return 2;
   }
 
-  const config = loadConfig();
-  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
-  const lifecycle = createLifecycle();
-  lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
   try {
-    const db = await openDatabase(config, logger, lifecycle, { poolSize: 6, applicationName: 'listinglab-cli' });
-    let a: ListingInputRef;
-    let b: ListingInputRef;
-    try {
-      a = sideA.kind === 'asin' ? sideA : await importListingFolder(db.db, sideA.dir);
-      b = sideB.kind === 'asin' ? sideB : await importListingFolder(db.db, sideB.dir);
-    } catch (e) {
-      if (e instanceof UserError) {
-        process.stderr.write(`listinglab: ${e.message}\n`);
-        return 2;
+    return await withCliRuntime('listinglab-cli', async ({ config, logger, lifecycle, db }) => {
+      let a: ListingInputRef;
+      let b: ListingInputRef;
+      try {
+        a = sideA.kind === 'asin' ? sideA : await importListingFolder(db.db, sideA.dir);
+        b = sideB.kind === 'asin' ? sideB : await importListingFolder(db.db, sideB.dir);
+      } catch (e) {
+        if (e instanceof UserError) {
+          process.stderr.write(`listinglab: ${e.message}\n`);
+          return 2;
+        }
+        throw e;
       }
-      throw e;
-    }
-    const deps = await comparisonDeps(config, db);
-    let started;
-    try {
-      started = await startComparison(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, a, b, fresh: args.fresh });
-    } catch (e) {
-      if (e instanceof UserError) {
-        process.stderr.write(`listinglab: ${e.message}\n`);
-        return 2;
+      const deps = await comparisonDeps(config, db);
+      let started;
+      try {
+        started = await startComparison(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, a, b, fresh: args.fresh });
+      } catch (e) {
+        if (e instanceof UserError) {
+          process.stderr.write(`listinglab: ${e.message}\n`);
+          return 2;
+        }
+        throw e;
       }
-      throw e;
-    }
-    if (started.kind === 'existing') process.stderr.write(`Same pair compared within 24 h: showing run ${started.run.id.slice(0, 8)} (use --fresh to run again).\n`);
-    await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
-    const view = await follow(db, started.run.id, args.json);
-    if (args.json) process.stdout.write(`${JSON.stringify(jsonDocument(view), null, 2)}\n`);
-    else process.stdout.write(`${finalReport(view).join('\n')}\n`);
-    return view.status === 'failed' ? 1 : 0;
+      if (started.kind === 'existing') process.stderr.write(`Same pair compared within 24 h: showing run ${started.run.id.slice(0, 8)} (use --fresh to run again).\n`);
+      await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+      const view = await follow(db, started.run.id, args.json);
+      if (args.json) process.stdout.write(`${JSON.stringify(jsonDocument(view), null, 2)}\n`);
+      else process.stdout.write(`${finalReport(view).join('\n')}\n`);
+      return view.status === 'failed' ? 1 : 0;
+    });
   } catch (e) {
     process.stderr.write(`listinglab: ${e instanceof AppError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
-  } finally {
-    await lifecycle.shutdown('compare done');
   }
 }
 
 /** Prints each stage as it settles (standard error) until the run ends; LISTEN with a poll as backstop. */
-async function follow(db: Awaited<ReturnType<typeof openDatabase>>, runId: string, quiet: boolean): Promise<RunView> {
+async function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
   const printed = new Set<string>();
   const live = !quiet && process.stderr.isTTY;
   let drawn = 0;

@@ -6,10 +6,8 @@ import { loadRunView, type RunView } from '../app/run-view.ts';
 import { DRAFT_PHOTOS_MAX, startDraft } from '../app/start-draft.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
-import { openDatabase } from './database.ts';
-import { loadConfig, loggerFor } from './env.ts';
-import { createLifecycle } from './lifecycle.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
+import { withCliRuntime } from './cli-runtime.ts';
 
 /**
  * `listinglab draft <photo…> [--json]`: photos → listing drafts for Amazon, eBay, Etsy and
@@ -48,23 +46,18 @@ export async function runDraftCli(args: string[]): Promise<number> {
     return 2;
   }
 
-  const config = loadConfig();
-  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
-  const lifecycle = createLifecycle();
-  lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
   try {
-    const db = await openDatabase(config, logger, lifecycle, { poolSize: 6, applicationName: 'listinglab-cli' });
-    const deps = await comparisonDeps(config, db);
-    const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, photos: await storePhotos(db.db, photos) });
-    await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
-    const view = await follow(db, started.run.id, json);
-    process.stdout.write(json ? `${JSON.stringify(draftJson(view), null, 2)}\n` : `${draftReport(view).join('\n')}\n`);
-    return view.status === 'failed' ? 1 : 0;
+    return await withCliRuntime('listinglab-cli', async ({ config, logger, lifecycle, db }) => {
+      const deps = await comparisonDeps(config, db);
+      const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, photos: await storePhotos(db.db, photos) });
+      await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+      const view = await follow(db, started.run.id, json);
+      process.stdout.write(json ? `${JSON.stringify(draftJson(view), null, 2)}\n` : `${draftReport(view).join('\n')}\n`);
+      return view.status === 'failed' ? 1 : 0;
+    });
   } catch (e) {
     process.stderr.write(`listinglab: ${e instanceof AppError || e instanceof Error ? e.message : String(e)}\n`);
     return 1;
-  } finally {
-    await lifecycle.shutdown('draft done');
   }
 }
 

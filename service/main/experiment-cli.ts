@@ -11,10 +11,8 @@ import type { ListingInputRef } from '../app/start-comparison.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import type { Side } from '../domain/listing.ts';
 import type { WorkspaceRef } from '../domain/workspace.ts';
-import { openDatabase } from './database.ts';
-import { loadConfig, loggerFor } from './env.ts';
-import { createLifecycle } from './lifecycle.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
+import { withCliRuntime } from './cli-runtime.ts';
 
 /**
  * `listinglab experiment …`: the experiment loop from a terminal, in the CLI's workspace (the
@@ -161,26 +159,21 @@ export async function runExperimentCli(args: string[]): Promise<number> {
     process.stderr.write(`listinglab: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const config = loadConfig();
-  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
-  const lifecycle = createLifecycle();
-  lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
   try {
-    const db = await openDatabase(config, logger, lifecycle, { poolSize: 6, applicationName: 'listinglab-experiment' });
-    const services = createExperimentServices(await comparisonDeps(config, db));
-    if (command.cmd.action === 'rerun') await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
-    return await runExperimentCommand(command, {
-      services,
-      importFolder: (dir) => importListingFolder(db.db, dir),
-      waitForRun: (runId) => follow(db.db, runId),
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
+    return await withCliRuntime('listinglab-experiment', async ({ config, logger, lifecycle, db }) => {
+      const services = createExperimentServices(await comparisonDeps(config, db));
+      if (command.cmd.action === 'rerun') await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
+      return await runExperimentCommand(command, {
+        services,
+        importFolder: (dir) => importListingFolder(db.db, dir),
+        waitForRun: (runId) => follow(db.db, runId),
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
     });
   } catch (e) {
     process.stderr.write(`listinglab experiment: ${e instanceof AppError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
-  } finally {
-    await lifecycle.shutdown('experiment done');
   }
 }
 
