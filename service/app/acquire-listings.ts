@@ -43,9 +43,10 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.fresh, now, ctx.signal);
     // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
     const bytes = new Map<string, Buffer>();
+    const downloads = pLimit(DOWNLOADS_PER_RUN);
     const [A, B] = await Promise.all([
-      storeImages(deps, listings.A, ctx.signal, bytes),
-      storeImages(deps, listings.B, ctx.signal, bytes),
+      storeImages(deps, listings.A, ctx.signal, bytes, downloads),
+      storeImages(deps, listings.B, ctx.signal, bytes, downloads),
     ]);
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
@@ -94,9 +95,16 @@ async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInpu
   return out as Record<Side, Pending>;
 }
 
-const downloads = pLimit(6);
+/** Images downloaded at once for one acquisition (both listings); each run has its own budget. */
+const DOWNLOADS_PER_RUN = 8;
 
-async function storeImages(deps: AcquireDeps, p: Pending, signal: AbortSignal, bytes: Map<string, Buffer>): Promise<AcquiredSide> {
+async function storeImages(
+  deps: AcquireDeps,
+  p: Pending,
+  signal: AbortSignal,
+  bytes: Map<string, Buffer>,
+  downloads: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<AcquiredSide> {
   const refs = p.listing.images.slice(0, deps.maxImages ?? 9);
   const stored = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
   const images = await Promise.all(
