@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto';
-import { forModel, type Derivative } from '../acquire/derivatives.ts';
-import { BoundedCache } from './bounded-cache.ts';
 import { AppError, PermanentError, UserError } from '../domain/errors.ts';
 import { PARALLEL_STAGES, type ModelStage, type StageOutputs } from '../domain/stage-outputs.ts';
 import { computeVerdict } from '../domain/verdict.ts';
 import type { Db } from '../db/client.ts';
-import { getImages } from '../db/repos/blobs.ts';
-import { getCachedEvaluation, putCachedEvaluation } from '../db/repos/caches.ts';
 import { getRun, getStages } from '../db/repos/runs.ts';
-import type { Clock, ModelImage, ModelProvider } from '../providers/provider.ts';
+import type { Clock, ModelProvider } from '../providers/provider.ts';
 import type { AcquireOutput } from '../stages/acquired.ts';
-import { renderTemplate, type PinnedPrompts, type PromptRegistry } from '../stages/prompts.ts';
+import type { PinnedPrompts, PromptRegistry } from '../stages/prompts.ts';
 import { STAGES } from '../stages/registry.ts';
 import type { StageDefinition, StageInput } from '../stages/stage.ts';
+import { modelOutcome } from './model-outcome.ts';
 import { beginStage, completeStage, type StageOutcome } from './run-engine.ts';
 
 export interface StageRunnerDeps {
@@ -28,11 +24,6 @@ export interface StageRunnerDeps {
 
 export type StageJob = ModelStage | 'verdict';
 
-/**
- * Model-sized derivatives by content hash, per process: ctr and pdp of the same run (and repeat
- * comparisons) send the same images, and resizing them is the costliest local step of a stage.
- */
-const derivatives = new BoundedCache<Derivative>(96);
 
 /** What stages need of the router: structured generation, and the configured model's name (cache key). */
 export type StageModel = Pick<ModelProvider, 'generate' | 'model'>;
@@ -81,77 +72,25 @@ function verdictOutcome(rows: { stage: string; status: string; provider: string 
   return { ok: true, output: verdict, provider: 'rules', model: rulesModel };
 }
 
-async function evaluate<S extends ModelStage>(
+function evaluate<S extends ModelStage>(
   deps: StageRunnerDeps,
   def: StageDefinition<S>,
   input: StageInput,
   pinned: PinnedPrompts,
   signal: AbortSignal,
 ): Promise<StageOutcome> {
-  const pin = pinned[def.name];
-  if (!pin) throw new PermanentError('stage_failed', `run has no pinned prompt for ${def.name}`);
-  const prompt = deps.prompts.pinned(def.name, pin);
-  const started = deps.clock.now();
-  if (!deps.provider) {
-    const output = def.schema.parse(def.offline(input));
-    return { ok: true, output, provider: 'rules', model: deps.rulesModel, promptVersion: null, latencyMs: deps.clock.now() - started };
-  }
-  const provider = deps.provider;
-  const vars = def.variables(input);
-  const images = def.images(input);
-  const system = renderTemplate(prompt.system, vars);
-  const user = renderTemplate(prompt.user, vars);
-  // Same inputs + same prompt version + same model → the stored evaluation is reused (7 days).
-  const key = createHash('sha256')
-    .update(JSON.stringify([def.name, prompt.version, prompt.hash, provider.model, images.map((i) => [i.sha256, i.detail]), system, user]))
-    .digest('hex');
-  const now = new Date(deps.clock.now());
-  const cached = await getCachedEvaluation(deps.db, key, now);
-  if (cached) {
-    const valid = def.schema.safeParse(cached.output);
-    if (valid.success) {
-      return { ok: true, output: valid.data, provider: cached.provider, model: cached.model, promptVersion: prompt.version, promptHash: prompt.hash, cached: true, latencyMs: 0 };
-    }
-  }
-  const missing = images.filter((i) => !derivatives.has(i.sha256)).map((i) => i.sha256);
-  const blobs = await getImages(deps.db, missing);
-  const modelImages: ModelImage[] = [];
-  for (const img of images) {
-    let d = derivatives.get(img.sha256);
-    if (!d) {
-      const blob = blobs.get(img.sha256);
-      if (!blob) continue;
-      d = await forModel(blob.bytes);
-      derivatives.set(img.sha256, d);
-    }
-    modelImages.push({ sha256: img.sha256, mediaType: d.mediaType, data: d.data, detail: img.detail, label: img.label });
-  }
-  const result = await provider.generate({
-    task: def.name,
-    system,
-    prompt: user,
-    images: modelImages,
-    schema: def.schema,
-    schemaName: def.schemaName,
-    maxOutputTokens: def.maxOutputTokens,
+  return modelOutcome(
+    deps,
+    {
+      stage: def.name,
+      pinned,
+      schema: def.schema,
+      schemaName: def.schemaName,
+      maxOutputTokens: def.maxOutputTokens,
+      images: def.images(input),
+      variables: () => def.variables(input),
+      offline: () => def.offline(input),
+    },
     signal,
-  });
-  await putCachedEvaluation(
-    deps.db,
-    { key, evaluation: def.name, output: result.output, provider: result.provider, model: result.model, promptVersion: prompt.version },
-    now,
-    deps.evaluationCacheTtlMs,
   );
-  return {
-    ok: true,
-    output: result.output,
-    provider: result.provider,
-    model: result.model,
-    promptVersion: prompt.version,
-    promptHash: prompt.hash,
-    inputTokens: result.usage.inputTokens,
-    outputTokens: result.usage.outputTokens,
-    costUsd: result.costUsd,
-    latencyMs: result.latencyMs,
-  };
 }
