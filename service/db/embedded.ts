@@ -290,10 +290,16 @@ export async function stopIfLastClient(pgData: string, adminUrl: string, log: (m
   const sql = postgres(adminUrl, { max: 1, connect_timeout: 2, onnotice: () => undefined });
   let others = 0;
   try {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pg_stat_activity
-      where backend_type = 'client backend' and pid <> pg_backend_pid()`;
-    others = row?.n ?? 0;
+    // Our own pools have just closed, but their server backends can linger for a moment: wait
+    // briefly for them to go before deciding another process is still using the server.
+    for (let i = 0; i < 20; i++) {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+      others = row?.n ?? 0;
+      if (others === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } catch {
     others = 0;
   } finally {

@@ -120,5 +120,6 @@ describe('listinglab compare', () => {
     expect(r.stdout).toContain('Fixes, by impact');
     expect(r.stdout).toContain('Made without a model');
     expect(r.stderr).toContain('✓ Verdict');
+    expect(await postgresRunning(dataDir)).toBe(false);
   }, 60_000);
 });
