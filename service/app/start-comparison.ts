@@ -3,13 +3,11 @@ import { checkSpend } from './check-spend.ts';
 import type { Listing } from '../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../domain/pricing.ts';
 import type { Db } from '../db/client.ts';
-import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { linkRerun } from '../db/repos/experiments.ts';
 import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { RunOrigin } from './delivery.ts';
-import { fillSlots } from './run-slots.ts';
-import { scheduleDelivery } from './schedule-delivery.ts';
+import { existingAfterRace, reserveAndAdmit } from './run-creation.ts';
 import type { Clock } from '../providers/provider.ts';
 import type { PromptRegistry } from '../stages/prompts.ts';
 import { createHash } from 'node:crypto';
@@ -118,38 +116,12 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
       if (input.experiment && !(await linkRerun(tx, ws.id, { experimentId: input.experiment.id, runId: run.id, tags: input.experiment.tags }))) {
         throw new UserError('not_found', `No experiment \`${input.experiment.id.slice(0, 8)}\` in this workspace.`);
       }
-      let balance = ws.balance;
-      if (cost > 0) {
-        const r = await applyLedgerEntry(tx, {
-          workspaceId: ws.id,
-          amount: -cost,
-          kind: 'reserve',
-          idempotencyKey: `reserve:${run.id}:${run.generation}`,
-          runId: run.id,
-          note: `comparison ${keyA} vs ${keyB}`,
-        });
-        balance = r.balance;
-      }
       // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
-      const admitted = await fillSlots(tx, ws.id, metered ? deps.maxRunning : Infinity, now);
-      const started = admitted.has(run.id) ? { ...run, admittedAt: now } : run;
-      // The root message goes out at once, before any stage has finished (or saying it waits).
-      await scheduleDelivery(tx, run, 0);
-      return { kind: 'created', run: started, balance, queuePosition: await queuePosition(tx, started) } as const;
+      return reserveAndAdmit(tx, { ws, run, cost, note: `comparison ${keyA} vs ${keyB}`, maxRunning: metered ? deps.maxRunning : Infinity, now });
     });
   } catch (e) {
-    // Two deliveries of one request raced past the lookup: the unique key let one through.
-    if (input.requestKey && isUniqueViolation(e)) {
-      const ws = await ensureWorkspace(deps.db, input.workspace, 0);
-      const same = await findByRequestKey(deps.db, ws.id, input.requestKey);
-      if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(deps.db, same) };
-    }
-    throw e;
+    return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
   }
 }
 
 
-function isUniqueViolation(e: unknown): boolean {
-  const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
-  return (e as { code?: string } | undefined)?.code === '23505' || cause?.code === '23505';
-}

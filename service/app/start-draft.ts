@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { draftStagePrices } from '../domain/draft-flow.ts';
 import { UserError } from '../domain/errors.ts';
 import { checkSpend } from './check-spend.ts';
-import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { findByRequestKey, insertRun, queuePosition, type Run } from '../db/repos/runs.ts';
 import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { RunOrigin } from './delivery.ts';
-import { fillSlots } from './run-slots.ts';
-import { scheduleDelivery } from './schedule-delivery.ts';
+import { existingAfterRace, reserveAndAdmit } from './run-creation.ts';
 import type { ComparisonDeps } from './start-comparison.ts';
 
 /**
@@ -109,32 +107,11 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
         },
         prices,
       );
-      let balance = ws.balance;
-      if (cost > 0) {
-        const r = await applyLedgerEntry(tx, {
-          workspaceId: ws.id,
-          amount: -cost,
-          kind: 'reserve',
-          idempotencyKey: `reserve:${run.id}:${run.generation}`,
-          runId: run.id,
-          note: `listing drafts from ${photos.length} photo${photos.length === 1 ? '' : 's'}`,
-        });
-        balance = r.balance;
-      }
-      const admitted = await fillSlots(tx, ws.id, metered ? deps.maxRunning : Infinity, now);
-      const started = admitted.has(run.id) ? { ...run, admittedAt: now } : run;
-      await scheduleDelivery(tx, run, 0);
-      return { kind: 'created', run: started, balance, queuePosition: await queuePosition(tx, started) } as const;
+      const note = `listing drafts from ${photos.length} photo${photos.length === 1 ? '' : 's'}`;
+      return reserveAndAdmit(tx, { ws, run, cost, note, maxRunning: metered ? deps.maxRunning : Infinity, now });
     });
   } catch (e) {
-    // Two deliveries of one request raced past the lookup: the unique key let one through.
-    const code = (e as { code?: string; cause?: { code?: string } } | undefined);
-    if (input.requestKey && (code?.code === '23505' || code?.cause?.code === '23505')) {
-      const ws = await ensureWorkspace(deps.db, input.workspace, 0);
-      const same = await findByRequestKey(deps.db, ws.id, input.requestKey);
-      if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(deps.db, same) };
-    }
-    throw e;
+    return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
   }
 }
 
