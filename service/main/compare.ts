@@ -2,13 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseListingRef } from '../../bots/shared/listing-ref.ts';
 import { checklist, finalReport, jsonDocument, stageLine } from '../../bots/terminal/render.ts';
-import { loadRunView, type RunView } from '../app/run-view.ts';
+import type { RunView } from '../app/run-view.ts';
 import { readListingFolder } from '../acquire/folder-source.ts';
 import { importListingFolder } from '../app/import-listing.ts';
 import { startComparison, type ListingInputRef } from '../app/start-comparison.ts';
 import { AppError, UserError } from '../domain/errors.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
 import { withCliRuntime } from './cli-runtime.ts';
+import { printSettledStages, watchRun } from './watch-run.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -27,7 +28,6 @@ export function parseSideArg(arg: string, which: 'A' | 'B'): SideArg {
   return { kind: 'asin', asin: ref.value };
 }
 
-const TERMINAL = new Set(['succeeded', 'partial', 'failed']);
 
 export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean }): Promise<number> {
   let sideA: SideArg;
@@ -81,41 +81,14 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
   }
 }
 
-/** Prints each stage as it settles (standard error) until the run ends; LISTEN with a poll as backstop. */
-async function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
-  const printed = new Set<string>();
-  const live = !quiet && process.stderr.isTTY;
+/** Each stage as it settles on standard error: a live checklist on a terminal, plain lines otherwise. */
+function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
+  if (quiet) return watchRun(db, runId, () => undefined);
+  if (!process.stderr.isTTY) return watchRun(db, runId, printSettledStages(stageLine));
   let drawn = 0;
-  let wake: (() => void) | undefined;
-  const listener = await db.sql.listen('listinglab_run', (payload) => {
-    if (payload === runId) wake?.();
+  return watchRun(db, runId, (view) => {
+    const lines = checklist(view);
+    process.stderr.write(`${drawn ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
+    drawn = lines.length;
   });
-  try {
-    for (;;) {
-      const view = await loadRunView(db.db, runId);
-      if (!view) throw new Error(`run ${runId} disappeared`);
-      if (live) {
-        const lines = checklist(view);
-        process.stderr.write(`${drawn ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
-        drawn = lines.length;
-      } else if (!quiet) {
-        for (const s of view.stages) {
-          if (['succeeded', 'failed', 'skipped'].includes(s.status) && !printed.has(s.name)) {
-            printed.add(s.name);
-            process.stderr.write(`${stageLine(view, s)}\n`);
-          }
-        }
-      }
-      if (TERMINAL.has(view.status)) return view;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 500);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-  } finally {
-    await listener.unlisten();
-  }
 }

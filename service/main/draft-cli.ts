@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { draftJson, draftReport, draftStageLine } from '../../bots/terminal/render-draft.ts';
 import { readPhotoFiles, storePhotos, type LocalPhoto } from '../app/import-photos.ts';
-import { loadRunView, type RunView } from '../app/run-view.ts';
+import type { RunView } from '../app/run-view.ts';
 import { DRAFT_PHOTOS_MAX, startDraft } from '../app/start-draft.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
 import { withCliRuntime } from './cli-runtime.ts';
+import { printSettledStages, watchRun } from './watch-run.ts';
 
 /**
  * `listinglab draft <photo…> [--json]`: photos → listing drafts for Amazon, eBay, Etsy and
@@ -23,7 +24,6 @@ export const DRAFT_USAGE = `Usage: listinglab draft <photo…> [--json]
   1–${DRAFT_PHOTOS_MAX} photos of one product (JPEG, PNG, WebP or GIF); the best one is picked as the main image.
   e.g. listinglab draft front.jpg side.jpg label.png --json`;
 
-const TERMINAL = new Set(['succeeded', 'partial', 'failed']);
 
 export async function runDraftCli(args: string[]): Promise<number> {
   let paths: string[];
@@ -61,32 +61,7 @@ export async function runDraftCli(args: string[]): Promise<number> {
   }
 }
 
-/** Prints each stage as it settles (standard error, unless quiet) until the run ends; LISTEN with a poll as backstop. */
-async function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
-  const printed = new Set<string>();
-  let wake: (() => void) | undefined;
-  const listener = await db.sql.listen('listinglab_run', (payload) => {
-    if (payload === runId) wake?.();
-  });
-  try {
-    for (;;) {
-      const view = await loadRunView(db.db, runId);
-      if (!view) throw new Error(`run ${runId} disappeared`);
-      for (const s of view.stages) {
-        if (quiet || printed.has(s.name) || !['succeeded', 'failed', 'skipped'].includes(s.status)) continue;
-        printed.add(s.name);
-        process.stderr.write(`${draftStageLine(s)}\n`);
-      }
-      if (TERMINAL.has(view.status)) return view;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 500);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-  } finally {
-    await listener.unlisten();
-  }
+/** Each stage as it settles on standard error (unless quiet), until the run ends. */
+function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
+  return watchRun(db, runId, quiet ? () => undefined : printSettledStages((_view, s) => draftStageLine(s)));
 }

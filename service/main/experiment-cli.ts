@@ -6,13 +6,14 @@ import { stageLine } from '../../bots/terminal/render.ts';
 import { readListingFolder } from '../acquire/folder-source.ts';
 import { createExperimentServices, type ExperimentServices } from '../app/experiments.ts';
 import { importListingFolder } from '../app/import-listing.ts';
-import { loadRunView, type RunView } from '../app/run-view.ts';
+import type { RunView } from '../app/run-view.ts';
 import type { ListingInputRef } from '../app/start-comparison.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import type { Side } from '../domain/listing.ts';
 import type { WorkspaceRef } from '../domain/workspace.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
 import { withCliRuntime } from './cli-runtime.ts';
+import { printSettledStages, watchRun } from './watch-run.ts';
 
 /**
  * `listinglab experiment …`: the experiment loop from a terminal, in the CLI's workspace (the
@@ -166,7 +167,7 @@ export async function runExperimentCli(args: string[]): Promise<number> {
       return await runExperimentCommand(command, {
         services,
         importFolder: (dir) => importListingFolder(db.db, dir),
-        waitForRun: (runId) => follow(db.db, runId),
+        waitForRun: (runId) => watchRun(db, runId, printSettledStages(stageLine)),
         out: (t) => process.stdout.write(t),
         err: (t) => process.stderr.write(t),
       });
@@ -177,19 +178,3 @@ export async function runExperimentCli(args: string[]): Promise<number> {
   }
 }
 
-/** Prints each stage as it settles (standard error) until the run ends. */
-async function follow(db: Parameters<typeof loadRunView>[0], runId: string): Promise<RunView> {
-  const printed = new Set<string>();
-  for (;;) {
-    const view = await loadRunView(db, runId);
-    if (!view) throw new Error(`run ${runId} disappeared`);
-    for (const s of view.stages) {
-      if (['succeeded', 'failed', 'skipped'].includes(s.status) && !printed.has(s.name)) {
-        printed.add(s.name);
-        process.stderr.write(`${stageLine(view, s)}\n`);
-      }
-    }
-    if (['succeeded', 'partial', 'failed'].includes(view.status)) return view;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
