@@ -11,9 +11,11 @@
  * first update (command → first chat.postMessage in the run's channel), e2e ratio (command →
  * run finished, over the critical path of the latencies the emulator gave that run: max of
  * ctr/pdp/text + avatars), Slack calls per run, runs per minute, CPU seconds per run (this
- * process: service + emulators; Postgres runs in its own process) and peak RSS.
+ * process — the service and the Slack emulator — and, separately, the Postgres server) and peak RSS.
+ * The image host, Apify and the model emulator run on a thread of their own
+ * (providers-thread.ts): real providers parse our requests on their machines, not on our event loop.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,10 +26,8 @@ import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
 import { frontEnds, startHttp, startWorkerProcess } from '../service/main/wiring.ts';
 import { createLogger } from '../service/logger.ts';
-import { startApifyEmulator } from '../test/emulators/apify.ts';
-import { axessoItem, SAMPLE_ASINS } from '../test/emulators/axesso-items.ts';
-import { startImageHost } from '../test/emulators/image-host.ts';
-import { autoAnswer, startOpenAiEmulator } from '../test/emulators/openai.ts';
+import { Worker } from 'node:worker_threads';
+import { benchAsin as asin, type ProvidersThreadInput, type ProvidersThreadMessage } from './providers-thread.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -40,11 +40,6 @@ const say = (m: string) => {
   if (!values.json) process.stderr.write(`${m}\n`);
 };
 
-// Deterministic spread (a seeded LCG), so two bench runs give the emulator the same latencies.
-let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-const between = (lo: number, hi: number) => lo + (hi - lo) * rand();
-
 const SECRET = 'bench-signing-secret';
 const lifecycle = createLifecycle();
 const parent = await mkdtemp(path.join(os.tmpdir(), 'listinglab-bench-'));
@@ -52,26 +47,13 @@ await chmod(parent, 0o755);
 
 /** Model latency given per run (by its marker in the prompt) and stage. */
 const given = new Map<string, Record<string, number>>();
-const stageOf = (name: string | undefined) => (name ?? '').replace(/_evaluation$/, '').replace('buyer_personas', 'avatars');
+const WARM_UP = [1_000, 1_001];
 
 try {
   const slack = await startSlackEmulator();
-  const images = await startImageHost();
-  const apify = await startApifyEmulator();
-  const openai = await startOpenAiEmulator({
-    handler: (req) => ({ kind: 'json', body: autoAnswer((req.body.response_format as { json_schema?: { schema?: unknown } }).json_schema?.schema) }),
-    latencyMs: (req) => {
-      const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
-      const vision = JSON.stringify(req.body.messages).includes('image_url');
-      const ms = (vision ? between(4_000, 15_000) : between(2_000, 6_000)) / SCALE;
-      const marker = /bench-run-(\d+)/.exec(JSON.stringify(req.body.messages))?.[1];
-      if (marker) given.set(marker, { ...given.get(marker), [stageOf(format?.json_schema?.name)]: ms });
-      return ms;
-    },
-  });
-  lifecycle.onShutdown('emulators', async () => {
-    await Promise.all([slack.close(), images.close(), apify.close(), openai.close()]);
-  });
+  lifecycle.onShutdown('slack emulator', () => slack.close());
+  const providers = await startProvidersThread({ scale: SCALE, runs: [...WARM_UP, ...Array.from({ length: N }, (_, k) => k)] });
+  lifecycle.onShutdown('providers thread', () => providers.close());
 
   const pg = await startEmbeddedPostgres({ dataDir: path.join(parent, 'data') });
   lifecycle.onShutdown('postgres', async () => {
@@ -88,10 +70,10 @@ try {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_API_URL: slack.apiUrl,
     APIFY_TOKEN: 'apify-bench',
-    APIFY_BASE_URL: apify.url,
-    IMAGE_HOSTS: images.host,
+    APIFY_BASE_URL: providers.apifyUrl,
+    IMAGE_HOSTS: providers.imageHost,
     OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: openai.url,
+    OPENAI_BASE_URL: providers.openaiUrl,
     WORKER_CONCURRENCY: String(Math.max(16, 4 * N)),
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -102,14 +84,6 @@ try {
   const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
   const base = address.replace('0.0.0.0', '127.0.0.1');
 
-  const asin = (k: number, side: number) => `B0BN${String(k * 2 + side).padStart(6, '0')}`;
-  const setup = (k: number) => {
-    for (const side of [0, 1]) {
-      const sample = SAMPLE_ASINS[(k + side) % SAMPLE_ASINS.length]!;
-      const a = asin(k, side);
-      apify.setItem(a, axessoItem(sample, images.url, { asin: a, url: `https://www.amazon.com/dp/${a}`, productTitle: `Bench listing ${side ? 'B' : 'A'} bench-run-${k}` }));
-    }
-  };
   const send = async (k: number) => {
     const body = slashCommandBody({ text: `compare ${asin(k, 0)} ${asin(k, 1)}`, teamId: `T_BENCH_${k}`, channelId: `C_BENCH_${k}`, triggerId: `trigger-${k}`, responseUrl: slack.responseUrl() });
     const req = signed(SECRET, body, FORM);
@@ -122,14 +96,14 @@ try {
 
   // Warm-up (not counted): loads OCR and measures every sample image once (the measurement
   // cache is keyed by content), as on a live server that has seen these listings.
-  for (const k of [1_000, 1_001]) setup(k);
-  await Promise.all([send(1_000), send(1_001)]);
+  await Promise.all(WARM_UP.map(send));
   await waitForRuns(2);
   say('warm-up done');
 
   const cpu0 = process.cpuUsage();
+  const providersCpu0 = await providers.cpuMicros();
+  const pgCpu0 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   const callsBefore = slack.calls.length;
-  for (let k = 0; k < N; k++) setup(k);
   const t0 = Date.now();
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
   await waitForRuns(N + 2);
@@ -138,32 +112,48 @@ try {
   await Promise.all(Array.from({ length: N }, (_, k) => slack.waitFor(() => slack.roots(`C_BENCH_${k}`).some((m) => String(m.text).startsWith('Verdict:')), 60_000).catch(() => undefined)));
   await new Promise((r) => setTimeout(r, 500));
   const cpu = process.cpuUsage(cpu0);
+  const providersCpu = (await providers.cpuMicros()) - providersCpu0;
+  const pgCpu1 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
 
-  const rows = await handle.sql<{ team: string; created: number; picked: number; finished: number; status: string }[]>`
+  const rows = await handle.sql<{ team: string; created: number; finished: number; status: string; stages: Record<string, [number, number]> }[]>`
     select w.external_id as team, (extract(epoch from r.created_at) * 1000)::float8 as created,
-           (extract(epoch from s.started_at) * 1000)::float8 as picked, (extract(epoch from r.finished_at) * 1000)::float8 as finished, r.status
-    from runs r join workspaces w on w.id = r.workspace_id join run_stages s on s.run_id = r.id and s.stage = 'acquire'
-    where w.external_id like 'T_BENCH_%' and w.external_id not in ('T_BENCH_1000', 'T_BENCH_1001')`;
-  const stageTimes = await handle.sql<{ stage: string; ms: number }[]>`
-    select s.stage, percentile_cont(0.5) within group (order by extract(epoch from s.finished_at - s.started_at) * 1000)::int as ms
-    from run_stages s join runs r on r.id = s.run_id join workspaces w on w.id = r.workspace_id
-    where w.external_id not in ('T_BENCH_1000', 'T_BENCH_1001') group by s.stage order by 2 desc`;
+           (extract(epoch from r.finished_at) * 1000)::float8 as finished, r.status,
+           jsonb_object_agg(s.stage, jsonb_build_array(extract(epoch from s.started_at) * 1000, extract(epoch from s.finished_at) * 1000)) as stages
+    from runs r join workspaces w on w.id = r.workspace_id join run_stages s on s.run_id = r.id
+    where w.external_id like 'T_BENCH_%' and w.external_id not in ('T_BENCH_1000', 'T_BENCH_1001')
+    group by w.external_id, r.created_at, r.finished_at, r.status`;
   const failed = rows.filter((r) => r.status !== 'succeeded').length;
   const ack: number[] = [];
   const pickup: number[] = [];
   const firstUpdate: number[] = [];
   const ratio: number[] = [];
+  /** Where each run's time went beyond the model latencies it was given (ms), for the table. */
+  const parts: Record<string, number[]> = { to_acquire: [], acquire: [], to_stages: [], stages_1_3_extra: [], to_avatars: [], avatars_extra: [], to_verdict: [], verdict: [], to_finished: [] };
   for (let k = 0; k < N; k++) {
     const row = rows.find((r) => r.team === `T_BENCH_${k}`);
     const s = sent[k]!;
     ack.push(s.ackMs);
     if (!row) continue;
-    pickup.push(row.picked - row.created);
+    const at = (stage: string, end: 0 | 1) => Number(row.stages[stage]?.[end] ?? Number.NaN);
+    pickup.push(at('acquire', 0) - row.created);
     const first = slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === `C_BENCH_${k}`);
     if (first) firstUpdate.push(first.at - s.sentAt);
     const g = given.get(String(k)) ?? {};
-    const critical = Math.max(g.ctr ?? 0, g.pdp ?? 0, g.text ?? 0) + (g.avatars ?? 0);
+    const parallel = Math.max(g.ctr ?? 0, g.pdp ?? 0, g.text ?? 0);
+    const critical = parallel + (g.avatars ?? 0);
     if (critical > 0) ratio.push((row.finished - s.sentAt) / critical);
+    const firstOf = Math.min(at('ctr', 0), at('pdp', 0), at('text', 0));
+    const lastOf = Math.max(at('ctr', 1), at('pdp', 1), at('text', 1));
+    const add = (part: string, ms: number) => Number.isFinite(ms) && parts[part]!.push(ms);
+    add('to_acquire', at('acquire', 0) - s.sentAt);
+    add('acquire', at('acquire', 1) - at('acquire', 0));
+    add('to_stages', firstOf - at('acquire', 1));
+    add('stages_1_3_extra', lastOf - firstOf - parallel);
+    add('to_avatars', at('avatars', 0) - lastOf);
+    add('avatars_extra', at('avatars', 1) - at('avatars', 0) - (g.avatars ?? 0));
+    add('to_verdict', at('verdict', 0) - at('avatars', 1));
+    add('verdict', at('verdict', 1) - at('verdict', 0));
+    add('to_finished', row.finished - at('verdict', 1));
   }
   const pct = (xs: number[], p: number) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -180,7 +170,8 @@ try {
     e2e_ratio: { p50: pct(ratio, 50), p95: pct(ratio, 95) },
     chat_calls_per_run: Math.round(((slack.calls.length - callsBefore) / N) * 10) / 10,
     runs_per_min: Math.round((N / wallMs) * 60_000 * 10) / 10,
-    cpu_s_per_run: Math.round(((cpu.user + cpu.system) / 1e6 / N) * 1000) / 1000,
+    cpu_s_per_run: Math.round(((cpu.user + cpu.system - providersCpu) / 1e6 / N) * 1000) / 1000,
+    pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -188,7 +179,8 @@ try {
     const line = (k: string, v: unknown) => process.stdout.write(`${k.padEnd(20)} ${JSON.stringify(v)}\n`);
     process.stdout.write(`ListingLab bench — ${N} concurrent signed /listing compare commands, model latency ÷${SCALE}\n`);
     for (const [k, v] of Object.entries(result)) line(k, v);
-    line('stage_ms (p50)', Object.fromEntries(stageTimes.map((r) => [r.stage, r.ms])));
+    process.stdout.write('\nWhere a run spends time beyond its model latencies (ms, p50 / p95):\n');
+    for (const [k, v] of Object.entries(parts)) line(`  ${k}`, [pct(v, 50), pct(v, 95)]);
   }
   process.exitCode = failed ? 1 : 0;
 
@@ -198,9 +190,60 @@ try {
       const [row] = await handle.sql<{ done: number }[]>`select count(*)::int as done from runs where status in ('succeeded', 'partial', 'failed')`;
       if ((row?.done ?? 0) >= n) return;
       if (Date.now() > deadline) throw new Error(`only ${row?.done} of ${n} runs finished`);
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 200)); // finish times come from the rows, not this loop
     }
   }
 } finally {
   await lifecycle.shutdown('bench done');
+}
+
+/**
+ * CPU seconds used so far by the Postgres server of `pgData` (postmaster, its live backends and
+ * its reaped children), from /proc; undefined where there is no /proc.
+ */
+async function postgresCpuSeconds(pgData: string): Promise<number | undefined> {
+  const ticks = 100; // USER_HZ on Linux
+  const stat = async (pid: string) => {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    // Fields after the parenthesised command: state ppid … utime(14) stime(15) cutime(16) cstime(17).
+    const f = text?.slice(text.lastIndexOf(')') + 2).split(' ');
+    return f && { ppid: f[1]!, own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+  };
+  const master = (await readFile(path.join(pgData, 'postmaster.pid'), 'utf8').catch(() => ''))?.split('\n')[0];
+  const root = master ? await stat(master) : undefined;
+  if (!master || !root) return undefined;
+  let total = root.own + root.children;
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const s = await stat(pid);
+    if (s?.ppid === master) total += s.own + s.children;
+  }
+  return total / ticks;
+}
+
+/** Starts providers-thread.ts; resolves once its emulators listen, collecting latencies into `given`. */
+async function startProvidersThread(input: ProvidersThreadInput) {
+  const worker = new Worker(new URL('./providers-thread.ts', import.meta.url), { workerData: input });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let cpuAnswer: ((micros: number) => void) | undefined;
+  const ready = await new Promise<{ imageHost: string; apifyUrl: string; openaiUrl: string }>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: ProvidersThreadMessage) => {
+      if ('ready' in m) resolve(m.ready);
+      else if ('cpuMicros' in m) cpuAnswer?.(m.cpuMicros);
+      else given.set(m.given.run, { ...given.get(m.given.run), [m.given.stage]: m.given.ms });
+    });
+  });
+  return {
+    ...ready,
+    cpuMicros: () =>
+      new Promise<number>((resolve) => {
+        cpuAnswer = resolve;
+        worker.postMessage('cpu');
+      }),
+    close: async () => {
+      worker.postMessage('close');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
+      await worker.terminate();
+    },
+  };
 }
