@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../test/emulators/image-host.ts';
-import { MODEL_LONG_SIDE, flattenOnWhite, forModel, thumbnail } from './derivatives.ts';
+import { MODEL_LONG_SIDE, MODEL_LOW_DETAIL_LONG_SIDE, flattenOnWhite, forModel, thumbnail } from './derivatives.ts';
 import type { RawRgb } from './derivatives.ts';
 
 const fixture = (path: string) => readFile(`${FIXTURES_DIR}${path}`);
@@ -63,6 +63,14 @@ describe('forModel', () => {
     const small = await forModel(await fixture('grocery/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg'));
     const meta = await sharp(await fixture('grocery/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg')).metadata();
     expect([small.width, small.height]).toEqual([meta.width, meta.height]);
+  });
+
+  it('sends a low-detail look at 512 px, the size the model sees it at', async () => {
+    const bytes = await fixture('saleor/saleor-sunnies.png');
+    const [low, high] = await Promise.all([forModel(bytes, { detail: 'low' }), forModel(bytes, { detail: 'high' })]);
+    expect(Math.max(low.width, low.height)).toBe(MODEL_LOW_DETAIL_LONG_SIDE);
+    expect(Math.max(high.width, high.height)).toBe(MODEL_LONG_SIDE);
+    expect(low.data.length).toBeLessThan(high.data.length / 4);
   });
 
   it('is a pure function of the bytes', async () => {

@@ -15,6 +15,11 @@ import { DEFAULT_MAX_PIXELS } from './image-inspect.ts';
 
 /** Anthropic's recommended long side for vision input (no server-side downscale above it). */
 export const MODEL_LONG_SIDE = 1568;
+/**
+ * Long side for a low-detail look (a thumbnail glance): OpenAI's `detail: "low"` sees a 512 px
+ * image whatever it is sent, so larger only costs upload time and request encoding.
+ */
+export const MODEL_LOW_DETAIL_LONG_SIDE = 512;
 /** Thumbnail sizes as on a search-result page (long side, px). */
 export const THUMBNAIL_SIZES = [160, 320] as const;
 
@@ -48,11 +53,11 @@ function flattened(bytes: Buffer, options: DerivativeOptions) {
 }
 
 /**
- * The image as sent to a vision model: long side ≤ 1568 px (never enlarged), JPEG quality 90 with
- * 4:4:4 chroma so small print on infographics stays legible.
+ * The image as sent to a vision model: long side ≤ 1568 px (≤ 512 px for a low-detail look; never
+ * enlarged), JPEG quality 90 with 4:4:4 chroma so small print on infographics stays legible.
  */
-export async function forModel(bytes: Buffer, options: DerivativeOptions = {}): Promise<Derivative> {
-  return jpeg(bytes, MODEL_LONG_SIDE, 90, options);
+export async function forModel(bytes: Buffer, options: DerivativeOptions & { readonly detail?: 'low' | 'high' | 'auto' } = {}): Promise<Derivative> {
+  return jpeg(bytes, options.detail === 'low' ? MODEL_LOW_DETAIL_LONG_SIDE : MODEL_LONG_SIDE, 90, options);
 }
 
 /** A search-result-sized thumbnail (e.g. 160 or 320 px long side; never enlarged). */

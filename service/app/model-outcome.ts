@@ -20,8 +20,8 @@ import type { StageModel } from './run-stage.ts';
  */
 
 /**
- * Model-sized derivatives by content hash, per process: stages of one run (and repeat runs) send
- * the same images, and resizing them is the costliest local step of a stage.
+ * Model-sized derivatives by content hash and detail, per process: stages of one run (and repeat
+ * runs) send the same images, and resizing them is the costliest local step of a stage.
  */
 const derivatives = new BoundedCache<Derivative>(96);
 
@@ -73,15 +73,16 @@ export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeR
       return { ok: true, output: valid.data, provider: cached.provider, model: cached.model, promptVersion: prompt.version, promptHash: prompt.hash, cached: true, latencyMs: 0 };
     }
   }
-  const blobs = await getImages(deps.db, req.images.filter((i) => !derivatives.has(i.sha256)).map((i) => i.sha256));
+  const derivativeKey = (img: StageImage) => `${img.sha256}:${img.detail === 'low' ? 'low' : 'high'}`;
+  const blobs = await getImages(deps.db, req.images.filter((i) => !derivatives.has(derivativeKey(i))).map((i) => i.sha256));
   const images: ModelImage[] = [];
   for (const img of req.images) {
-    let d = derivatives.get(img.sha256);
+    let d = derivatives.get(derivativeKey(img));
     if (!d) {
       const blob = blobs.get(img.sha256);
       if (!blob) continue;
-      d = await forModel(blob.bytes);
-      derivatives.set(img.sha256, d);
+      d = await forModel(blob.bytes, { detail: img.detail });
+      derivatives.set(derivativeKey(img), d);
     }
     images.push({ sha256: img.sha256, mediaType: d.mediaType, data: d.data, detail: img.detail, label: img.label });
   }

@@ -1,6 +1,6 @@
 import type { DbOrTx, Db } from '../db/client.ts';
 import { applyLedgerEntry } from '../db/repos/ledger.ts';
-import { finishRun, getStages, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow } from '../db/repos/runs.ts';
+import { finishRun, getStage, getStageStates, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow, type StageState } from '../db/repos/runs.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../domain/stage-outputs.ts';
 import { nextDraftStep } from '../domain/draft-flow.ts';
@@ -53,7 +53,7 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
     const run = await lockRun(tx, runId);
     // A run waiting for a slot has no job; a stray one must not start it past the queue.
     if (!run || run.admittedAt === null) return false;
-    const row = (await getStages(tx, runId)).find((s) => s.stage === stage);
+    const row = (await getStageStates(tx, runId)).find((s) => s.stage === stage);
     if (!row || isSettled(row.status)) return false;
     await updateStage(tx, runId, stage, { status: 'running', attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date() });
     if (run.status === 'queued') await updateRun(tx, runId, { status: 'running', startedAt: new Date() });
@@ -68,7 +68,7 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
   await db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (!run) return;
-    const row = (await getStages(tx, runId)).find((s) => s.stage === stage);
+    const row = (await getStageStates(tx, runId)).find((s) => s.stage === stage);
     if (!row || isSettled(row.status)) return;
     const finishedAt = new Date();
     if (outcome.ok) {
@@ -108,7 +108,7 @@ export function refundKey(run: Pick<Run, 'id' | 'generation'>, stage: string): s
   return `refund:${run.id}:${run.generation}:${stage}`;
 }
 
-async function refundStage(tx: DbOrTx, run: Run, row: StageRow): Promise<void> {
+async function refundStage(tx: DbOrTx, run: Run, row: StageState): Promise<void> {
   if (row.credits <= 0) return;
   await applyLedgerEntry(tx, {
     workspaceId: run.workspaceId,
@@ -126,7 +126,7 @@ async function refundStage(tx: DbOrTx, run: Run, row: StageRow): Promise<void> {
  * the others are skipped. The caller holds the run's lock.
  */
 export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { message: string }): Promise<void> {
-  const stages = await getStages(tx, run.id);
+  const stages = await getStageStates(tx, run.id);
   for (const s of stages) {
     if (isSettled(s.status)) continue;
     if (running && s.status === 'running') {
@@ -148,7 +148,7 @@ async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { stat
 }
 
 async function advance(tx: DbOrTx, run: Run): Promise<void> {
-  const stages = new Map((await getStages(tx, run.id)).map((s) => [s.stage, s]));
+  const stages = new Map((await getStageStates(tx, run.id)).map((s) => [s.stage, s]));
   const status = (name: string) => stages.get(name)?.status ?? 'skipped';
 
   if (status('acquire') === 'succeeded') {
@@ -174,7 +174,7 @@ async function advance(tx: DbOrTx, run: Run): Promise<void> {
   if (!isSettled(status('verdict'))) return;
   const anyFailed = [...stages.values()].some((s) => s.status === 'failed');
   const verdictOk = status('verdict') === 'succeeded';
-  const verdict = stages.get('verdict')?.output as { hash?: string } | null | undefined;
+  const verdict = (await getStage(tx, run.id, 'verdict'))?.output as { hash?: string } | null | undefined;
   await endRun(tx, run.id, {
     verdictHash: verdict?.hash ?? null,
     status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded',
@@ -183,7 +183,7 @@ async function advance(tx: DbOrTx, run: Run): Promise<void> {
 
 /** A draft run's next step (domain/draft-flow.ts): the next stage, the end, or — on any failure — a failed, refunded run. */
 async function advanceDraft(tx: DbOrTx, run: Run): Promise<void> {
-  const step = nextDraftStep(await getStages(tx, run.id));
+  const step = nextDraftStep(await getStageStates(tx, run.id));
   switch (step.kind) {
     case 'enqueue':
       if ((await transitionStages(tx, run.id, [step.stage], ['pending'], 'queued')).length) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -60,6 +60,14 @@ export async function recentRuns(db: DbOrTx, workspaceId: string, limit = 10): P
 
 export async function getStages(db: DbOrTx, runId: string): Promise<StageRow[]> {
   return db.select().from(runStages).where(eq(runStages.runId, runId));
+}
+
+/** A stage's bookkeeping without its output (the engine decides on statuses; outputs are large). */
+export type StageState = Omit<StageRow, 'output'>;
+
+export async function getStageStates(db: DbOrTx, runId: string): Promise<StageState[]> {
+  const { output: _output, ...columns } = getTableColumns(runStages);
+  return db.select(columns).from(runStages).where(eq(runStages.runId, runId));
 }
 
 export async function getStage(db: DbOrTx, runId: string, stage: string): Promise<StageRow | undefined> {
