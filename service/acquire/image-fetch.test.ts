@@ -69,6 +69,31 @@ describe('fetchImage: success', () => {
   });
 });
 
+describe('fetchImage: content already stored', () => {
+  const url = () => `${host.url}/saleor/saleor-white-parrot-cushion.png`;
+
+  it('takes what storage recorded for the same hash instead of decoding again', async () => {
+    const asked: string[] = [];
+    // Storage's record, deliberately not the file's real 1024×1024: proves it was used.
+    const image = await fetchImage(url(), { ...opts, known: async (sha) => (asked.push(sha), { mediaType: 'image/png', width: 7, height: 9 }) });
+    expect(asked).toEqual([image.sha256]);
+    expect(image).toMatchObject({ known: true, mediaType: 'image/png', width: 7, height: 9, animated: false });
+  });
+
+  it('inspects as new when storage knows nothing, or records another type than the bytes are', async () => {
+    for (const known of [async () => undefined, async () => ({ mediaType: 'image/jpeg', width: 7, height: 9 })]) {
+      const image = await fetchImage(url(), { ...opts, known });
+      expect(image).toMatchObject({ mediaType: 'image/png', width: 1024, height: 1024 });
+      expect(image.known).toBeUndefined();
+    }
+  });
+
+  it('still flags a known animation from its header', async () => {
+    const image = await fetchImage(`${host.url}/animated.gif`, { ...opts, known: async () => ({ mediaType: 'image/gif', width: 40, height: 40 }) });
+    expect(image).toMatchObject({ known: true, animated: true });
+  });
+});
+
 describe('fetchImage: refusals', () => {
   it('a host that is not listed — before any request', async () => {
     const before = host.requests.length;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { DEFAULT_MAX_PIXELS, inspectImage, sniffMediaType } from './image-inspect.ts';
+import { DEFAULT_MAX_PIXELS, inspectImage, isAnimated, sniffMediaType } from './image-inspect.ts';
 import type { ImageInfo, ImageMediaType } from './image-inspect.ts';
 import { ImageRefusedError } from './image-refused.ts';
 
@@ -43,6 +43,8 @@ export interface ImageFetchOptions extends ImageLimits {
   readonly timeoutMs?: number;
   /** Caller's abort: the promise rejects with `signal.reason` (not a refusal). */
   readonly signal?: AbortSignal;
+  /** Storage's record of content already accepted (see `FetchedImage.known`). Default: none. */
+  readonly known?: KnownImageLookup;
   /**
    * Sent as the Authorization header to the first URL's host only (Slack's private files need
    * the bot token); a redirect to any other host drops it. Default: none.
@@ -55,7 +57,12 @@ export interface FetchedImage extends ImageInfo {
   readonly bytes: Buffer;
   /** SHA-256 (hex) of `bytes`: the image's identity in caches and storage. */
   readonly sha256: string;
+  /** `known` recognised the content: it was inspected when first stored, not decoded again. */
+  readonly known?: boolean;
 }
+
+/** What storage already knows of an accepted image, by content hash. */
+export type KnownImageLookup = (sha256: string) => Promise<{ readonly mediaType: string; readonly width: number; readonly height: number } | undefined>;
 export type { ImageMediaType };
 
 const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -111,8 +118,16 @@ export async function fetchImage(url: string, options: ImageFetchOptions = {}): 
     throw new ImageRefusedError('fetch_failed', current.href, message, { cause: error });
   }
 
+  const sha256 = sha256Hex(bytes);
+  // Content accepted before (same hash) passed every check then; decoding it again is the
+  // costliest step of a download and would tell nothing new.
+  const known = await options.known?.(sha256);
+  const mediaType = sniffMediaType(bytes);
+  if (known && mediaType && mediaType === known.mediaType) {
+    return { mediaType, width: known.width, height: known.height, animated: await isAnimated(bytes, mediaType), bytes, sha256, known: true };
+  }
   const info = await inspectImage(bytes, current.href, options.maxPixels ?? DEFAULT_MAX_PIXELS);
-  return { ...info, bytes, sha256: sha256Hex(bytes) };
+  return { ...info, bytes, sha256 };
 }
 
 /**

@@ -70,3 +70,13 @@ export async function inspectImage(bytes: Buffer, source: string, maxPixels = DE
     throw new ImageRefusedError('not_an_image', source, `does not decode: ${message}`, { cause: error });
   }
 }
+
+/**
+ * Whether bytes already accepted once (same SHA-256 as a stored image) hold an animation: only
+ * GIF and WebP can, and the frame count is in their header — nothing is decoded.
+ */
+export async function isAnimated(bytes: Buffer, mediaType: ImageMediaType): Promise<boolean> {
+  if (mediaType !== 'image/gif' && mediaType !== 'image/webp') return false;
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  return (meta.pages ?? 1) > 1;
+}

@@ -12,12 +12,24 @@ export interface StoredImage {
 }
 
 /**
+ * A stored image's metadata by content hash, its last use refreshed (retention counts from it);
+ * undefined when this content was never stored.
+ */
+export async function touchImage(db: DbOrTx, sha256: string): Promise<Pick<StoredImage, 'mediaType' | 'width' | 'height'> | undefined> {
+  const [row] = await db
+    .update(imageBlobs)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(imageBlobs.sha256, sha256))
+    .returning({ mediaType: imageBlobs.mediaType, width: imageBlobs.width, height: imageBlobs.height });
+  return row;
+}
+
+/**
  * Stores an image once per content hash; an image already stored only has its last use
  * refreshed (checked first, so its bytes are not sent to the database again).
  */
 export async function putImage(db: DbOrTx, img: StoredImage): Promise<void> {
-  const touched = await db.update(imageBlobs).set({ lastUsedAt: sql`now()` }).where(eq(imageBlobs.sha256, img.sha256)).returning({ sha256: imageBlobs.sha256 });
-  if (touched.length) return;
+  if (await touchImage(db, img.sha256)) return;
   await db
     .insert(imageBlobs)
     .values({
