@@ -27,7 +27,7 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
     deps.logger.warn({ runId, platform: origin.platform }, 'no sink configured for this platform: run not delivered');
     return;
   }
-  const view = await loadRunView(deps.db, runId);
+  const view = await loadRunView(deps.db, runId, run);
   if (!view) return;
   const messages = await getMessages(deps.db, runId);
   if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders

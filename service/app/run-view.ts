@@ -156,8 +156,9 @@ export function toRunView(run: Run, rows: readonly StageRow[], position: number 
   };
 }
 
-export async function loadRunView(db: Db, runId: string): Promise<RunView | undefined> {
-  const run = await getRun(db, runId);
+/** The run's view; pass the run row when it is already in hand (saves reading it again). */
+export async function loadRunView(db: Db, runId: string, loaded?: Run): Promise<RunView | undefined> {
+  const run = loaded ?? (await getRun(db, runId));
   if (!run) return undefined;
   return toRunView(run, await getStages(db, runId), await queuePosition(db, run));
 }
