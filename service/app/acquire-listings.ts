@@ -5,7 +5,7 @@ import type { ListingSource } from '../acquire/listing-source.ts';
 import { AppError, PermanentError, UserError } from '../domain/errors.ts';
 import { ListingSchema, type Listing, type Side } from '../domain/listing.ts';
 import type { Db } from '../db/client.ts';
-import { getImages, putImage, touchImage } from '../db/repos/blobs.ts';
+import { getImages, insertImage, touchImage } from '../db/repos/blobs.ts';
 import { getCachedListing, putCachedListing } from '../db/repos/caches.ts';
 import { getRun } from '../db/repos/runs.ts';
 import type { Clock } from '../providers/provider.ts';
@@ -121,7 +121,7 @@ async function storeImages(
         try {
           const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal, known: (sha) => touchImage(deps.db, sha) });
           bytes.set(img.sha256, img.bytes);
-          if (!img.known) await putImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
+          if (!img.known) await insertImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
           return { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: img.animated };
         } catch (e) {
           if (isImageRefused(e)) return { index, ref, refused: e.reason };

@@ -3,7 +3,7 @@ import { isImageRefused } from '../acquire/image-refused.ts';
 import { PermanentError } from '../domain/errors.ts';
 import type { DraftPhotos } from '../domain/draft-outputs.ts';
 import type { Db } from '../db/client.ts';
-import { getImages, putImage, touchImage, type StoredImage } from '../db/repos/blobs.ts';
+import { getImages, insertImage, touchImage, type StoredImage } from '../db/repos/blobs.ts';
 import { productColours } from '../providers/rules/product-colours.ts';
 import type { Measured } from '../stages/analyze.ts';
 import { assessPhotos, type MeasuredPhoto, type RefusedPhoto } from '../stages/draft-photos.ts';
@@ -54,7 +54,7 @@ async function load(deps: DraftAcquireDeps, photos: readonly DraftPhotoInput[], 
           });
           if (img.animated) return refused('animated image');
           const image: StoredImage = { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: `${p.platform}:${p.name}` };
-          if (!img.known) await putImage(deps.db, image);
+          if (!img.known) await insertImage(deps.db, image);
           return { ok: true, index, name: p.name, image };
         } catch (e) {
           if (isImageRefused(e)) return refused(e.reason === 'http_status' ? e.message.replace(/\s*\[.*$/, '') : e.reason);

@@ -30,6 +30,11 @@ export async function touchImage(db: DbOrTx, sha256: string): Promise<Pick<Store
  */
 export async function putImage(db: DbOrTx, img: StoredImage): Promise<void> {
   if (await touchImage(db, img.sha256)) return;
+  await insertImage(db, img);
+}
+
+/** Stores an image `touchImage` just did not find (a concurrent insert of the same content only refreshes its last use). */
+export async function insertImage(db: DbOrTx, img: StoredImage): Promise<void> {
   await db
     .insert(imageBlobs)
     .values({
