@@ -6,6 +6,7 @@ import { draftFields } from '../terminal/render-draft.ts';
 import { actionRows, button } from './components.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';
 import type { DiscordMessage, RootOptions } from './render.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * A draft run (RunView kind 'draft') as Discord messages: the root (stage checklist, then each
@@ -14,7 +15,7 @@ import type { DiscordMessage, RootOptions } from './render.ts';
  */
 
 const COLORS = { running: 0x5865f2, done: 0x57f287, warn: 0xfee75c, failed: 0xed4245 } as const;
-const ICON: Record<StageView['status'], string> = { pending: '⏳', queued: '⏳', running: '🔄', succeeded: '✅', failed: '❌', skipped: '➖' };
+const ICON = STAGE_ICONS.discord;
 
 const photosLabel = (v: RunView) => `${v.draft?.photoCount ?? 0} photo${v.draft?.photoCount === 1 ? '' : 's'}`;
 

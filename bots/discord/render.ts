@@ -4,6 +4,7 @@ import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actionRows, button } from './components.ts';
 import { fitMessage } from './limits.ts';
 import { renderDraftRoot } from './render-draft.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * RunView → a Discord message (content, embeds, buttons). Pure: the sink decides where it goes.
@@ -28,14 +29,7 @@ export interface RootOptions {
 
 export const COLORS = { running: 0x5865f2, won: 0x57f287, tie: 0xfee75c, failed: 0xed4245 } as const;
 
-const ICON: Record<StageView['status'], string> = {
-  pending: '⏳',
-  queued: '⏳',
-  running: '🔄',
-  succeeded: '✅',
-  failed: '❌',
-  skipped: '➖',
-};
+const ICON = STAGE_ICONS.discord;
 
 const FINISHED = new Set<RunView['status']>(['succeeded', 'partial', 'failed']);
 export const isFinished = (v: RunView) => FINISHED.has(v.status);

@@ -1,7 +1,7 @@
 import type { AppServices } from '../../service/app/services.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import type { ExperimentCommand } from './command.ts';
-import type { CommandContext, Reply } from './dispatch.ts';
+import { startedReply, type CommandContext, type Reply } from './dispatch.ts';
 import { experimentListText, experimentText } from './experiment-text.ts';
 import { PREFIX } from './help.ts';
 
@@ -42,12 +42,7 @@ export async function experimentReply(cmd: ExperimentCommand, ctx: CommandContex
         origin: ctx.origin,
       });
       return {
-        kind: 'started',
-        runId: started.run.id,
-        shortId: started.run.id.slice(0, 8),
-        existing: started.kind === 'existing' ? started.reason : null,
-        balance: started.kind === 'created' ? started.balance : null,
-        queuePosition: started.queuePosition,
+        ...startedReply(started),
         experiment: { id: experiment.id, shortId: experiment.shortId, name: experiment.name, tags: cmd.tags },
       };
     }

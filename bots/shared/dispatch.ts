@@ -75,14 +75,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
         requestedBy: ctx.userId,
         origin: ctx.origin,
       });
-      return {
-        kind: 'started',
-        runId: r.run.id,
-        shortId: r.run.id.slice(0, 8),
-        existing: r.kind === 'existing' ? r.reason : null,
-        balance: r.kind === 'created' ? r.balance : null,
-        queuePosition: r.queuePosition,
-      };
+      return startedReply(r);
     }
     case 'credits': {
       const summary = await app.credits(ctx.workspace);
@@ -104,14 +97,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
     }
     case 'draft': {
       const r = await app.startDraft({ workspace: ctx.workspace, photos: ctx.photos ?? [], requestKey: ctx.requestKey, requestedBy: ctx.userId, origin: ctx.origin });
-      return {
-        kind: 'started',
-        runId: r.run.id,
-        shortId: r.run.id.slice(0, 8),
-        existing: r.kind === 'existing' ? r.reason : null,
-        balance: r.kind === 'created' ? r.balance : null,
-        queuePosition: r.queuePosition,
-      };
+      return startedReply(r);
     }
     case 'experiment':
       return experimentReply(cmd, ctx, app);
@@ -139,4 +125,22 @@ export function historyText(lines: readonly HistoryLine[]): string {
       return `\`${l.shortId}\` ${l.createdAt.toISOString().slice(0, 10)}  ${l.pair.A} vs ${l.pair.B}: ${verdict}${score}`;
     })
     .join('\n');
+}
+
+/** What a run creation (comparison, draft or experiment re-run) tells the user. */
+export function startedReply(r: {
+  kind: 'created' | 'existing';
+  run: { id: string };
+  reason?: 'same_request' | 'recent_pair';
+  balance?: number;
+  queuePosition: number | null;
+}): Extract<Reply, { kind: 'started' }> {
+  return {
+    kind: 'started',
+    runId: r.run.id,
+    shortId: r.run.id.slice(0, 8),
+    existing: r.kind === 'existing' ? (r.reason ?? null) : null,
+    balance: r.kind === 'created' ? (r.balance ?? null) : null,
+    queuePosition: r.queuePosition,
+  };
 }

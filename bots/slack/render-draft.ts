@@ -5,6 +5,7 @@ import { draftFields } from '../terminal/render-draft.ts';
 import { actions, button, clampBlocks, clip, context, esc, fields, header, section, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import type { RootOptions, SlackMessage } from './render.ts';
 import { ACTION } from './render.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * A draft run (RunView kind 'draft') in Block Kit: the root message (stage checklist, then each
@@ -12,14 +13,7 @@ import { ACTION } from './render.ts';
  * and one card per marketplace with every field in a code block, so it copies exactly as written.
  */
 
-const ICON: Record<StageView['status'], string> = {
-  pending: ':white_circle:',
-  queued: ':white_circle:',
-  running: ':hourglass_flowing_sand:',
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  skipped: ':heavy_minus_sign:',
-};
+const ICON = STAGE_ICONS.slack;
 
 const photosLabel = (v: RunView) => `${v.draft?.photoCount ?? 0} photo${v.draft?.photoCount === 1 ? '' : 's'}`;
 

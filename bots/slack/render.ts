@@ -2,6 +2,7 @@ import type { RunView, SideView, StageView } from '../../service/app/run-view.ts
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actions, button, clampBlocks, clip, context, divider, esc, header, section, truncate, LIMITS, type Block } from './blocks.ts';
 import { draftRootMessage } from './render-draft.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * RunView → the run's root message in Block Kit: the pair with titles, cost and job id, a stage
@@ -33,14 +34,7 @@ export const ACTION = {
 /** Acquisition failures that pasting the listing by hand can get past (service/app/manual-fallback.ts). */
 export const RESUMABLE_ERRORS: ReadonlySet<string> = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
 
-const ICON: Record<StageView['status'], string> = {
-  pending: ':white_circle:',
-  queued: ':white_circle:',
-  running: ':hourglass_flowing_sand:',
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  skipped: ':heavy_minus_sign:',
-};
+const ICON = STAGE_ICONS.slack;
 
 const FINISHED: readonly RunView['status'][] = ['succeeded', 'partial', 'failed'];
 

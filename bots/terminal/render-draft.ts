@@ -1,5 +1,6 @@
 import type { RunView, StageView } from '../../service/app/run-view.ts';
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftTexts, type Marketplace, type ScoredDraft } from '../../service/domain/draft-outputs.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * A draft run (RunView kind 'draft') → lines for a terminal, or the `--json` document of
@@ -7,7 +8,7 @@ import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftTexts, type
  * result on standard output).
  */
 
-const ICON: Record<StageView['status'], string> = { pending: '·', queued: '·', running: '…', succeeded: '✓', failed: '✗', skipped: '–' };
+const ICON = STAGE_ICONS.terminal;
 
 export function draftStageLine(s: StageView): string {
   const head = `${ICON[s.status]} ${s.title}`;

@@ -1,18 +1,12 @@
 import type { RunView, StageView } from '../../service/app/run-view.ts';
+import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
  * RunView → lines for a terminal. Pure: the CLI decides where they go (standard error for
  * progress, standard output for the result).
  */
 
-const ICON: Record<StageView['status'], string> = {
-  pending: '·',
-  queued: '·',
-  running: '…',
-  succeeded: '✓',
-  failed: '✗',
-  skipped: '–',
-};
+const ICON = STAGE_ICONS.terminal;
 
 const short = (s: string, n = 48) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const label = (v: RunView, side: 'A' | 'B' | 'tie') => (side === 'tie' ? 'tie' : `${side} (${v.pair[side].label})`);
