@@ -4,6 +4,7 @@ import { describeIssues } from '../acquire/folder-source.ts';
 import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { getStages, lockRun, requeueRun, updateStage, notifyRunChanged } from '../db/repos/runs.ts';
 import { lockWorkspace } from '../db/repos/workspaces.ts';
+import { checkSpend } from './check-spend.ts';
 import { fillSlots } from './run-slots.ts';
 import type { ComparisonDeps, ListingInputRef } from './start-comparison.ts';
 
@@ -17,9 +18,12 @@ const RESUMABLE = new Set(['listing_not_found', 'acquisition_failed', 'timeout']
  * its ledger keys carry the run's new generation, so nothing collides with the first attempt's
  * reservation and refunds. It goes to the back of the workspace's queue and starts when a
  * running slot is free.
+ *
+ * The new reservation is held to the same limits as any other (`checkSpend`: today's cap, the
+ * balance); a refusal writes nothing.
  */
 export async function resumeWithManualListings(
-  deps: Pick<ComparisonDeps, 'db' | 'maxRunning' | 'metered'>,
+  deps: Pick<ComparisonDeps, 'db' | 'maxRunning' | 'metered' | 'dailyCap' | 'clock'>,
   input: { workspaceId: string; runId: string; listings: Partial<Record<Side, ListingInput>> },
 ): Promise<void> {
   const sides = (Object.keys(input.listings) as Side[]).filter((s) => input.listings[s]);
@@ -39,6 +43,9 @@ export async function resumeWithManualListings(
       throw new UserError('bad_command', 'Only a run whose listings could not be fetched can be completed by hand.');
     }
     const ws = await lockWorkspace(tx, run.workspaceId);
+    // Read after the lock, as start-comparison does: the day is the lock holder's.
+    const now = new Date(deps.clock.now());
+    if (run.reservedCredits > 0) await checkSpend(tx, ws, run.reservedCredits, deps.dailyCap, now, 'finishing this comparison by hand');
     const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
     const generation = run.generation + 1;
     const stages = await getStages(tx, run.id);
@@ -66,7 +73,7 @@ export async function resumeWithManualListings(
       startedAt: null,
       verdictHash: null,
     });
-    await fillSlots(tx, ws.id, deps.metered(ws.platform) ? deps.maxRunning : Infinity, new Date());
+    await fillSlots(tx, ws.id, deps.metered(ws.platform) ? deps.maxRunning : Infinity, now);
     await notifyRunChanged(tx, run.id);
   });
 }

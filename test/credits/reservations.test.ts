@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
+import { resumeWithManualListings } from '../../service/app/manual-fallback.ts';
+import { completeStage } from '../../service/app/run-engine.ts';
 import { startComparison } from '../../service/app/start-comparison.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
+import { runs, runStages } from '../../service/db/schema.ts';
 import { isUserError } from '../../service/domain/errors.ts';
 import { useTestDatabase } from '../db.ts';
 import { balanceOf, creditsDeps, expectLedgerConsistent, jobsFor, ledgerRows, pairInput, runsOf, workspaceWith } from '../support/credits.ts';
@@ -111,6 +115,33 @@ describe('reservations', () => {
     expect((e as Error).message).toBe('Not enough credits: a comparison costs 10 credits and this workspace has 4. Use `buy` to top up.');
     expect(await runsOf(db, ws.id)).toHaveLength(0);
     expect(await balanceOf(db, ws.id)).toBe(4);
+    await expectLedgerConsistent(db);
+  });
+
+  test('finishing a failed run by hand is held to the daily cap like any reservation: refused clearly, nothing charged or written', async () => {
+    const capped = await creditsDeps(tdb, { dailyCap: 15 });
+    const ws = await workspaceWith(db, 'TCAPRESUME', 100);
+    const failed = await startComparison(capped, pairInput('TCAPRESUME', 1));
+    await completeStage(db, failed.run.id, 'acquire', { ok: false, code: 'listing_not_found', message: 'B0000000002 was not found' });
+    // The failure refunded its 10 credits to today's allowance; another comparison spends them.
+    await startComparison(capped, pairInput('TCAPRESUME', 2));
+    const state = async () => ({
+      balance: await balanceOf(db, ws.id),
+      ledger: (await ledgerRows(db, ws.id)).length,
+      run: (await db.select({ status: runs.status, generation: runs.generation, inputs: runs.inputs }).from(runs).where(eq(runs.id, failed.run.id)))[0],
+      stages: (await db.select({ stage: runStages.stage, status: runStages.status }).from(runStages).where(eq(runStages.runId, failed.run.id))).sort((x, y) => x.stage.localeCompare(y.stage)),
+      jobs: (await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker._private_jobs where payload->>'runId' = ${failed.run.id}`))[0]?.n,
+    });
+    const before = await state();
+    expect(before.run?.status).toBe('failed');
+
+    const listing = { title: 'Vitamin E Oil 2.5 oz', images: ['https://m.media-amazon.com/images/I/81abc.jpg'] };
+    const e = await resumeWithManualListings(capped, { workspaceId: ws.id, runId: failed.run.id, listings: { B: listing } }).catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('daily_cap_reached');
+    expect((e as Error).message).toBe(
+      'This workspace has used 10 of its 15 credits for today (daily cap); finishing this comparison by hand needs 10 credits. The cap resets at 00:00 UTC.',
+    );
+    expect(await state()).toEqual(before);
     await expectLedgerConsistent(db);
   });
 });
