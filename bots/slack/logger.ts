@@ -20,7 +20,11 @@ function format(parts: unknown[]): string {
         try {
           return JSON.stringify(p);
         } catch {
-          return String(p);
+          try {
+            return String(p);
+          } catch {
+            return '[unprintable]';
+          }
         }
       })
       .join(' '),

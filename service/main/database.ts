@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import type { Logger } from '../logger.ts';
+import { addLogSecrets, type Logger } from '../logger.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface Database extends DbHandle {
@@ -26,6 +26,8 @@ export async function openDatabase(config: Config, logger: Logger, lifecycle: Li
     lifecycle.onShutdown('embedded postgres', () => server.release());
     url = server.url;
     embedded = true;
+    // The embedded server's password is made at first start, after the logger: scrub it too.
+    addLogSecrets(logger, [decodeURIComponent(new URL(url).password)]);
     logger.info({ dataDir: path.resolve(config.dataDir) }, 'using the embedded Postgres');
   }
   await migrateDatabase(url);
