@@ -1,8 +1,19 @@
 import { z } from 'zod';
 
 /**
- * The shape of one dataset item of Axesso's Amazon product actor
- * (`axesso_data/amazon-product-details-scraper`), as far as we read it.
+ * The shapes of Axesso's Amazon product data, as far as we read them. Two are documented:
+ *
+ * - the Apify actor's dataset item (`axesso_data/amazon-product-details-scraper`, what we run):
+ *   `statusCode`/`statusMessage`, `title`, `manufacturer`, `price`, `productRating`,
+ *   `countReview`, `features`, `productDescription`, `mainImage: { imageUrl, imageResolution }`,
+ *   `imageUrlList`, `categoriesExtended: [{ name, url, node }]`, `reviewInsights: { summary,
+ *   banner, featureAspects: [{ name, featureMentionCount, featureMentionPositiveCount,
+ *   featureMentionNegativeCount, keyFacts, summary, sentiment, reviewSnippets: [{ text, uri }] }] }`
+ *   (recorded in test/fixtures/axesso/actor-item.composed.json, sources in its SOURCES.md);
+ * - Axesso's REST lookup (`/amz/amazon-lookup-product`): `responseStatus`, `productTitle`,
+ *   `manufacturer`, `categories: string[]`, `imageUrlList`, … (test/fixtures/axesso/rest-*.json).
+ *
+ * The title is `title` in the actor's item and `productTitle` in the REST lookup: both are read.
  *
  * Deliberately lenient: unknown fields pass through, any field may be null or missing, and a
  * field of the wrong type reads as undefined instead of failing the item — scrapers change shape
@@ -60,17 +71,24 @@ const MentionsSchema = z.union([
 
 export const AxessoAspectSchema = z.looseObject({
   aspect: lenient(z.string()),
+  /** The actor's spelling. */
   name: lenient(z.string()),
   featureName: lenient(z.string()),
   title: lenient(z.string()),
   sentiment: lenient(z.string()),
   mentions: lenient(MentionsSchema),
+  /** The actor's counts: `featureMention{,Positive,Negative}Count`. */
+  featureMentionCount: lenient(looseNumber),
+  featureMentionPositiveCount: lenient(looseNumber),
+  featureMentionNegativeCount: lenient(looseNumber),
   totalMentions: lenient(looseNumber),
   positiveMentions: lenient(looseNumber),
   negativeMentions: lenient(looseNumber),
   positive: lenient(looseNumber),
   negative: lenient(looseNumber),
   summary: lenient(z.string()),
+  /** The actor's one-line gist of the aspect; the summary when there is none. */
+  keyFacts: lenient(z.string()),
   description: lenient(z.string()),
   snippets: lenient(looseArray(SnippetSchema)),
   reviewSnippets: lenient(looseArray(SnippetSchema)),
@@ -82,6 +100,12 @@ export const AxessoReviewInsightsSchema = z.looseObject({
   featureAspects: lenient(looseArray(AxessoAspectSchema)),
 });
 
+/** `{ name, value }` rows: productDetails, productOverview, technicalDetails, aboutProduct. */
+const DetailRowSchema = z.looseObject({ name: lenient(z.string()), value: lenient(z.string()) });
+
+/** The actor's breadcrumb entry. */
+const CategoryRefSchema = z.union([z.string(), z.looseObject({ name: lenient(z.string()) })]);
+
 export const AxessoItemSchema = z.looseObject({
   statusCode: lenient(looseNumber),
   statusMessage: lenient(z.string()),
@@ -89,9 +113,16 @@ export const AxessoItemSchema = z.looseObject({
   responseStatus: lenient(z.string()),
   url: lenient(z.string()),
   asin: lenient(z.string()),
+  /** The actor's title. */
+  title: lenient(z.string()),
+  /** The REST lookup's title. */
   productTitle: lenient(z.string()),
   brand: lenient(z.string()),
   manufacturer: lenient(z.string()),
+  /** Spec rows; one named "Brand" names the brand when no brand/manufacturer field does. */
+  productDetails: lenient(looseArray(DetailRowSchema)),
+  productOverview: lenient(looseArray(DetailRowSchema)),
+  technicalDetails: lenient(looseArray(DetailRowSchema)),
   features: lenient(looseArray(z.string())),
   productDescription: lenient(z.string()),
   mainImage: lenient(ImageRefSchema),
@@ -99,7 +130,10 @@ export const AxessoItemSchema = z.looseObject({
   price: lenient(looseNumber),
   productRating: lenient(z.union([z.number(), z.string()])),
   countReview: lenient(looseNumber),
-  categories: lenient(looseArray(z.string())),
+  /** The REST lookup's breadcrumb. */
+  categories: lenient(looseArray(CategoryRefSchema)),
+  /** The actor's breadcrumb: `[{ name, url, node }]`. */
+  categoriesExtended: lenient(looseArray(CategoryRefSchema)),
   // `null` (the actor found no insights) is kept apart from "absent" on purpose.
   reviewInsights: z.union([AxessoReviewInsightsSchema, z.null()]).optional().catch(undefined),
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { axessoItem, notFoundItem } from '../../test/emulators/axesso-items.ts';
@@ -6,6 +7,99 @@ import { ListingSchema } from '../domain/listing.ts';
 import { axessoToListing, parseRating } from './axesso.ts';
 
 const IMG = 'https://m.media-amazon.com/images/I';
+
+/** A recorded example of one of Axesso's shapes (test/fixtures/axesso/SOURCES.md). */
+const recorded = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../test/fixtures/axesso/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+
+describe('axessoToListing on each recorded shape', () => {
+  it("the Apify actor's dataset item (title, mainImage, categoriesExtended, featureMention*Count)", () => {
+    const result = axessoToListing(recorded('actor-item.composed.json'), 'B0FIXTURE1');
+    if (!result.ok) throw result.error;
+    const l = result.value;
+    expect(l.asin).toBe('B0FIXTURE1');
+    expect(l.title).toBe('Northbay Insulated Water Bottle 32 oz, Stainless Steel, Leakproof Chug Lid, Keeps Drinks Cold 24 Hours, Sage');
+    expect(l.brand).toBe('Northbay'); // manufacturer "Visit the Northbay Store"
+    expect(l.price).toBe(27.99);
+    expect(l.rating).toBe(4.6);
+    expect(l.reviewCount).toBe(2874);
+    expect(l.category).toBe('Sports & Outdoors > Outdoor Recreation > Water Bottles');
+    expect(l.bullets).toHaveLength(5);
+    expect(l.bullets[0]).toMatch(/^COLD FOR 24 HOURS/);
+    expect(l.description).toMatch(/^A 32-ounce bottle/);
+    // mainImage.imageUrl first; its copy in imageUrlList is not repeated
+    expect(l.images).toEqual([`${IMG}/61Fxtr1MainL._AC_SL1500_.jpg`, `${IMG}/71Fxtr2SideL._AC_SL1500_.jpg`, `${IMG}/81Fxtr3LidxL._AC_SL1500_.jpg`, `${IMG}/61Fxtr4HandL._AC_SL1500_.jpg`]);
+    expect(l.reviewInsights?.summary).toMatch(/^Customers say the bottle keeps drinks cold/);
+    expect(l.reviewInsights?.aspects.map((a) => [a.name, a.sentiment, a.mentions, a.positive, a.negative])).toEqual([
+      ['Temperature retention', 'POSITIVE', 412, 389, 23],
+      ['Leak resistance', 'POSITIVE', 198, 171, 27],
+      ['Weight', 'NEGATIVE', 96, 31, 65],
+    ]);
+    expect(l.reviewInsights?.aspects[2]?.summary).toBe('Several customers find the bottle heavy to carry when full.');
+    expect(l.reviewInsights?.aspects[2]?.snippets).toEqual(["Great bottle but it's a brick once it's full."]);
+  });
+
+  it("Axesso's REST lookup, as its API documentation shows it (productTitle, responseStatus, categories)", () => {
+    const result = axessoToListing(recorded('rest-lookup-product.api-doc.REPAIRED.json'));
+    if (!result.ok) throw result.error;
+    const l = result.value;
+    expect(l.asin).toBe('B002YOS9NU');
+    expect(l.title).toBe('Product Title description');
+    expect(l.brand).toBe('Sony');
+    expect(l.price).toBe(77.42);
+    expect(l.rating).toBe(4.4);
+    expect(l.reviewCount).toBe(19);
+    expect(l.category).toBe('Video Games > PlayStation 4 > Consoles');
+    expect(l.bullets).toEqual(['Premium SOLID Stainless Steel']);
+    expect(l.description).toMatch(/^PS4 Pro 4K TV GAMING & MORE/);
+    expect(l.images).toEqual([
+      'https://images-na.ssl-images-amazon.com/images/I/71itkDwgyyL._SL1500_.jpg',
+      'https://images-na.ssl-images-amazon.com/images/I/716b2w17%2BPL._SL1500_.jpg',
+    ]);
+    expect(l.reviewInsights).toBeUndefined(); // the REST lookup has none
+  });
+
+  it('a captured REST lookup subset (no status, no mainImage, the brand only in productDetails)', () => {
+    const result = axessoToListing(recorded('rest-lookup-product.amlapp-captured-subset.json'));
+    if (!result.ok) throw result.error;
+    const l = result.value;
+    expect(l.asin).toBe('B013HD3FDK');
+    expect(l.title).toBe('Apple MacBook Air MJVM2LL/A 11,6 pulgadas 128 GB portátil (renovado)');
+    expect(l.brand).toBe('Apple');
+    expect(l.price).toBe(210);
+    expect(l.rating).toBeUndefined();
+    expect(l.reviewCount).toBeUndefined();
+    expect(l.bullets).toHaveLength(4);
+    expect(l.description).toMatch(/^El computadora portátil MacBook Air/);
+    expect(l.images).toHaveLength(5);
+    expect(l.images[0]).toBe('https://m.media-amazon.com/images/I/61LLziMeLlL._AC_SL1011_.jpg');
+  });
+
+  it('the title is read from either name; the actor\'s wins when both are present', () => {
+    const base = { imageUrlList: [`${IMG}/A1.jpg`] };
+    const actor = axessoToListing({ ...base, title: 'From the actor' });
+    const rest = axessoToListing({ ...base, productTitle: 'From the REST lookup' });
+    const both = axessoToListing({ ...base, title: 'From the actor', productTitle: 'From the REST lookup' });
+    const blankActor = axessoToListing({ ...base, title: '   ', productTitle: 'From the REST lookup' });
+    expect([actor, rest, both, blankActor].map((r) => r.ok && r.value.title)).toEqual([
+      'From the actor',
+      'From the REST lookup',
+      'From the actor',
+      'From the REST lookup',
+    ]);
+  });
+
+  it('an item with no title under any known name is an error naming the ASIN and the fields looked for', () => {
+    const actorItem = recorded('actor-item.composed.json');
+    delete actorItem['title'];
+    const result = axessoToListing(actorItem, 'B0FIXTURE1');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toBeInstanceOf(PermanentError);
+    expect(result.error.code).toBe('acquisition_failed');
+    expect(result.error.message).toBe('Listing B0FIXTURE1: the listing source returned no title (looked for title, productTitle).');
+  });
+});
 
 describe('axessoToListing', () => {
   it('maps a FOUND item onto the listing', () => {
@@ -49,6 +143,18 @@ describe('axessoToListing', () => {
       snippets: ['Fits my mat, towel and sneakers with room to spare.'],
     });
     expect(insights?.aspects.map((a) => a.sentiment)).toEqual(['POSITIVE', 'POSITIVE', 'MIXED', 'NEGATIVE']);
+  });
+
+  it("the emulator's items give the same listing in the actor's and the REST lookup's shape (the REST lookup has no insights)", () => {
+    const actor = axessoToListing(axessoItem('B0799CK52K', 'https://img.example'), 'B0799CK52K');
+    const rest = axessoToListing(axessoItem('B0799CK52K', 'https://img.example', {}, { shape: 'rest' }), 'B0799CK52K');
+    if (!actor.ok) throw actor.error;
+    if (!rest.ok) throw rest.error;
+    expect(axessoItem('B0799CK52K', 'https://img.example')).toHaveProperty('title');
+    expect(axessoItem('B0799CK52K', 'https://img.example', {}, { shape: 'rest' })).toHaveProperty('productTitle');
+    const { reviewInsights, ...actorRest } = actor.value;
+    expect(reviewInsights?.aspects).toHaveLength(4);
+    expect(rest.value).toEqual(actorRest);
   });
 
   it('keeps null insights as null and absent insights absent', () => {
@@ -102,6 +208,7 @@ describe('axessoToListing', () => {
     const noTitle = axessoToListing({ statusMessage: 'FOUND', imageUrlList: [`${IMG}/A1.jpg`] }, 'B0799CK52K');
     expect(!noTitle.ok && noTitle.error.code).toBe('acquisition_failed');
     expect(!noTitle.ok && noTitle.error.message).toContain('B0799CK52K');
+    expect(!noTitle.ok && noTitle.error.message).toContain('looked for title, productTitle');
     const noImages = axessoToListing({ productTitle: 'x', imageUrlList: [] });
     expect(!noImages.ok && noImages.error).toBeInstanceOf(PermanentError);
     expect(axessoToListing('nope').ok).toBe(false);
@@ -153,14 +260,14 @@ describe('axessoToListing on arbitrary input', () => {
     fc.jsonValue(),
   );
   const keys = fc.constantFrom(
-    'statusCode', 'statusMessage', 'asin', 'url', 'productTitle', 'manufacturer', 'brand', 'features',
+    'statusCode', 'statusMessage', 'asin', 'url', 'title', 'productTitle', 'manufacturer', 'brand', 'features',
     'productDescription', 'mainImage', 'imageUrlList', 'price', 'productRating', 'countReview', 'categories',
-    'reviewInsights', 'responseStatus',
+    'categoriesExtended', 'productDetails', 'reviewInsights', 'responseStatus',
   );
   const item = fc.dictionary(fc.oneof(keys, fc.string()), field);
   const insights = fc.record({
     summary: field,
-    featureAspects: fc.oneof(field, fc.array(fc.dictionary(fc.constantFrom('aspect', 'name', 'sentiment', 'mentions', 'snippets', 'reviewSnippets', 'summary', 'positive', 'negative'), field))),
+    featureAspects: fc.oneof(field, fc.array(fc.dictionary(fc.constantFrom('aspect', 'name', 'sentiment', 'mentions', 'snippets', 'reviewSnippets', 'summary', 'keyFacts', 'positive', 'negative', 'featureMentionCount', 'featureMentionPositiveCount', 'featureMentionNegativeCount'), field))),
   });
 
   it('never throws, and every success is a valid Listing', () => {

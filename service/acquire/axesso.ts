@@ -7,12 +7,17 @@ import { AxessoItemSchema } from './axesso-schema.ts';
 import type { AxessoAspect, AxessoImageRef, AxessoItem } from './axesso-schema.ts';
 
 /**
- * Axesso's Amazon product item (axesso-schema.ts) → our `Listing`. Only what the `Listing` itself
+ * Axesso's Amazon product item (axesso-schema.ts) → our `Listing`, from either documented shape:
+ * the Apify actor's dataset item (`title`, `categoriesExtended`, `featureMention*Count`, …) or the
+ * REST lookup (`productTitle`, `responseStatus`, `categories`, …). Only what the `Listing` itself
  * requires (a title and at least one image) can make the mapping fail; every other field is
  * taken when usable and left out when not.
  *
  * @see https://apify.com/axesso_data/amazon-product-details-scraper
  */
+
+/** Where a title may be, in order: the actor's item, then the REST lookup. */
+const TITLE_FIELDS = ['title', 'productTitle'] as const;
 
 /**
  * Maps one actor item to a `Listing`. Never throws.
@@ -20,7 +25,7 @@ import type { AxessoAspect, AxessoImageRef, AxessoItem } from './axesso-schema.t
  * @param requestedAsin the ASIN we asked for; named in errors and used when the item lacks one.
  * @returns `UserError('listing_not_found')` when the item's status is not FOUND (the actor emits
  *   such an item for a missing or unavailable product); `PermanentError('acquisition_failed')`
- *   when the item is unusable (not an object, no title, no image).
+ *   when the item is unusable (not an object, no title under any known name, no image).
  */
 export function axessoToListing(raw: unknown, requestedAsin?: string): Result<Listing, AppError> {
   const parsed = AxessoItemSchema.safeParse(raw);
@@ -40,8 +45,10 @@ export function axessoToListing(raw: unknown, requestedAsin?: string): Result<Li
       : err(new PermanentError('acquisition_failed', `${name} could not be fetched (${detail}).`));
   }
 
-  const title = item.productTitle?.trim();
-  if (!title) return err(new PermanentError('acquisition_failed', `${name}: the listing source returned no title.`));
+  const title = firstText(...TITLE_FIELDS.map((field) => item[field]));
+  if (!title) {
+    return err(new PermanentError('acquisition_failed', `${name}: the listing source returned no title (looked for ${TITLE_FIELDS.join(', ')}).`));
+  }
   const images = collectImages(item.mainImage, item.imageUrlList ?? []);
   if (images.length === 0) {
     return err(new PermanentError('acquisition_failed', `${name}: the listing source returned no images.`));
@@ -55,7 +62,7 @@ export function axessoToListing(raw: unknown, requestedAsin?: string): Result<Li
   };
   const listingAsin = asin && ASIN_PATTERN.test(asin) ? asin : undefined;
   if (listingAsin) candidate.asin = listingAsin;
-  const brand = cleanBrand(item.brand ?? item.manufacturer);
+  const brand = cleanBrand(firstText(item.brand, item.manufacturer) ?? brandFromDetails(item));
   if (brand) candidate.brand = brand;
   if (item.price !== undefined && item.price !== null && item.price > 0) candidate.price = item.price;
   const rating = parseRating(item.productRating);
@@ -63,8 +70,8 @@ export function axessoToListing(raw: unknown, requestedAsin?: string): Result<Li
   if (item.countReview !== undefined && item.countReview !== null && item.countReview >= 0) {
     candidate.reviewCount = Math.round(item.countReview);
   }
-  const categories = (item.categories ?? []).map((c) => c.trim()).filter((c) => c.length > 0);
-  if (categories.length > 0) candidate.category = categories.join(' > ');
+  const category = breadcrumb(item.categoriesExtended) ?? breadcrumb(item.categories);
+  if (category) candidate.category = category;
   if (item.reviewInsights === null) candidate.reviewInsights = null;
   else if (item.reviewInsights !== undefined) {
     candidate.reviewInsights = {
@@ -80,6 +87,33 @@ export function axessoToListing(raw: unknown, requestedAsin?: string): Result<Li
     return err(new PermanentError('acquisition_failed', `${name}: the listing source returned an unusable listing (${where}).`));
   }
   return ok(listing.data);
+}
+
+function firstText(...values: (string | null | undefined)[]): string | undefined {
+  for (const value of values) {
+    const text = value?.trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** A spec row named "Brand" (or "Brand Name", "Marca"): some items carry the brand only there. */
+function brandFromDetails(item: AxessoItem): string | undefined {
+  for (const rows of [item.productOverview, item.productDetails, item.technicalDetails]) {
+    const row = (rows ?? []).find((r) => /^(brand( name)?|marca|marke|marque)$/i.test(r.name?.trim() ?? ''));
+    const value = row?.value?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** `["Video Games", "Consoles"]` or `[{ name: "Electronics" }, …]` → "Video Games > Consoles". */
+function breadcrumb(refs: readonly (string | { name?: string | null | undefined })[] | null | undefined): string | undefined {
+  const names = (refs ?? []).flatMap((ref) => {
+    const text = (typeof ref === 'string' ? ref : (ref.name ?? '')).trim();
+    return text ? [text] : [];
+  });
+  return names.length > 0 ? names.join(' > ') : undefined;
 }
 
 type ItemStatus = 'found' | 'not_found' | 'failed';
@@ -142,9 +176,9 @@ function mapAspect(aspect: AxessoAspect): ReviewAspect[] {
   if (!name) return [];
   const mentions = aspect.mentions;
   const counts = typeof mentions === 'object' && mentions !== null ? mentions : undefined;
-  const positive = count(counts?.positive ?? aspect.positiveMentions ?? aspect.positive);
-  const negative = count(counts?.negative ?? aspect.negativeMentions ?? aspect.negative);
-  const total = count(typeof mentions === 'number' ? mentions : (counts?.total ?? aspect.totalMentions));
+  const positive = count(counts?.positive ?? aspect.featureMentionPositiveCount ?? aspect.positiveMentions ?? aspect.positive);
+  const negative = count(counts?.negative ?? aspect.featureMentionNegativeCount ?? aspect.negativeMentions ?? aspect.negative);
+  const total = count(typeof mentions === 'number' ? mentions : (counts?.total ?? aspect.featureMentionCount ?? aspect.totalMentions));
   const snippets = (aspect.snippets ?? aspect.reviewSnippets ?? []).flatMap((s) => {
     const text = (typeof s === 'string' ? s : (s.text ?? s.snippet ?? '')).trim();
     return text ? [text] : [];
@@ -156,7 +190,7 @@ function mapAspect(aspect: AxessoAspect): ReviewAspect[] {
       mentions: Math.max(total, positive + negative),
       positive,
       negative,
-      summary: (aspect.summary ?? aspect.description ?? '').trim(),
+      summary: firstText(aspect.summary, aspect.keyFacts, aspect.description) ?? '',
       snippets,
     },
   ];

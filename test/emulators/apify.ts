@@ -18,7 +18,11 @@ import type { AxessoItemFixture } from './axesso-items.ts';
  * - `GET /v2/datasets/:dataset/items[?offset&limit]`
  *
  * Per ASIN (`setItem`): the item the run's dataset holds, how long the run takes and how it ends.
- * An ASIN never set gets a `PRODUCT NOT FOUND` item, as the real actor emits.
+ * An ASIN never set gets a not-found item (`notFoundItem`). Items come from `axesso-items.ts`:
+ * by default in the actor's own dataset-item shape (`title`, `mainImage`, `categoriesExtended`,
+ * `reviewInsights.featureAspects[].featureMention*Count`), or with `{ shape: 'rest' }` in the
+ * shape of Axesso's REST lookup (`productTitle`, `responseStatus`, `categories`); sources of both
+ * in test/fixtures/axesso/SOURCES.md. The emulator serves whatever item it is given.
  *
  * @see https://docs.apify.com/api/v2
  */

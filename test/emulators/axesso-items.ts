@@ -1,8 +1,21 @@
 /**
- * Axesso-format dataset items for the Apify emulator: the fields `axesso_data/amazon-product-details-scraper`
- * emits (statusCode/statusMessage, productTitle, manufacturer, features, productDescription,
- * mainImage + imageUrlList, price, productRating, countReview, categories, reviewInsights with
- * featureAspects). Texts are written for these tests; the images are the ABO fixture photos that
+ * Axesso-format dataset items for the Apify emulator, in either of Axesso's documented shapes
+ * (test/fixtures/axesso/SOURCES.md names the source of each):
+ *
+ * - `actor` (the default): the dataset item of the Apify actor `axesso_data/amazon-product-details-scraper`,
+ *   which production runs. Field names and formats as in `test/fixtures/axesso/actor-item.composed.json`
+ *   (after the actor's output contract in JaimeAlonsoGA/puckora `packages/apify/src/types/amazon.ts`):
+ *   `statusCode`/`statusMessage`, `title`, `manufacturer`, `countReview`, `productRating`,
+ *   `price`/`retailPrice`, `features`, `productDescription`, `mainImage: { imageUrl, imageResolution }`,
+ *   `imageUrlList`, `categoriesExtended: [{ name, url, node }]`, `reviewInsights: { summary, banner,
+ *   featureAspects: [{ name, featureMentionCount, featureMentionPositiveCount,
+ *   featureMentionNegativeCount, keyFacts, summary, sentiment, reviewSnippets: [{ text, uri }] }] }`.
+ * - `rest`: Axesso's REST lookup (`amazon-lookup-product`), as its API documentation's example
+ *   (test/fixtures/axesso/rest-lookup-product.api-doc.REPAIRED.json, viktorRot/axesso-api-doc):
+ *   `responseStatus`/`responseMessage`, `productTitle`, `manufacturer`, `categories: string[]`,
+ *   `imageUrlList` (no `mainImage`), no review insights.
+ *
+ * Texts are written for these tests; the images are the ABO fixture photos that
  * `startImageHost()` serves under `/abo/<ASIN>/<file>.jpg`.
  */
 
@@ -95,58 +108,141 @@ const SAMPLES: Record<SampleAsin, Sample> = {
   },
 };
 
+export type AxessoShape = 'actor' | 'rest';
+
+export interface AxessoItemOptions {
+  /** Which of Axesso's shapes to build (default `actor`: what the Apify actor emits). */
+  readonly shape?: AxessoShape;
+}
+
+/** Where each shape keeps the title. */
+export const TITLE_FIELD: Readonly<Record<AxessoShape, string>> = { actor: 'title', rest: 'productTitle' };
+
 /**
- * A FOUND item for one of `SAMPLE_ASINS`, images on `imageBaseUrl` (e.g. `startImageHost().url`).
- * `overrides` replace top-level fields (set one to `undefined` to drop it).
+ * A FOUND item for one of `SAMPLE_ASINS`, images on `imageBaseUrl` (e.g. `startImageHost().url`),
+ * in the actor's shape unless `options.shape` says `rest`.
+ *
+ * `overrides` replace top-level fields (set one to `undefined` to drop it). A title override may
+ * be keyed `title` or `productTitle`: it sets the title field of the shape being built.
  */
-export function axessoItem(asin: SampleAsin, imageBaseUrl: string, overrides: AxessoItemFixture = {}): AxessoItemFixture {
+export function axessoItem(asin: SampleAsin, imageBaseUrl: string, overrides: AxessoItemFixture = {}, options: AxessoItemOptions = {}): AxessoItemFixture {
+  const shape = options.shape ?? 'actor';
   const s = SAMPLES[asin];
   const images = s.images.map((file) => `${imageBaseUrl.replace(/\/$/, '')}/abo/${asin}/${file}`);
-  const item: AxessoItemFixture = {
+  const item = shape === 'actor' ? actorItem(asin, s, images) : restItem(asin, s, images);
+  for (const [key, value] of Object.entries(overrides)) {
+    const field = key === 'title' || key === 'productTitle' ? TITLE_FIELD[shape] : key;
+    if (value === undefined) delete item[field];
+    else item[field] = value;
+  }
+  return item;
+}
+
+/** The actor's dataset item (field order as the actor's output contract lists them). */
+function actorItem(asin: SampleAsin, s: Sample, images: readonly string[]): AxessoItemFixture {
+  return {
     statusCode: 200,
     statusMessage: 'FOUND',
     url: `https://www.amazon.com/dp/${asin}`,
-    asin,
-    domainCode: 'com',
-    productTitle: s.title,
+    title: s.title,
     manufacturer: s.manufacturer,
     countReview: s.reviews,
     productRating: s.rating,
-    price: s.price,
-    retailPrice: 0,
-    currency: { code: 'USD', symbol: '$' },
+    asin,
     soldBy: 'Amazon.com',
     fulfilledBy: 'Amazon',
+    sellerId: null,
     warehouseAvailability: 'In Stock',
+    retailPrice: 0,
+    price: s.price,
+    priceRange: null,
+    shippingPrice: 0,
+    priceShippingInformation: null,
+    priceSaving: null,
     features: s.features,
-    productDescription: s.description,
-    mainImage: { imageUrl: images[0], imageResolution: '1000x1000' },
     imageUrlList: images,
-    categories: s.categories,
+    videoeUrlList: [],
+    productDescription: s.description,
     productDetails: [{ name: 'ASIN', value: asin }],
+    minimalQuantity: null,
+    reviews: [],
+    productSpecification: [],
+    mainImage: { imageUrl: images[0], imageResolution: '1000x1000' },
+    variations: [],
+    bookVariations: [],
+    categoriesExtended: s.categories.map((name, i) => ({ name, url: `/b/ref=dp_bc_${i + 1}?ie=UTF8&node=${1000 + i}`, node: String(1000 + i) })),
+    deliveryMessage: null,
+    importantInformation: [],
+    buyBoxUsed: null,
+    aboutProduct: [],
+    globalReviews: [],
+    deal: false,
+    prime: true,
+    used: false,
+    pastSales: null,
     reviewInsights:
       s.insights === null
         ? null
         : {
             summary: s.insights.summary,
-            featureAspects: s.insights.aspects.map(([aspect, sentiment, total, positive, negative, summary, snippet]) => ({
-              aspect,
-              sentiment,
-              mentions: { total, positive, negative },
+            banner: 'AI-generated from the text of customer reviews',
+            featureAspects: s.insights.aspects.map(([name, sentiment, total, positive, negative, summary, snippet]) => ({
+              name,
+              featureMentionCount: total,
+              featureMentionPositiveCount: positive,
+              featureMentionNegativeCount: negative,
+              keyFacts: name,
               summary,
-              reviewSnippets: [snippet],
+              sentiment,
+              reviewSnippets: [{ text: snippet, uri: `/gp/customer-reviews/R${asin}/` }],
             })),
           },
-    reviews: [],
   };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete item[key];
-    else item[key] = value;
-  }
-  return item;
 }
 
-/** What the actor emits for a product it cannot find. */
+/** The REST lookup's response (field order as the API documentation's example). */
+function restItem(asin: SampleAsin, s: Sample, images: readonly string[]): AxessoItemFixture {
+  return {
+    responseStatus: 'PRODUCT_FOUND_RESPONSE',
+    responseMessage: 'Product successfully found!',
+    productTitle: s.title,
+    manufacturer: s.manufacturer,
+    countReview: s.reviews,
+    answeredQuestions: 0,
+    productRating: s.rating,
+    asin,
+    sizeSelection: [],
+    soldBy: 'Amazon.com',
+    fulfilledBy: 'Amazon',
+    warehouseAvailability: 'In Stock.',
+    retailPrice: 0,
+    price: s.price,
+    shippingPrice: 0,
+    priceShippingInformation: 'free',
+    priceSaving: null,
+    features: s.features,
+    imageUrlList: images,
+    productDescription: s.description,
+    productDetails: [{ name: 'ASIN', value: asin }],
+    prime: true,
+    addon: false,
+    pantry: false,
+    minimalQuantity: null,
+    dealPrice: null,
+    salePrice: 0,
+    reviews: [],
+    variations: [],
+    categories: s.categories,
+    currency: { code: 'USD', symbol: '$' },
+    acKeywordLink: null,
+  };
+}
+
+/**
+ * What the actor emits for a product it cannot find. No published example shows this item; the
+ * status pair follows the actor's `statusCode`/`statusMessage` fields (FOUND is 200), and the
+ * mapper reads any NOT FOUND spelling or non-2xx code as not found.
+ */
 export function notFoundItem(asin: string): AxessoItemFixture {
   return { statusCode: 404, statusMessage: 'PRODUCT NOT FOUND', url: `https://www.amazon.com/dp/${asin}`, asin };
 }

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { imageBlobs, creditLedger, workspaces } from '../../service/db/schema.ts';
 import type { AcquireOutput } from '../../service/stages/acquired.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';
-import { axessoItem } from '../emulators/axesso-items.ts';
+import { TITLE_FIELD, axessoItem } from '../emulators/axesso-items.ts';
 import { FIXTURES_DIR, startImageHost } from '../emulators/image-host.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 import { resumeWithManualListings } from '../../service/app/manual-fallback.ts';
@@ -23,6 +23,14 @@ afterAll(async () => {
 apify.setItem('B0799CK52K', axessoItem('B0799CK52K', images.url));
 apify.setItem('B074M5HPBD', axessoItem('B074M5HPBD', images.url, { imageUrlList: [`${images.url}/abo/B074M5HPBD/dcace9b5.jpg`, 'https://evil.example.com/x.jpg', `${images.url}/redirect?to=${encodeURIComponent('https://evil.example.com/y.jpg')}`, `${images.url}/bomb.png`, `${images.url}/oversized`] }));
 apify.setItem('B07GTFSCHB', null);
+// The same two products under their own ASINs, one in each of Axesso's shapes: the actor's dataset
+// item (what production gets) and the REST lookup's response (test/fixtures/axesso/SOURCES.md).
+const ACTOR_ASIN = 'B0SHAPEACT';
+const REST_ASIN = 'B0SHAPERST';
+const actorShaped = axessoItem('B0799CK52K', images.url, { asin: ACTOR_ASIN, url: `https://www.amazon.com/dp/${ACTOR_ASIN}` });
+const restShaped = axessoItem('B074M5HPBD', images.url, { asin: REST_ASIN }, { shape: 'rest' });
+apify.setItem(ACTOR_ASIN, actorShaped);
+apify.setItem(REST_ASIN, restShaped);
 
 const pipeline = await startTestPipeline({
   APIFY_TOKEN: 'apify-test-token-123',
@@ -77,6 +85,40 @@ describe('stage 0: acquisition through Apify', () => {
   test('the same pair within 24 h returns the existing run unless fresh', async () => {
     const again = await pipeline.compare({ kind: 'asin', asin: 'B0799CK52K' }, { kind: 'asin', asin: 'B074M5HPBD' }, { workspace: slack });
     expect(again.kind).toBe('existing');
+  });
+
+  test("both of Axesso's shapes (the actor's item, the REST lookup) become listings with their images downloaded", async () => {
+    // What the emulator serves: the actor's item names the title `title`, the REST lookup `productTitle`.
+    expect(TITLE_FIELD).toEqual({ actor: 'title', rest: 'productTitle' });
+    expect(actorShaped).toHaveProperty('title');
+    expect(actorShaped).not.toHaveProperty('productTitle');
+    expect(restShaped).toHaveProperty('productTitle');
+    expect(restShaped).not.toHaveProperty('title');
+
+    const ws = { platform: 'slack' as const, externalId: 'T-shapes' };
+    const started = await pipeline.compare({ kind: 'asin', asin: ACTOR_ASIN }, { kind: 'asin', asin: REST_ASIN }, { workspace: ws });
+    const view = await pipeline.waitForRun(started.run.id);
+    expect(view.status).toBe('succeeded');
+    const acquired = view.stages.find((s) => s.name === 'acquire')!.output as AcquireOutput;
+    expect(acquired.A.source).toBe('apify');
+    expect(acquired.B.source).toBe('apify');
+    expect(acquired.A.listing).toMatchObject({ asin: ACTOR_ASIN, title: actorShaped['title'], brand: 'Starter', rating: 4.4, reviewCount: 1873, price: 24.99 });
+    expect(acquired.A.listing.category).toBe('Sports & Outdoors > Sports & Fitness > Exercise & Fitness > Yoga > Bags');
+    expect(acquired.A.listing.reviewInsights?.aspects.map((a) => a.mentions)).toEqual([214, 131, 58, 44]);
+    expect(acquired.B.listing).toMatchObject({ asin: REST_ASIN, title: restShaped['productTitle'], brand: 'AmazonBasics', rating: 4.6, reviewCount: 48211, price: 21.49 });
+    expect(acquired.B.listing.category).toBe('Tools & Home Improvement > Light Bulbs > LED Bulbs');
+    expect(acquired.B.listing.reviewInsights).toBeUndefined();
+
+    // Every image of both listings was downloaded and stored under the hash of its bytes.
+    const expected = { A: ['d80a51d3', '528c608a', '25ffa37c', '95f7ee92', 'a8a14cd2'], B: ['dcace9b5', '9ea6992d', 'f5047137'] };
+    const fixtureHash = (asin: string, file: string) => createHash('sha256').update(readFileSync(path.join(FIXTURES_DIR, `abo/${asin}/${file}.jpg`))).digest('hex');
+    expect(acquired.A.images.map((i) => i.sha256)).toEqual(expected.A.map((f) => fixtureHash('B0799CK52K', f)));
+    expect(acquired.B.images.map((i) => i.sha256)).toEqual(expected.B.map((f) => fixtureHash('B074M5HPBD', f)));
+    for (const image of [...acquired.A.images, ...acquired.B.images]) {
+      expect(image.refused).toBeUndefined();
+      const [blob] = await db.select().from(imageBlobs).where(eq(imageBlobs.sha256, image.sha256!));
+      expect(createHash('sha256').update(blob!.bytes).digest('hex')).toBe(image.sha256);
+    }
   });
 
   test('a listing that is not found fails the run with a full refund, and the manual fallback completes it', async () => {
