@@ -101,7 +101,11 @@ async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, recei
   return withinDeadline(deps, i, work, answersPublicly(cmd));
 }
 
-/** The manual-fallback form: the run starts again from the listing given by hand. */
+/**
+ * The manual-fallback form: the run starts again from the listing given by hand. Images are
+ * accepted as http(s) links only; the use-case enforces it (a stored image's `sha256:` reference is
+ * refused with a private message saying what is accepted), so no form can get past it.
+ */
 async function submitManualListing(deps: InteractionDeps, i: Interaction): Promise<Handled> {
   const data = ModalDataSchema.safeParse(i.data);
   const action = data.success ? parseCustomId(data.data.custom_id) : undefined;

@@ -1,3 +1,4 @@
+import { userImageProblem } from '../../service/app/manual-fallback.ts';
 import type { RunView } from '../../service/app/run-view.ts';
 import type { ListingInput, Side } from '../../service/domain/listing.ts';
 import { esc, truncate, LIMITS } from './blocks.ts';
@@ -85,7 +86,8 @@ export function parseManualSubmission(values: StateValues, privateMetadata: stri
   if (images.length === 0) errors['images'] = 'At least one image URL is needed (the main image).';
   else if (images.length > MAX_IMAGES) errors['images'] = `At most ${MAX_IMAGES} images.`;
   else {
-    const bad = images.find((u) => !isHttpUrl(u));
+    // The use-case's own rule (http(s) links only, never a stored-image reference), shown here under the field.
+    const bad = images.find((u) => userImageProblem(u) !== undefined);
     if (bad) errors['images'] = `Not an image URL: ${truncate(bad, 80)}`;
   }
   const meta = parseMeta(privateMetadata);
@@ -98,15 +100,6 @@ export function parseManualSubmission(values: StateValues, privateMetadata: stri
     meta,
     listing: { ...(asin ? { asin } : {}), title, bullets: lines(read('bullets')), description: read('description'), images },
   };
-}
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 function parseMeta(raw: string): ManualMeta | undefined {

@@ -11,16 +11,39 @@ import type { ComparisonDeps, ListingInputRef } from './start-comparison.ts';
 /** Codes of an acquisition failure that pasting the listing by hand can get past. */
 const RESUMABLE = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
 
+/** What a person may give as an image, said wherever one is refused. */
+export const USER_IMAGES_ACCEPTED = 'Give each image as an http(s) link, one per line, main image first (e.g. https://m.media-amazon.com/images/I/….jpg).';
+
+/**
+ * Why an image a chat user gave cannot be used, or undefined when it can: only http(s) links
+ * (downloaded later within IMAGE_HOSTS). A `sha256:<hex>` reference names a blob in the image
+ * store, which all workspaces share — taking one from a user would let a run load another
+ * workspace's photo — so those references are ListingLab's own (listing folders on the CLI) and
+ * are refused here, whichever front end the listing came through.
+ */
+export function userImageProblem(ref: string): string | undefined {
+  const shown = ref.length > 80 ? `${ref.slice(0, 79)}…` : ref;
+  if (/^sha256:/i.test(ref.trim())) return `\`${shown}\` is a stored-image reference, which only ListingLab itself can use`;
+  let url: URL;
+  try {
+    url = new URL(ref);
+  } catch {
+    return `\`${shown}\` is not an image link`;
+  }
+  return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : `\`${shown}\` is not an http(s) link`;
+}
+
 /**
  * The manual fallback (PRODUCT.md "Failures"): a run whose listings could not be fetched is
- * completed from listings given by hand (title, bullets, description, image URLs or uploaded
- * blobs — the listing.json model). The run starts again from stage 0 with a new reservation;
+ * completed from listings given by hand (title, bullets, description, image links — the
+ * listing.json model). The run starts again from stage 0 with a new reservation;
  * its ledger keys carry the run's new generation, so nothing collides with the first attempt's
  * reservation and refunds. It goes to the back of the workspace's queue and starts when a
  * running slot is free.
  *
- * The new reservation is held to the same limits as any other (`checkSpend`: today's cap, the
- * balance); a refusal writes nothing.
+ * The listings come from a chat user: images are http(s) links only (`userImageProblem`). The new
+ * reservation is held to the same limits as any other (`checkSpend`: today's cap, the balance);
+ * a refusal writes nothing.
  */
 export async function resumeWithManualListings(
   deps: Pick<ComparisonDeps, 'db' | 'maxRunning' | 'metered' | 'dailyCap' | 'clock'>,
@@ -33,6 +56,10 @@ export async function resumeWithManualListings(
     const parsed = ListingSchema.safeParse(input.listings[side]);
     if (!parsed.success) throw new UserError('bad_listing_folder', `Listing ${side}: ${describeIssues(parsed.error.issues)}`);
     const l = parsed.data;
+    for (const ref of l.images) {
+      const problem = userImageProblem(ref);
+      if (problem) throw new UserError('image_refused', `Listing ${side}: ${problem}. ${USER_IMAGES_ACCEPTED}`);
+    }
     manual[side] = { kind: 'manual', label: l.asin ?? (l.title.length > 32 ? `${l.title.slice(0, 31)}…` : l.title), listing: l };
   }
 

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MessageSink } from '../../service/app/delivery.ts';
+import { putImage } from '../../service/db/repos/blobs.ts';
 import { runs, workspaces } from '../../service/db/schema.ts';
 import { appServices } from '../../service/main/wiring.ts';
 import type { DiscordOrigin } from '../../bots/discord/sink.ts';
@@ -205,6 +207,18 @@ describe('other subcommands and components', () => {
     const who = { guildId: '222222222222222222' };
     const modal = await h.send(button(`ll:manual:${run!.id}:B`, who));
     expect(modal.json.type).toBe(9);
+
+    // A stored image's content address (another workspace's photo, say) is not an image a user may give.
+    const bytes = Buffer.from('a photo stored for another workspace');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await putImage(db, { sha256, mediaType: 'image/jpeg', width: 1000, height: 1000, bytes, sourceUrl: null });
+    const [before] = await db.select().from(runs).where(eq(runs.id, run!.id));
+    const refused = await h.send(modalSubmit(`ll:manual:${run!.id}:B`, { title: 'Vitamin E Oil 2.5 oz', images: `sha256:${sha256}` }, who));
+    expect(refused.json.type).toBe(4);
+    expect(refused.json.data?.flags).toBe(64);
+    expect(refused.json.data?.content).toMatch(/^Listing B: `sha256:[0-9a-f]{64}` is a stored-image reference.*http\(s\) link/);
+    const [after] = await db.select().from(runs).where(eq(runs.id, run!.id));
+    expect(after).toEqual(before);
     const submitted = await h.send(
       modalSubmit(`ll:manual:${run!.id}:B`, { title: 'Vitamin E Oil 2.5 oz', bullets: 'Moisturises dry skin', description: '', images: `${images.url}/abo/B07GTFSCHB/844a1cce.jpg` }, who),
     );

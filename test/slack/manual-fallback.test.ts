@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MANUAL_VIEW } from '../../bots/slack/manual-modal.ts';
 import { ACTION } from '../../bots/slack/render.ts';
+import { putImage } from '../../service/db/repos/blobs.ts';
+import { runs } from '../../service/db/schema.ts';
+import { isUserError } from '../../service/domain/errors.ts';
+import { appServices } from '../../service/main/wiring.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';
 import { axessoItem } from '../emulators/axesso-items.ts';
 import { startImageHost } from '../emulators/image-host.ts';
@@ -64,6 +70,30 @@ describe('manual fallback in Slack', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ response_action: 'errors', errors: { images: expect.stringMatching(/Not an image URL/) } });
     expect((await h.waitForRun(runId)).status).toBe('failed');
+  });
+
+  test('a stored-image reference (sha256:…) is refused by the form and by the use-case itself; nothing changes', async () => {
+    // A photo in the image store, which all workspaces share (another workspace's, say): knowing its
+    // content address must never be enough to put it into a run.
+    const bytes = Buffer.from('another workspace’s product photo');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await putImage(h.tdb.db, { sha256, mediaType: 'image/jpeg', width: 1000, height: 1000, bytes, sourceUrl: null });
+    const blob = `sha256:${sha256}`;
+    const res = await h.send(viewSubmissionBody({ callbackId: MANUAL_VIEW, privateMetadata: metadata, values: values(blob), teamId: 'T_MANUAL' }), FORM);
+    expect(res.json()).toMatchObject({ response_action: 'errors', errors: { images: expect.stringMatching(/Not an image URL/) } });
+
+    // No front end can get past it: the use-case behind every form refuses the reference too.
+    const services = await appServices(h.config, { ...h.tdb, embedded: false });
+    const [before] = await h.tdb.db.select().from(runs).where(eq(runs.id, runId));
+    const e = await services
+      .completeManually({ platform: 'slack', externalId: 'T_MANUAL' }, runId, { B: { title: 'Vitamin E Oil', images: [`${images.url}/abo/B07GTFSCHB/844a1cce.jpg`, blob] } })
+      .catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('image_refused');
+    expect((e as Error).message).toMatch(/^Listing B: `sha256:[0-9a-f]{64}` is a stored-image reference, which only ListingLab itself can use\. Give each image as an http\(s\) link/);
+    const [after] = await h.tdb.db.select().from(runs).where(eq(runs.id, runId));
+    expect(after).toEqual(before);
+    expect(after!.status).toBe('failed');
+    expect(await h.balance('T_MANUAL')).toBe(30);
   });
 
   test('submitting the listing completes the same run, edited in place to a verdict', async () => {
