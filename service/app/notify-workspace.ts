@@ -7,7 +7,8 @@ import { DeliveryRefused, type MessageSink, type Sinks } from './delivery.ts';
 
 /**
  * The `notify_workspace` task: a notice in a workspace channel, outside any run (a purchase
- * confirmation), rendered from the database when the task runs and handed to the platform's sink.
+ * confirmation, credits taken back after a refund), rendered from the database when the task runs
+ * and handed to the platform's sink.
  * A crash between the post and the job's completion can repeat the post (no chat API takes an
  * idempotency key); the credit itself never repeats.
  */
@@ -36,6 +37,12 @@ async function render(db: Db, p: TaskPayload<'notify_workspace'>, balance: numbe
       const entry = await findLedgerEntry(db, `purchase:${p.ref}`);
       if (!entry) return undefined;
       return `Thanks! ${entry.amount} credits were added to this workspace. Balance: ${balance} credits.`;
+    }
+    case 'reversal': {
+      // The ledger line says what happened and what was removed (service/app/purchase-reversals.ts).
+      const entry = await findLedgerEntry(db, p.ref);
+      if (!entry?.note) return undefined;
+      return `${entry.note}. Balance: ${balance} credits.`;
     }
   }
 }

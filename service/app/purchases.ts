@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
+import { recordCompletedCheckout } from '../db/repos/checkout-sessions.ts';
 import { applyLedgerEntry } from '../db/repos/ledger.ts';
 import { recordStripeEvent } from '../db/repos/stripe-events.ts';
 import { getWorkspace } from '../db/repos/workspaces.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import type { Logger } from '../logger.ts';
 import { METADATA } from './billing.ts';
+import { handleReversal, REVERSING, type ReversalOutcome } from './purchase-reversals.ts';
 
 /**
  * Stripe events → credits (PRODUCT.md "Credits": credited exactly once, a confirmation in the
@@ -16,11 +18,13 @@ import { METADATA } from './billing.ts';
  * - the credit is a ledger row keyed `purchase:<checkout session id>` — `completed` (paid) and
  *   `async_payment_succeeded` for the same session credit it once between them;
  * - both writes and the confirmation job share one transaction.
+ * The completed session is recorded with its PaymentIntent, so that a later refund or lost dispute
+ * (service/app/purchase-reversals.ts) takes this purchase's credits back.
  *
  * @see https://docs.stripe.com/checkout/fulfillment
  */
 
-export type StripeEventOutcome = 'credited' | 'already_credited' | 'duplicate' | 'not_paid' | 'ignored';
+export type StripeEventOutcome = 'credited' | 'already_credited' | 'duplicate' | 'not_paid' | 'ignored' | ReversalOutcome;
 
 export interface StripeEventLike {
   readonly id: string;
@@ -35,6 +39,9 @@ const SessionSchema = z.object({
   id: z.string().min(1),
   object: z.literal('checkout.session'),
   payment_status: z.string(),
+  /** A payment-mode session's PaymentIntent id: what later refunds and disputes name. */
+  payment_intent: z.string().min(1).nullish(),
+  amount_total: z.number().int().nullish(),
   client_reference_id: z.string().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
 });
@@ -59,6 +66,7 @@ function purchaseOf(session: z.infer<typeof SessionSchema>): Purchase | undefine
 }
 
 export async function handleStripeEvent(deps: { db: Db; logger: Logger }, event: StripeEventLike): Promise<StripeEventOutcome> {
+  if (REVERSING.has(event.type)) return handleReversal(deps, event);
   if (!PAYING.has(event.type)) return 'ignored';
   const parsed = SessionSchema.safeParse(event.data.object);
   const purchase = parsed.success ? purchaseOf(parsed.data) : undefined;
@@ -82,6 +90,15 @@ export async function handleStripeEvent(deps: { db: Db; logger: Logger }, event:
       log.error({ sessionId: purchase.sessionId, workspaceId: purchase.workspaceId }, 'checkout session for an unknown workspace: not credited');
       return 'ignored';
     }
+    await recordCompletedCheckout(tx, {
+      id: purchase.sessionId,
+      workspaceId: ws.id,
+      pack: purchase.pack,
+      credits: purchase.credits,
+      channelId: purchase.channelId,
+      paymentIntent: parsed.data.payment_intent ?? null,
+      amountCents: parsed.data.amount_total ?? null,
+    });
     // `completed` with an async payment method (bank debit…) is not paid yet: the later
     // `async_payment_succeeded` event credits it.
     if (parsed.data.payment_status !== 'paid') return 'not_paid';

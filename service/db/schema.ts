@@ -214,7 +214,8 @@ export const chatMessages = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.key] })],
 );
 
-export const LEDGER_KINDS = ['signup', 'reserve', 'refund', 'settle', 'purchase', 'grant', 'reclaim'] as const;
+/** `reversal`: credits of a purchase taken back after Stripe refunded its payment or lost a dispute over it. */
+export const LEDGER_KINDS = ['signup', 'reserve', 'refund', 'settle', 'purchase', 'grant', 'reclaim', 'reversal'] as const;
 
 export const creditLedger = pgTable(
   'credit_ledger',
@@ -242,6 +243,45 @@ export const stripeEvents = pgTable('stripe_events', {
   workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'set null' }),
   receivedAt: tsz('received_at').notNull().defaultNow(),
 });
+
+/**
+ * A Stripe Checkout session of ours, recorded when it completes: what it sold and the
+ * PaymentIntent Stripe paid it with — what links a later refund (`charge.refunded`, a Charge) or a
+ * lost dispute (`charge.dispute.closed`, a Dispute) back to this purchase. Both only name the
+ * PaymentIntent and the charge, never the session.
+ *
+ * Reversal accounting, changed only under this row's lock: `refunded_cents` is the highest
+ * cumulative `amount_refunded` seen, `lost_disputes` the disputes lost, and `reversed_credits` how
+ * many of the purchase's credits those account for so far (removed, or already spent when the
+ * money went back) — never more than `credits`.
+ */
+export const checkoutSessions = pgTable(
+  'checkout_sessions',
+  {
+    /** Stripe's Checkout Session id (`cs_…`). */
+    id: text('id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    pack: text('pack'),
+    credits: integer('credits').notNull(),
+    /** Where `buy` was asked: purchase and reversal notices go there. */
+    channelId: text('channel_id'),
+    /** The PaymentIntent of a payment-mode session (`pi_…`), once Stripe has one. */
+    paymentIntent: text('payment_intent'),
+    /** What was paid (the session's amount_total), in cents. */
+    amountCents: integer('amount_cents'),
+    refundedCents: integer('refunded_cents').notNull().default(0),
+    lostDisputes: text('lost_disputes').array().notNull().default(sql`'{}'::text[]`),
+    disputedCents: integer('disputed_cents').notNull().default(0),
+    reversedCredits: integer('reversed_credits').notNull().default(0),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    completedAt: tsz('completed_at'),
+  },
+  (t) => [
+    uniqueIndex('checkout_sessions_payment_intent_uq').on(t.paymentIntent),
+    index('checkout_sessions_workspace_idx').on(t.workspaceId, t.createdAt),
+    check('checkout_sessions_reversed_within_purchase', sql`${t.reversedCredits} between 0 and ${t.credits}`),
+  ],
+);
 
 export const experiments = pgTable(
   'experiments',

@@ -21,9 +21,10 @@ export const TASK_PAYLOADS = {
   reclaim_stale_runs: z.object({}).loose(),
   /**
    * A notice in a workspace channel, outside any run, rendered from the database when it runs:
-   * `purchase` — the credits bought with Checkout session `ref` (its ledger row) and the balance.
+   * `purchase` — the credits bought with Checkout session `ref` (its ledger row) and the balance;
+   * `reversal` — credits taken back after a refund or a lost dispute (`ref`: that ledger row's key).
    */
-  notify_workspace: z.object({ workspaceId: z.uuid(), channelId: z.string().min(1), notice: z.enum(['purchase']), ref: z.string().min(1) }),
+  notify_workspace: z.object({ workspaceId: z.uuid(), channelId: z.string().min(1), notice: z.enum(['purchase', 'reversal']), ref: z.string().min(1) }),
 } as const;
 
 export type TaskName = keyof typeof TASK_PAYLOADS;
