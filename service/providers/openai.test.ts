@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { autoAnswer, openAiAutoReply, replyQueue, startOpenAiEmulator } from '../../test/emulators/openai.ts';
-import { createOpenAiProvider, parseModelJson, responseFormat } from './openai.ts';
+import { autoAnswer, formatRefusals, openAiAutoReply, replyQueue, requestedSchema, startOpenAiEmulator } from '../../test/emulators/openai.ts';
+import type { FormatRefusal } from '../../test/emulators/openai.ts';
+import { createOpenAiProvider, parseModelJson, refusesOutputMode, responseFormat } from './openai.ts';
+import type { OpenAiProviderOptions } from './openai.ts';
 import { costOf } from './provider.ts';
 import type { GenerateRequest, ModelProvider } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
@@ -29,14 +31,17 @@ function request(overrides: Partial<GenerateRequest<z.infer<typeof verdict>>> = 
 
 let emulator: Awaited<ReturnType<typeof startOpenAiEmulator>>;
 let provider: ModelProvider;
+const fresh = (extra: Partial<OpenAiProviderOptions> = {}) =>
+  createOpenAiProvider({ apiKey: KEY, baseURL: emulator.url, model: 'gpt-test', price, timeoutMs: 2_000, maxRetries: 0, ...extra });
 
 beforeAll(async () => {
   emulator = await startOpenAiEmulator();
-  provider = createOpenAiProvider({ apiKey: KEY, baseURL: emulator.url, model: 'gpt-test', price, timeoutMs: 2_000, maxRetries: 0 });
+  provider = fresh();
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.requests.length = 0;
+  emulator.setRefusal(undefined);
 });
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -69,6 +74,7 @@ describe('createOpenAiProvider against the emulator', () => {
     const body = sent!.body;
     expect(body.model).toBe('gpt-test');
     expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'ctr_verdict', strict: true } });
+    // Strict mode: the server enforces the schema, so the prompt does not carry it.
     expect(body.messages[0]).toEqual({ role: 'system', content: 'You judge Amazon main images.' });
     const parts = body.messages[1]!.content;
     expect(parts).toContainEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from('png-bytes').toString('base64')}`, detail: 'low' } });
@@ -143,6 +149,104 @@ describe('createOpenAiProvider against the emulator', () => {
   });
 });
 
+describe('a compatible server that refuses structured outputs', () => {
+  const sdkError = async (refusal: FormatRefusal): Promise<unknown> => {
+    emulator.setRefusal(refusal);
+    // What the SDK makes of the server's refusal, before the provider sees it.
+    const OpenAI = (await import('openai')).default;
+    const client = new OpenAI({ apiKey: KEY, baseURL: emulator.url, maxRetries: 0 });
+    return failure(client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], response_format: responseFormat(verdict, 'ctr_verdict') }));
+  };
+
+  it.each(Object.entries(formatRefusals))('%s: json_schema refused → JSON mode with the schema in the prompt, remembered', async (_name, refusal) => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const compat = fresh({ logger: { warn: (fields, message) => warnings.push({ fields, message }) } });
+    emulator.setRefusal(refusal);
+    emulator.setHandler(openAiAutoReply);
+
+    const first = await compat.generate(request());
+    expect(verdict.safeParse(first.output).success).toBe(true);
+    expect(first.calls).toBe(2);
+    expect(emulator.requests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object']);
+    const retried = emulator.requests[1]!.body;
+    const system = retried.messages[0]!.content as string;
+    expect(system.startsWith('You judge Amazon main images.\n\n')).toBe(true);
+    expect(system).toContain('JSON');
+    expect(requestedSchema(retried)).toMatchObject({ name: 'ctr_verdict', mode: 'json_object', schema: responseFormat(verdict, 'ctr_verdict').json_schema.schema });
+    expect(retried.messages[1]).toEqual(emulator.requests[0]!.body.messages[1]); // the same images and prompt
+    expect(compat.outputMode()).toBe('json_object');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.fields).toMatchObject({ refused: ['json_schema'], outputMode: 'json_object' });
+    expect(JSON.stringify(warnings).includes('FAKEKEY')).toBe(false);
+
+    // Later calls go straight to the mode that works.
+    emulator.requests.length = 0;
+    const second = await compat.generate(request());
+    expect(second.calls).toBe(1);
+    expect(emulator.requests.map((r) => r.body.response_format?.type)).toEqual(['json_object']);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('the emulated refusals reach the SDK as real servers send them', async () => {
+    const deepseek = await sdkError(formatRefusals.deepseek);
+    expect(deepseek).toMatchObject({ status: 400, error: { message: 'This response_format type is unavailable now', type: 'invalid_request_error' } });
+    const plain = await sdkError(formatRefusals.deepseekPlainText);
+    expect(plain).toMatchObject({ status: 422, error: undefined });
+    expect((plain as Error).message).toMatch(/^422 Failed to deserialize .*json_schema` is unavailable now/);
+    const vllm = await sdkError(formatRefusals.vllmTopLevel);
+    expect(vllm).toMatchObject({ status: 400, error: undefined, message: '400 status code (no body)' });
+    for (const e of [deepseek, plain, vllm, await sdkError(formatRefusals.openaiModel)]) expect(refusesOutputMode(e)).toBe(true);
+  });
+
+  it('JSON mode refused too → plain text with the schema in the prompt; prose around the JSON is tolerated', async () => {
+    const compat = fresh();
+    emulator.setRefusal({ ...formatRefusals.deepseek, formats: ['json_schema', 'json_object'] });
+    emulator.setHandler((req) => ({ kind: 'malformed', text: `Here is my evaluation:\n${JSON.stringify(autoAnswer(requestedSchema(req.body)?.schema))}\nHope this helps.` }));
+    const result = await compat.generate(request());
+    expect(verdict.safeParse(result.output).success).toBe(true);
+    expect(result.calls).toBe(3);
+    expect(emulator.requests.map((r) => r.body.response_format?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none']);
+    expect(requestedSchema(emulator.requests[2]!.body)).toMatchObject({ name: 'ctr_verdict', mode: 'text' });
+    expect(compat.outputMode()).toBe('text');
+  });
+
+  it('invalid JSON-mode output surfaces as InvalidOutputError for the router to repair, in the remembered mode', async () => {
+    const compat = fresh();
+    emulator.setRefusal(formatRefusals.deepseek);
+    emulator.setHandler(replyQueue({ kind: 'json', body: { winner: 'A' } }));
+    const error = (await failure(compat.generate(request()))) as InvalidOutputError;
+    expect(error).toBeInstanceOf(InvalidOutputError);
+    expect(error.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['scores', 'evidence']));
+    expect(compat.outputMode()).toBe('json_object'); // the server answered: the mode worked
+  });
+
+  it('does not remember a weaker mode that did not get an answer either', async () => {
+    const compat = fresh();
+    emulator.setRefusal(formatRefusals.deepseek);
+    emulator.setHandler(replyQueue({ kind: 'status', status: 503 }));
+    const error = (await failure(compat.generate(request()))) as ProviderCallError;
+    expect(error).toMatchObject({ kind: 'status', status: 503 });
+    expect(compat.outputMode()).toBe('json_schema');
+  });
+
+  it('a 400 about something else is not a refusal: one call, strict mode kept', async () => {
+    const compat = fresh();
+    emulator.setHandler(replyQueue({ kind: 'status', status: 400, body: { error: { message: 'Invalid image_url: could not decode the image.', type: 'invalid_request_error', param: 'messages', code: null } } }));
+    const error = (await failure(compat.generate(request()))) as ProviderCallError;
+    expect(error).toMatchObject({ kind: 'status', status: 400 });
+    expect(error.message).toContain('could not decode');
+    expect(emulator.requests).toHaveLength(1);
+    expect(compat.outputMode()).toBe('json_schema');
+  });
+
+  it('keeps a plain-text error body as the (redacted) detail', async () => {
+    emulator.setHandler(replyQueue({ kind: 'status', status: 404, body: `model gpt-test not found for key ${KEY}` }));
+    const error = (await failure(provider.generate(request()))) as ProviderCallError;
+    expect(error.message).toContain('model gpt-test not found');
+    expectNoSecret(error);
+  });
+});
+
 describe('responseFormat', () => {
   it('falls back to a non-strict schema when strict mode cannot express it', () => {
     const loose = z.object({ title: z.string(), note: z.string().optional() });
@@ -160,6 +264,12 @@ describe('responseFormat', () => {
 describe('parseModelJson', () => {
   it('rejects empty answers', () => {
     const parsed = parseModelJson(verdict, '  ');
-    expect(parsed.success).toBe(false);
+    expect(parsed).toMatchObject({ success: false, issues: [{ message: 'the answer is empty' }] });
+  });
+
+  it('finds the object in a fence or in prose, and validates it', () => {
+    expect(parseModelJson(verdict, `Sure!\n\`\`\`json\n${JSON.stringify(valid)}\n\`\`\`\nAnything else?`)).toEqual({ success: true, data: valid });
+    expect(parseModelJson(verdict, `The answer: ${JSON.stringify(valid)} — done.`)).toEqual({ success: true, data: valid });
+    expect(parseModelJson(verdict, `The answer: ${JSON.stringify({ winner: 'C' })}`).success).toBe(false);
   });
 });

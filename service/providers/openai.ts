@@ -1,6 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import type { ChatCompletionContentPart, ResponseFormatJSONSchema } from 'openai/resources';
+import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming, ResponseFormatJSONSchema } from 'openai/resources';
 import { z } from 'zod';
 import { costOf, systemClock } from './provider.ts';
 import type { Clock, GenerateRequest, GenerateResult, ModelProvider, TokenPrice, Usage } from './provider.ts';
@@ -14,8 +14,24 @@ import { InvalidOutputError, ProviderCallError } from './router.ts';
  * `chat.completions.create`, not `.parse`: `.parse` throws on content that fails the schema and
  * loses the raw text and the usage, which the repair attempt and the cost records need.
  *
+ * Compatible servers differ in which `response_format` they take (DeepSeek: `json_object` only;
+ * vLLM before 0.10.1 reports the refusal in a body the SDK cannot read; some servers take none).
+ * A refusal steps the call down one output mode — strict `json_schema`, then `json_object` with
+ * the schema in the system message, then plain text with the schema in the system message — and
+ * the mode the server accepted is remembered for this provider instance, so later calls go
+ * straight to it. Every mode's answer is validated with zod; the router repairs once.
+ *
  * @see https://platform.openai.com/docs/guides/structured-outputs
  */
+
+/** How the answer's shape is asked for, strictest first. */
+export type OutputMode = 'json_schema' | 'json_object' | 'text';
+const MODES: readonly OutputMode[] = ['json_schema', 'json_object', 'text'];
+
+/** Pino-compatible. */
+export interface OpenAiProviderLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
 
 export interface OpenAiProviderOptions {
   readonly apiKey: string;
@@ -29,10 +45,17 @@ export interface OpenAiProviderOptions {
   readonly maxRetries: number;
   /** Measures `latencyMs`. Default: the system clock. */
   readonly clock?: Clock;
+  /** Told when the server refused an output mode and a weaker one is used from then on. Default: silent. */
+  readonly logger?: OpenAiProviderLogger;
 }
 
-export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvider {
-  const { apiKey, model, price, clock = systemClock } = options;
+export interface OpenAiProvider extends ModelProvider {
+  /** The mode the next call starts in: `json_schema` until this server refused it. */
+  outputMode(): OutputMode;
+}
+
+export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProvider {
+  const { apiKey, model, price, clock = systemClock, logger } = options;
   // Everything explicit, so the SDK reads nothing from the environment that steers requests.
   const client = new OpenAI({
     apiKey,
@@ -44,52 +67,119 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
     maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
     logLevel: 'warn',
   });
+  // Only ever moves down MODES, and only after the server answered a call in the weaker mode.
+  let learned: OutputMode = 'json_schema';
 
   return {
     name: 'openai',
     model,
+    outputMode: () => learned,
     async generate<T>(request: GenerateRequest<T>): Promise<GenerateResult<T>> {
       const started = clock.now();
-      const content: ChatCompletionContentPart[] = [];
-      for (const image of request.images) {
-        content.push({ type: 'text', text: `Image "${image.label}":` });
-        content.push({
-          type: 'image_url',
-          image_url: { url: `data:${image.mediaType};base64,${image.data.toString('base64')}`, detail: image.detail },
-        });
-      }
-      content.push({ type: 'text', text: request.prompt });
+      const content = userContent(request);
+      let mode = learned;
+      let calls = 0;
       let completion: OpenAI.Chat.Completions.ChatCompletion;
-      try {
-        completion = await client.chat.completions.create(
-          {
-            model,
-            messages: [
-              { role: 'system', content: request.system },
-              { role: 'user', content },
-            ],
-            response_format: responseFormat(request.schema, request.schemaName),
-            ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
-          },
-          request.signal ? { signal: request.signal } : {},
-        );
-      } catch (error) {
-        throw toCallError(error, model, apiKey);
+      for (;;) {
+        calls += 1;
+        try {
+          completion = await client.chat.completions.create(chatRequest(request, model, mode, content), request.signal ? { signal: request.signal } : {});
+          break;
+        } catch (error) {
+          const weaker = MODES[MODES.indexOf(mode) + 1];
+          if (weaker === undefined || !refusesOutputMode(error)) throw toCallError(error, model, apiKey);
+          mode = weaker;
+        }
+      }
+      if (MODES.indexOf(mode) > MODES.indexOf(learned)) {
+        logger?.warn({ provider: 'openai', model, refused: MODES.slice(0, MODES.indexOf(mode)), outputMode: mode }, 'the server refused structured outputs; using the output mode it accepts from now on');
+        learned = mode;
       }
       const usage: Usage = {
         inputTokens: completion.usage?.prompt_tokens ?? 0,
         outputTokens: completion.usage?.completion_tokens ?? 0,
       };
       const costUsd = costOf(usage, price);
-      const message = completion.choices[0]?.message;
-      const rawText = message?.content ?? message?.refusal ?? '';
+      const rawText = answerText(completion);
       const parsed = parseModelJson(request.schema, rawText);
       if (!parsed.success) {
         throw new InvalidOutputError({ provider: 'openai', model, rawText, issues: parsed.issues, usage, costUsd });
       }
-      return { output: parsed.data, provider: 'openai', model, usage, costUsd, latencyMs: clock.now() - started, calls: 1 };
+      return { output: parsed.data, provider: 'openai', model, usage, costUsd, latencyMs: clock.now() - started, calls };
     },
   };
+}
+
+function userContent(request: GenerateRequest<unknown>): ChatCompletionContentPart[] {
+  const content: ChatCompletionContentPart[] = [];
+  for (const image of request.images) {
+    content.push({ type: 'text', text: `Image "${image.label}":` });
+    content.push({
+      type: 'image_url',
+      image_url: { url: `data:${image.mediaType};base64,${image.data.toString('base64')}`, detail: image.detail },
+    });
+  }
+  content.push({ type: 'text', text: request.prompt });
+  return content;
+}
+
+function chatRequest(request: GenerateRequest<unknown>, model: string, mode: OutputMode, content: ChatCompletionContentPart[]): ChatCompletionCreateParamsNonStreaming {
+  const format = responseFormat(request.schema, request.schemaName);
+  const system = mode === 'json_schema' ? request.system : `${request.system}\n\n${schemaInstruction(request.schemaName, format.json_schema.schema)}`;
+  return {
+    model,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content },
+    ],
+    ...(mode === 'json_schema' ? { response_format: format } : mode === 'json_object' ? { response_format: { type: 'json_object' as const } } : {}),
+    ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
+  };
+}
+
+/**
+ * The schema, for the modes in which the server does not enforce it. It ends the system message
+ * (test/emulators/openai.ts reads it back from there, as a model would). It names JSON, which
+ * OpenAI's and DeepSeek's `json_object` mode require the messages to do.
+ */
+export function schemaInstruction(name: string, schema: unknown): string {
+  return `Answer with one JSON object and nothing else: no prose, no code fences. It must validate against the JSON schema of "${name}":\n${JSON.stringify(schema)}`;
+}
+
+/** Words a compatible server uses when it refuses a `response_format` (or its schema). */
+const FORMAT_WORDS = /response_?format|json[ _-]?schema|json_object|structured[ _-]?outputs?|guided[ _-]?(?:json|decoding)/i;
+
+/**
+ * Whether an error is a server refusing the output mode (so a weaker one may work), as seen in:
+ * DeepSeek, 400 `{"error":{"message":"This response_format type is unavailable now","type":
+ * "invalid_request_error","param":null,"code":"invalid_request_error"}}` (llm-exe/llm-exe#662),
+ * and earlier 422 with a plain-text body naming `response_format.type` (BerriAI/litellm#7580);
+ * OpenAI for a model without structured outputs, 400 "Invalid parameter: 'response_format' of
+ * type 'json_schema' is not supported with this model." with `param: "response_format"`
+ * (openai/openai-dotnet#276); vLLM before 0.10.1, whose top-level `{"object":"error","message"}`
+ * the SDK cannot read, so it is only "400 status code (no body)" (vllm-project/vllm#12886,
+ * huggingface/chat-ui#1343) — stepping down on a bare 400 costs at most two calls, once.
+ */
+export function refusesOutputMode(error: unknown): boolean {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  if (error.param === 'response_format') return true;
+  const body: unknown = error.error;
+  const detail = body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : '';
+  // `error.message` holds a body that was not `{ error: … }` JSON (plain text), or "(no body)".
+  return FORMAT_WORDS.test(detail) || FORMAT_WORDS.test(error.message) || body === undefined && /\(no body\)/.test(error.message);
+}
+
+/** The answer's text: `content` (a string, or text parts on a few compatible servers), else the refusal. */
+function answerText(completion: OpenAI.Chat.Completions.ChatCompletion): string {
+  // Compatible servers do not all honour the types: `choices` may be missing, `content` an array.
+  const choices = completion.choices as OpenAI.Chat.Completions.ChatCompletion['choices'] | undefined;
+  const message = choices?.[0]?.message as { content?: unknown; refusal?: unknown } | undefined;
+  const content = message?.content;
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((part: unknown) => (part && typeof part === 'object' && 'text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+  }
+  return typeof message?.refusal === 'string' ? message.refusal : '';
 }
 
 const formats = new WeakMap<z.ZodType, ResponseFormatJSONSchema>();
@@ -116,18 +206,28 @@ export function responseFormat(schema: z.ZodType, name: string): ResponseFormatJ
 
 type Parsed<T> = { success: true; data: T } | { success: false; issues: z.core.$ZodIssue[] };
 
-/** JSON (a surrounding code fence tolerated, as some compatible servers add one) that passes `schema`. */
+/**
+ * JSON that passes `schema`. Tolerated around it, as compatible servers and models without
+ * enforced output add them: a code fence, or prose before and after one object.
+ */
 export function parseModelJson<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
-  const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/i.exec(text);
-  let value: unknown;
-  try {
-    value = JSON.parse(fenced?.[1] ?? text);
-  } catch {
-    const message = text.trim() === '' ? 'the answer is empty' : 'the answer is not valid JSON';
-    return { success: false, issues: [{ code: 'custom', path: [], message }] };
+  if (text.trim() === '') return { success: false, issues: [{ code: 'custom', path: [], message: 'the answer is empty' }] };
+  const fenced = /```(?:json)?\s*([\s\S]*?)\s*```/i.exec(text)?.[1];
+  const first = text.indexOf('{');
+  const last = text.lastIndexOf('}');
+  const braced = first >= 0 && last > first ? text.slice(first, last + 1) : undefined;
+  for (const candidate of [text, fenced, braced]) {
+    if (candidate === undefined) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(candidate);
+    } catch {
+      continue;
+    }
+    const result = schema.safeParse(value);
+    return result.success ? { success: true, data: result.data } : { success: false, issues: result.error.issues };
   }
-  const result = schema.safeParse(value);
-  return result.success ? { success: true, data: result.data } : { success: false, issues: result.error.issues };
+  return { success: false, issues: [{ code: 'custom', path: [], message: 'the answer is not valid JSON' }] };
 }
 
 /** SDK errors become `ProviderCallError`s (HTTP status kept, server text redacted); anything else is a bug, returned as is. */
@@ -138,7 +238,10 @@ function toCallError(error: unknown, model: string, secret: string): unknown {
   if (error instanceof APIConnectionError) return new ProviderCallError({ ...base, kind: 'network' });
   if (error instanceof APIError && typeof error.status === 'number') {
     const body: unknown = error.error;
-    const detail = body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : undefined;
+    // `{ error: { message } }`, else what the SDK made of another body (plain text: "422 Failed to …").
+    const detail = body && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
+      ? body.message
+      : body === undefined && !/\(no body\)/.test(error.message) ? error.message.replace(/^\d{3}\s+/, '') : undefined;
     return new ProviderCallError({ ...base, kind: 'status', status: error.status, ...(detail ? { detail } : {}) });
   }
   // The SDK refused before sending (bad options); its message names options, never values.

@@ -6,8 +6,10 @@ import type { Clock, GenerateRequest, GenerateResult, ModelProvider, ProviderNam
  * The provider router: primary first, one repair on invalid output, fallback when the primary
  * fails or its circuit breaker is open (PRODUCT.md, "The comparison pipeline").
  *
- * Invariants: at most 2 calls per provider per `generate` (so ≤ 4 in all); a returned output
- * has passed `request.schema`; error messages never carry a key or the rejected output.
+ * Invariants: at most 2 provider calls per provider per `generate` (so ≤ 4 in all; a provider
+ * learning which output mode its server takes adds its own extra requests once, and they are
+ * counted in `calls`); a returned output has passed `request.schema`; error messages never carry
+ * a key or the rejected output.
  */
 
 /** A provider answered, but not with JSON that passes the schema. Carries what a repair needs. */
@@ -203,7 +205,7 @@ export function createRouter(options: RouterOptions): Router {
         let current = request;
         for (let attempt = 1; attempt <= 2; attempt += 1) {
           const outcome = await callOnce(provider, current, request.signal);
-          tally.calls += 1;
+          tally.calls += outcome.kind === 'ok' ? outcome.result.calls : 1;
           const fields = { task: request.task, provider: provider.name, model: provider.model, attempt };
           if (outcome.kind === 'ok') {
             if (guarded) healthy();

@@ -1,5 +1,5 @@
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
-import { autoAnswer, startEmulator, tokens } from './openai.ts';
+import { autoAnswer, emulatedId, startEmulator, tokens } from './openai.ts';
 import type { Dialect, Emulator, EmulatorOptions, ReplyHandler } from './openai.ts';
 
 /**
@@ -23,11 +23,18 @@ const anthropicDialect: Dialect<MessagesBody> = {
   path: '/v1/messages',
   baseSuffix: '',
   answer(request, reply, n) {
+    // With `tool_choice: { type: 'tool' }` the answer is the tool_use block alone: the API prefills
+    // the assistant turn, so no text block precedes it (docs: tool use, "Forcing tool use").
     const content = reply.kind === 'json'
-      ? [{ type: 'tool_use', id: `toolu_emu_${n}`, name: firstToolName(request.body), input: reply.body }]
+      ? [{ type: 'tool_use', id: emulatedId('toolu_01', n), name: firstToolName(request.body), input: reply.body }]
       : [{ type: 'text', text: reply.text }];
+    // The shape of the SDK's own recorded tool_use answer (anthropics/anthropic-sdk-typescript,
+    // tests/api-resources/MessageStream.test.ts `EXPECTED_TOOL_USE_MESSAGE`, accumulated from
+    // tests/lib/fixtures/tool_use_response.txt): id "msg_01…", type, role, model, content,
+    // stop_reason "tool_use" (or "end_turn" for text), stop_sequence null, and usage with the
+    // cache counters and service_tier.
     return {
-      id: `msg_emu_${n}`,
+      id: emulatedId('msg_01', n),
       type: 'message',
       role: 'assistant',
       model: request.body.model,
@@ -36,14 +43,22 @@ const anthropicDialect: Dialect<MessagesBody> = {
       stop_sequence: null,
       usage: {
         input_tokens: tokens(JSON.stringify([request.body.system, request.body.messages, request.body.tools])),
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
         output_tokens: tokens(JSON.stringify(content)),
+        service_tier: 'standard',
       },
     };
   },
-  error: (status, message) => ({
+  // Error shape and types per status from https://docs.claude.com/en/api/errors: a top-level
+  // `type: "error"`, an `error` with `type` and `message`, and a `request_id`.
+  error: (status, message, n) => ({
     type: 'error',
     error: { type: status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : status === 429 ? 'rate_limit_error' : 'invalid_request_error', message },
+    request_id: emulatedId('req_011', n),
   }),
+  // Every response carries a `request-id` header (same page).
+  headers: (n) => ({ 'request-id': emulatedId('req_011', n) }),
 };
 
 export function startAnthropicEmulator(options: EmulatorOptions<MessagesBody> = {}): Promise<Emulator<MessagesBody>> {

@@ -8,6 +8,9 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
  * `http://127.0.0.1:PORT/v1` → `POST /v1/chat/completions`), plus the plumbing the Anthropic
  * emulator shares: scripted replies, request recording, latency, `autoAnswer`.
  *
+ * It can play a compatible server that refuses a `response_format` (`refuse`, `setRefusal`), with
+ * the error bodies such servers really send (`formatRefusals`).
+ *
  * Requests are recorded with their headers so tests can assert the key arrived; nothing here
  * prints a header.
  */
@@ -16,6 +19,7 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
 export type EmulatorReply =
   | { readonly kind: 'json'; readonly body: unknown }
   | { readonly kind: 'malformed'; readonly text: string }
+  /** `body`: an object is sent as JSON, a string as plain text; absent → the API's own error shape. */
   | { readonly kind: 'status'; readonly status: number; readonly body?: unknown }
   | { readonly kind: 'delay'; readonly ms: number; readonly then: EmulatorReply };
 
@@ -50,7 +54,9 @@ export interface Dialect<Body> {
   readonly path: string;
   readonly baseSuffix: string;
   answer(request: RecordedRequest<Body>, reply: { kind: 'json'; body: unknown } | { kind: 'malformed'; text: string }, n: number): object;
-  error(status: number, message: string): object;
+  error(status: number, message: string, n: number): object;
+  /** Headers the real API puts on every response (its request id). */
+  headers(n: number): Record<string, string>;
 }
 
 /** Replies in order; once they run out, a 500 that says so. */
@@ -73,21 +79,22 @@ export async function startEmulator<Body>(dialect: Dialect<Body>, options: Emula
       timers.add(t);
     });
 
-  const send = (res: ServerResponse, status: number, body: object): void => {
+  const send = (res: ServerResponse, status: number, body: object | string, n = requests.length): void => {
     if (res.destroyed || res.writableEnded) return; // the client gave up (abort, timeout)
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+    res.writeHead(status, { ...dialect.headers(n), 'content-type': type }).end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method !== 'POST' || path !== dialect.path) return send(res, 404, dialect.error(404, `no route ${req.method} ${path}`));
+    if (req.method !== 'POST' || path !== dialect.path) return send(res, 404, dialect.error(404, `no route ${req.method} ${path}`, requests.length));
     let body: Body;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
     } catch {
-      return send(res, 400, dialect.error(400, 'request body is not JSON'));
+      return send(res, 400, dialect.error(400, 'request body is not JSON', requests.length));
     }
     const recorded: RecordedRequest<Body> = { index: requests.length, method: req.method, path, headers: req.headers, body };
     requests.push(recorded);
@@ -99,13 +106,14 @@ export async function startEmulator<Body>(dialect: Dialect<Body>, options: Emula
     }
     if (reply.kind === 'status') {
       // A given body is sent verbatim; otherwise the API's own error shape.
-      return send(res, reply.status, isRecord(reply.body) ? reply.body : dialect.error(reply.status, `emulated ${reply.status}`));
+      const body = isRecord(reply.body) || typeof reply.body === 'string' ? reply.body : dialect.error(reply.status, `emulated ${reply.status}`, recorded.index);
+      return send(res, reply.status, body, recorded.index);
     }
-    send(res, 200, dialect.answer(recorded, reply, recorded.index));
+    send(res, 200, dialect.answer(recorded, reply, recorded.index), recorded.index);
   }
 
   const server = createServer((req, res) => {
-    serve(req, res).catch(() => send(res, 500, dialect.error(500, 'emulator failure')));
+    serve(req, res).catch(() => send(res, 500, dialect.error(500, 'emulator failure', requests.length)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -189,6 +197,9 @@ export function autoAnswer(schema: unknown, root: unknown = schema): unknown {
 
 type ChatBody = ChatCompletionCreateParams;
 
+/** A fixed-width, API-looking id: `prefix` + `n` padded to `width` characters. */
+export const emulatedId = (prefix: string, n: number, width = 24): string => `${prefix}${String(n).padStart(width, '0')}`;
+
 const openAiDialect: Dialect<ChatBody> = {
   path: '/v1/chat/completions',
   baseSuffix: '/v1',
@@ -196,27 +207,144 @@ const openAiDialect: Dialect<ChatBody> = {
     const text = reply.kind === 'json' ? JSON.stringify(reply.body) : reply.text;
     const prompt = tokens(JSON.stringify(request.body.messages));
     const completion = tokens(text);
+    // The shape of a recorded gpt-4o answer in the SDK's own fixtures (openai/openai-node,
+    // tests/lib/__snapshots__/parser.test.ts.snap, `.parse() zod deserialises response_format`):
+    // id "chatcmpl-" + 29 characters, object, created (Unix seconds), model, one choice with
+    // `refusal: null`, `logprobs: null` and `finish_reason: "stop"`, usage, system_fingerprint.
+    // `service_tier`, `message.annotations` and the usage details are what today's API adds
+    // (the SDK's `ChatCompletion` and `CompletionUsage` types, openai 6.x).
     return {
-      id: `chatcmpl-emu-${n}`,
+      id: emulatedId('chatcmpl-', n, 29),
       object: 'chat.completion',
-      created: 1_700_000_000,
+      created: 1_723_216_839 + n,
       model: request.body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      }],
+      usage: {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      },
+      service_tier: 'default',
+      system_fingerprint: 'fp_2a322c9ffc',
     };
   },
+  // OpenAI's error body: `{ error: { message, type, param, code } }` (e.g. the 400 quoted in
+  // openai/openai-dotnet#276 and ag2ai/ag2#1990: type "invalid_request_error", param, code null).
   error: (status, message) => ({
     error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null },
   }),
+  // Every OpenAI response carries `x-request-id` (the SDK exposes it as `_request_id`).
+  headers: (n) => ({ 'x-request-id': emulatedId('req_', n, 32) }),
 };
 
-export function startOpenAiEmulator(options: EmulatorOptions<ChatBody> = {}): Promise<Emulator<ChatBody>> {
-  return startEmulator(openAiDialect, options);
+/** A `response_format` type a compatible server may not take. */
+export type RefusableFormat = 'json_schema' | 'json_object';
+
+/** How a server refuses a request whose `response_format.type` is one of `formats`. */
+export interface FormatRefusal {
+  readonly formats: readonly RefusableFormat[];
+  readonly status: number;
+  /** Sent verbatim: an object as JSON, a string as plain text. */
+  readonly body: object | string;
 }
 
-/** A handler that answers every request with `autoAnswer` of its `response_format` schema. */
-export const openAiAutoReply: ReplyHandler<ChatBody> = (request) => {
-  const format = request.body.response_format;
-  const schema = format?.type === 'json_schema' ? format.json_schema.schema : undefined;
-  return { kind: 'json', body: autoAnswer(schema) };
-};
+/** What real OpenAI-compatible servers answer when they do not take `json_schema`. */
+export const formatRefusals = {
+  /** DeepSeek's chat completions (only `text` and `json_object`), quoted in llm-exe/llm-exe#662 (2026-07). */
+  deepseek: {
+    formats: ['json_schema'],
+    status: 400,
+    body: { error: { message: 'This response_format type is unavailable now', type: 'invalid_request_error', param: null, code: 'invalid_request_error' } },
+  },
+  /** DeepSeek earlier: 422 with a plain-text body from its request parser (BerriAI/litellm#7580, dzhng/deep-research#22). */
+  deepseekPlainText: {
+    formats: ['json_schema'],
+    status: 422,
+    body: 'Failed to deserialize the JSON body into the target type: response_format: response_format.type `json_schema` is unavailable now at line 1 column 1193',
+  },
+  /** OpenAI itself, for a model without structured outputs (openai/openai-dotnet#276, web-infra-dev/midscene#259). */
+  openaiModel: {
+    formats: ['json_schema'],
+    status: 400,
+    body: {
+      error: {
+        message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs",
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: null,
+      },
+    },
+  },
+  /**
+   * vLLM before 0.10.1: the error object at the top level (vllm-project/vllm#12886,
+   * foundation-model-stack/fms-guardrails-orchestrator#511), which the SDK does not read — it
+   * reports "400 status code (no body)" (huggingface/chat-ui#1343). The message is ours.
+   */
+  vllmTopLevel: {
+    formats: ['json_schema'],
+    status: 400,
+    body: { object: 'error', message: "response_format.type: Input should be 'text' or 'json_object'", type: 'BadRequestError', param: null, code: 400 },
+  },
+} as const satisfies Record<string, FormatRefusal>;
+
+export interface OpenAiEmulatorOptions extends EmulatorOptions<ChatBody> {
+  /** Act as a server that refuses these `response_format` types. Default: it takes all. */
+  readonly refuse?: FormatRefusal;
+}
+
+export interface OpenAiEmulator extends Emulator<ChatBody> {
+  /** Start or stop refusing `response_format` types (`undefined`: take all). */
+  setRefusal(refusal: FormatRefusal | undefined): void;
+}
+
+export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): Promise<OpenAiEmulator> {
+  let refusal = options.refuse;
+  let handler = options.handler;
+  const emulator = await startEmulator(openAiDialect, {
+    ...options,
+    handler: (request) => {
+      const type = request.body.response_format?.type;
+      if (refusal && (type === 'json_schema' || type === 'json_object') && refusal.formats.includes(type)) {
+        return { kind: 'status', status: refusal.status, body: refusal.body };
+      }
+      return handler ? handler(request) : { kind: 'status', status: 500, body: { error: { message: 'emulator has no handler', type: 'server_error', param: null, code: null } } };
+    },
+  });
+  return {
+    ...emulator,
+    setHandler: (next) => { handler = next; },
+    setRefusal: (next) => { refusal = next; },
+  };
+}
+
+/** The output schema a request asks for, and how: in `response_format`, or (JSON mode, plain text) at the end of the system message. */
+export interface RequestedSchema {
+  readonly name: string;
+  readonly schema: unknown;
+  readonly mode: 'json_schema' | 'json_object' | 'text';
+}
+
+/**
+ * Reads the schema back the way a model would. In JSON and text modes the provider ends the system
+ * message with `JSON schema of "<name>":\n<schema>` (`schemaInstruction` in
+ * service/providers/openai.ts); the provider tests fail if the two drift apart.
+ */
+export function requestedSchema(body: ChatBody): RequestedSchema | undefined {
+  const format = body.response_format;
+  if (format?.type === 'json_schema') return { name: format.json_schema.name, schema: format.json_schema.schema, mode: 'json_schema' };
+  const system = body.messages.find((m) => m.role === 'system')?.content;
+  const text = typeof system === 'string' ? system : (system ?? []).map((part) => part.text).join('');
+  const match = /JSON schema of "([^"]+)":\n(\{[\s\S]*\})\s*$/.exec(text);
+  if (!match) return undefined;
+  return { name: match[1]!, schema: JSON.parse(match[2]!) as unknown, mode: format?.type === 'json_object' ? 'json_object' : 'text' };
+}
+
+/** A handler that answers every request with `autoAnswer` of the schema it asks for. */
+export const openAiAutoReply: ReplyHandler<ChatBody> = (request) => ({ kind: 'json', body: autoAnswer(requestedSchema(request.body)?.schema) });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import path from 'node:path';
 import { runStages } from '../../service/db/schema.ts';
-import { autoAnswer, startOpenAiEmulator, type EmulatorReply } from '../emulators/openai.ts';
+import { autoAnswer, formatRefusals, requestedSchema, startOpenAiEmulator, type EmulatorReply } from '../emulators/openai.ts';
 import { startAnthropicEmulator } from '../emulators/anthropic.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 
@@ -33,9 +33,11 @@ function favourA(schema: unknown): unknown {
   return answer;
 }
 
-const schemaOf = (body: { response_format?: unknown }) => (body.response_format as { json_schema?: { schema?: unknown; name?: string } } | undefined)?.json_schema;
+/** The schema a request asks for: in `response_format` (strict) or in the system message (JSON mode). */
+const schemaOf = (body: Parameters<typeof requestedSchema>[0]) => requestedSchema(body);
+const answerFavouringA = (req: { body: Parameters<typeof requestedSchema>[0] }): EmulatorReply => ({ kind: 'json', body: favourA(schemaOf(req.body)?.schema) });
 
-const openai = await startOpenAiEmulator({ handler: (req) => ({ kind: 'json', body: favourA(schemaOf(req.body)?.schema) }) });
+const openai = await startOpenAiEmulator({ handler: answerFavouringA });
 const anthropic = await startAnthropicEmulator({
   handler: (req) => ({ kind: 'json', body: favourA((req.body.tools?.[0] as { input_schema?: unknown } | undefined)?.input_schema) }),
 });
@@ -121,5 +123,30 @@ describe('model stages', () => {
     expect(view.stages.find((s) => s.name === 'avatars')!.status).toBe('skipped');
     expect(view.stages.find((s) => s.name === 'verdict')!.status).toBe('skipped');
     expect(view.verdict).toBeNull();
+  });
+
+  test('a primary server that refuses json_schema: the stages are still made by it, in JSON mode', async () => {
+    openai.setHandler(answerFavouringA);
+    openai.setRefusal(formatRefusals.deepseek);
+    anthropic.setHandler(() => ({ kind: 'status', status: 503 })); // a fallback would fail: only OpenAI can succeed
+    const before = openai.requests.length;
+    const view = await pipeline.compareFolders(path.join(PAIRS, 'cushion-cutout-vs-banner', 'A'), path.join(PAIRS, 'cushion-cutout-vs-banner', 'B'));
+    expect(view.status).toBe('succeeded');
+    for (const s of view.stages.filter((x) => ['ctr', 'pdp', 'text', 'avatars'].includes(x.name))) {
+      expect(s).toMatchObject({ status: 'succeeded', provider: 'openai', model: 'gpt-test', madeWithoutModel: false });
+    }
+    const sent = openai.requests.slice(before);
+    const modes = sent.map((r) => r.body.response_format?.type ?? 'none');
+    // ctr, pdp and text start together, so each may meet the refusal once; after that, JSON mode only.
+    expect(modes.filter((m) => m === 'json_schema').length).toBeLessThanOrEqual(3);
+    expect(modes.filter((m) => m !== 'json_schema').every((m) => m === 'json_object')).toBe(true);
+    const byName = (name: string) => sent.filter((r) => schemaOf(r.body)?.name === name);
+    expect(byName('buyer_personas').map((r) => r.body.response_format?.type)).toEqual(['json_object']);
+    for (const name of ['ctr_evaluation', 'pdp_evaluation']) {
+      const last = byName(name).at(-1)!;
+      expect(last.body.response_format?.type).toBe('json_object');
+      expect(JSON.stringify(last.body.messages)).toContain('image_url');
+    }
+    openai.setRefusal(undefined);
   });
 });
