@@ -18,6 +18,8 @@ export interface InteractionsRouteOptions extends InteractionDeps {
   readonly onClose?: () => void;
 }
 
+const DRAIN_MS = 3_000;
+
 export function discordInteractionsRoute(opts: InteractionsRouteOptions): (app: FastifyInstance) => Promise<void> {
   const key = publicKeyFromHex(opts.publicKey);
   const inFlight = new Set<Promise<void>>();
@@ -26,7 +28,10 @@ export function discordInteractionsRoute(opts: InteractionsRouteOptions): (app: 
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     app.addHook('onClose', async () => {
-      await Promise.allSettled(inFlight);
+      // Deferred answers in flight get a bounded drain, inside the process's shutdown deadline.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(inFlight), new Promise<void>((r) => (timer = setTimeout(r, DRAIN_MS)))]);
+      clearTimeout(timer);
       opts.onClose?.();
     });
 

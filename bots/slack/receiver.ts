@@ -36,8 +36,8 @@ export interface FastifyReceiver {
 }
 
 const LIFECYCLE_EVENTS = new Set(['app_uninstalled', 'tokens_revoked']);
-/** How long closing the server waits for listeners still at work. */
-const DRAIN_MS = 10_000;
+/** Work in flight gets this long when the server closes (inside the process's shutdown deadline). */
+const DRAIN_MS = 3_000;
 
 type Answer = { status: number; body: unknown };
 

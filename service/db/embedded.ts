@@ -32,6 +32,12 @@ export interface EmbeddedPostgres {
   readonly url: string;
   /** Stops the server unless other clients are still connected. Idempotent. */
   release(): Promise<void>;
+  /**
+   * For exits that cannot wait (a shutdown past its deadline, a second signal): signals a fast
+   * shutdown to the server if this process started it and it is still running, and returns at
+   * once. Postgres finishes stopping on its own. A server this process only reused is left alone.
+   */
+  stopNowIfStarted(): void;
 }
 
 export interface EmbeddedOptions {
@@ -190,7 +196,7 @@ async function waitUntilReady(url: string, timeoutMs: number, exited: () => stri
   throw new Error(`embedded Postgres did not accept connections within ${timeoutMs} ms`, { cause: lastError });
 }
 
-async function spawnServer(pgData: string, bins: Binaries, logPath: string, wanted?: number): Promise<{ port: number; exited: () => string | undefined }> {
+async function spawnServer(pgData: string, bins: Binaries, logPath: string, wanted?: number): Promise<{ port: number; pid: number | undefined; exited: () => string | undefined }> {
   const ids = await runAsIds();
   const port = wanted ?? (await freePort());
   const logFd = openSync(logPath, 'a', 0o644);
@@ -209,7 +215,7 @@ async function spawnServer(pgData: string, bins: Binaries, logPath: string, want
     exitReason = e.message;
   });
   child.unref();
-  return { port, exited: () => exitReason };
+  return { port, pid: child.pid, exited: () => exitReason };
 }
 
 function urlFor(creds: Credentials, port: number, database: string): string {
@@ -225,6 +231,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
   await mkdir(dataDir, { recursive: true });
   const bins = await binaries();
+  let startedPid: number | undefined;
 
   const port = await withLock(
     path.join(dataDir, '.pg-start.lock'),
@@ -241,6 +248,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         const server = await spawnServer(pgData, bins, path.join(dataDir, 'postgres.log'), opts.port);
         try {
           await waitUntilReady(urlFor(creds, server.port, 'postgres'), timeoutMs, server.exited);
+          startedPid = server.pid;
           log(`embedded Postgres started on port ${server.port}`);
           return server.port;
         } catch (e) {
@@ -271,6 +279,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       released = true;
       await stopIfLastClient(pgData, urlFor(creds, port, 'postgres'), log);
     },
+    stopNowIfStarted() {
+      if (startedPid !== undefined && pidAlive(startedPid)) {
+        try {
+          process.kill(startedPid, 'SIGINT'); // fast shutdown: roll back, checkpoint, exit
+        } catch {
+          // Already gone.
+        }
+      }
+    },
   };
 }
 
@@ -281,6 +298,15 @@ export async function stopServerNow(dataDir: string): Promise<void> {
   process.kill(server.pid, 'SIGINT');
   const deadline = Date.now() + 10_000;
   while (pidAlive(server.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * The application_name a process gives its own connections, so "last one out" can tell them from
+ * other processes' (a pool or worker still closing when the server is released is not "another
+ * client"). Convention: `<name>:<pid>`.
+ */
+export function ownApplicationName(name: string, pid: number = process.pid): string {
+  return `${name}:${pid}`;
 }
 
 /** Fast shutdown of the server unless another client is still connected ("last one out"). */
@@ -295,7 +321,8 @@ export async function stopIfLastClient(pgData: string, adminUrl: string, log: (m
     for (let i = 0; i < 20; i++) {
       const [row] = await sql<{ n: number }[]>`
         select count(*)::int as n from pg_stat_activity
-        where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+        where backend_type = 'client backend' and pid <> pg_backend_pid()
+          and application_name not like ${`%:${process.pid}`}`;
       others = row?.n ?? 0;
       if (others === 0) break;
       await new Promise((r) => setTimeout(r, 100));

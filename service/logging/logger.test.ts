@@ -107,7 +107,7 @@ describe('createLogger', () => {
             const value = build(generated);
             logger[level](value, `message with ${secrets[0]}`);
             logger[level]({ value }, 'merging object');
-            logger[level](`free text ${secrets.join(' ')}`, value);
+            logger[level]({}, `free text ${secrets.join(' ')} %o`, value as object);
             logger.child({ binding: value })[level](value);
           }),
           { numRuns: 40 },

@@ -181,6 +181,6 @@ export async function frontEnds(config: Config, db: Database, logger: Logger): P
 export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
   const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), plugins });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
-  lifecycle.onShutdown('http', () => app.close());
+  lifecycle.onShutdown('http', () => app.close(), { timeoutMs: 4_000 });
   return address;
 }
