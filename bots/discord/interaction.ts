@@ -28,6 +28,8 @@ export const InteractionSchema = z.object({
   member: z.object({ user: User, permissions: z.string().regex(/^\d+$/).optional() }).optional(),
   /** In a DM: the user. */
   user: User.optional(),
+  /** A component's interaction: the message the component is on. */
+  message: z.object({ id: Snowflake }).optional(),
   data: z.unknown().optional(),
 });
 export type Interaction = z.infer<typeof InteractionSchema>;

@@ -8,7 +8,7 @@ import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import { dispatch, type CommandContext } from '../shared/dispatch.ts';
 import type { DiscordApi } from './api.ts';
 import { attachedPhotos } from './attachments.ts';
-import { manualListingModal, parseCustomId } from './components.ts';
+import { manualListingModal, parseCustomId, type Action } from './components.ts';
 import { rerunFromMenu } from './experiment-menu.ts';
 import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
 import { adminOnly, isAdmin } from './permissions.ts';
@@ -65,7 +65,7 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
       const action = data.success ? parseCustomId(data.data.custom_id) : undefined;
       switch (action?.kind) {
         case 'rerun':
-          return answer(deps, i, { name: 'compare', a: action.a, b: action.b, fresh: true }, receivedAt);
+          return rerunFresh(deps, i, action, receivedAt);
         case 'save':
           return answer(deps, i, { name: 'experiment', action: 'save', job: action.runId }, receivedAt);
         case 'buy':
@@ -98,6 +98,23 @@ async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, recei
   }
   const ctx = contextOf(i, receivedAt, photos);
   const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }));
+  return withinDeadline(deps, i, work, answersPublicly(cmd));
+}
+
+/**
+ * "Re-run fresh": keyed on the source run (as in Slack), not on the click, so a double click —
+ * two interactions with their own ids — creates and charges one run; the second click is told
+ * where the first went. A button posted before buttons named their run is keyed on its message.
+ */
+async function rerunFresh(deps: InteractionDeps, i: Interaction, action: Extract<Action, { kind: 'rerun' }>, receivedAt: number): Promise<Handled> {
+  const cmd: Command = { name: 'compare', a: action.a, b: action.b, fresh: true };
+  const source = action.runId ? `run:${action.runId}` : i.message ? `message:${i.message.id}` : undefined;
+  const ctx = { ...contextOf(i, receivedAt), ...(source ? { requestKey: `discord:rerun:${source}` } : {}) };
+  const work = dispatch(cmd, ctx, deps.services).then((reply) =>
+    reply.kind === 'started' && reply.existing === 'same_request'
+      ? privateText(`Re-run fresh was already pressed for this comparison: the new run is \`${reply.shortId}\` (\`/listing status ${reply.shortId}\` shows it).`)
+      : responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }),
+  );
   return withinDeadline(deps, i, work, answersPublicly(cmd));
 }
 

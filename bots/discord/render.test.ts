@@ -36,7 +36,7 @@ describe('root message', () => {
 
   test('buttons: Re-run fresh and Save as experiment when finished; Buy credits only when low', () => {
     const v = finishedView();
-    expect(customIds(renderRoot(v))).toEqual([`ll:rerun:B0799CK52K:B074M5HPBD`, `ll:save:${v.id}`]);
+    expect(customIds(renderRoot(v))).toEqual([`ll:rerun:B0799CK52K:B074M5HPBD:${v.id}`, `ll:save:${v.id}`]);
     expect(customIds(renderRoot(v, { lowCredits: true }))).toContain('ll:buy');
     expect(customIds(renderRoot(runningView()))).toEqual([]);
   });

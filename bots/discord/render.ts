@@ -112,7 +112,7 @@ export function renderRoot(v: RunView, opts: RootOptions = {}): DiscordMessage {
 function rootButtons(v: RunView, opts: RootOptions) {
   const out = [];
   const { A, B } = v.pair;
-  if (isFinished(v) && A.asin && B.asin && A.asin !== B.asin) out.push(button({ kind: 'rerun', a: A.asin, b: B.asin }));
+  if (isFinished(v) && A.asin && B.asin && A.asin !== B.asin) out.push(button({ kind: 'rerun', a: A.asin, b: B.asin, runId: v.id }));
   if (v.status === 'succeeded' || v.status === 'partial') out.push(button({ kind: 'save', runId: v.id }));
   if (v.status === 'failed' && v.stages.find((s) => s.name === 'acquire')?.status === 'failed') {
     out.push(button({ kind: 'manual', runId: v.id, side: 'A' }, 'Paste A by hand'));

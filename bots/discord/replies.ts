@@ -43,7 +43,7 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
       // A redelivery of the same interaction answers as the first one did; the run is not repeated.
       if (reply.existing !== 'recent_pair') return deferred(true);
       const how = `\`/listing status ${reply.shortId}\` shows it again; Re-run fresh fetches both listings anew (it costs credits).`;
-      const rerun = cmd.name === 'compare' ? [button({ kind: 'rerun', a: cmd.a, b: cmd.b })] : [];
+      const rerun = cmd.name === 'compare' ? [button({ kind: 'rerun', a: cmd.a, b: cmd.b, runId: reply.runId })] : [];
       return privateMessage(textMessage(`This pair was compared in the last 24 hours (run \`${reply.shortId}\`). ${how}`, rerun));
     }
     case 'checkout': {

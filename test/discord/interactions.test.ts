@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MessageSink } from '../../service/app/delivery.ts';
 import { putImage } from '../../service/db/repos/blobs.ts';
-import { runs, workspaces } from '../../service/db/schema.ts';
+import { creditLedger, runs, workspaces } from '../../service/db/schema.ts';
 import { appServices } from '../../service/main/wiring.ts';
 import type { DiscordOrigin } from '../../bots/discord/sink.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';
@@ -104,7 +104,7 @@ describe('compare', () => {
     const winner = view.verdict!.winner;
     expect(original.content).toMatch(winner === 'tie' ? /^Verdict: tie/ : new RegExp(`^Verdict: ${view.pair[winner].asin} wins`));
     expect(original.channel_id).toBe(CHANNEL);
-    expect(JSON.stringify(original.components)).toContain('ll:rerun:B0799CK52K:B074M5HPBD');
+    expect(JSON.stringify(original.components)).toContain(`ll:rerun:B0799CK52K:B074M5HPBD:${run!.id}`);
     const limited = discord.calls.findIndex((c) => c.status === 429 && c.path.includes(token));
     expect(limited).toBeGreaterThanOrEqual(0);
     expect(discord.calls.slice(limited + 1).find((c) => c.path === discord.calls[limited]!.path)?.status).toBe(200);
@@ -147,18 +147,51 @@ describe('compare', () => {
     expect(res.json.type).toBe(4);
     expect(res.json.data?.flags).toBe(64);
     expect(res.json.data?.content).toMatch(/last 24 hours/);
-    expect(JSON.stringify(res.json.data?.components)).toContain('ll:rerun:B0799CK52K:B074M5HPBD');
+    // The button names the existing run: pressed here or on that run's message, it is one re-run.
+    expect(JSON.stringify(res.json.data?.components)).toMatch(/ll:rerun:B0799CK52K:B074M5HPBD:[0-9a-f-]{36}/);
   });
 
-  test('Re-run fresh (a button) starts a new fresh run as a new deferred message', async () => {
-    const before = await runCount();
-    const click = button('ll:rerun:B0799CK52K:B074M5HPBD');
-    const res = await h.send(click);
-    expect(res.json.type).toBe(5);
-    const [run] = await db.select().from(runs).where(eq(runs.requestKey, click.id as string));
-    expect(run?.fresh).toBe(true);
-    expect(await runCount()).toBe(before + 1);
-    await pipeline.waitForRun(run!.id);
+  test('Re-run fresh (a button) starts one new fresh run: a double click (two interactions at once) makes one run and one charge', async () => {
+    const who = { guildId: '333333333333333333' };
+    const compare = command('compare', { a: 'B0799CK52K', b: 'B074M5HPBD' }, who);
+    await h.send(compare);
+    const [source] = await db.select().from(runs).where(eq(runs.requestKey, compare.id as string));
+    await pipeline.waitForRun(source!.id);
+    const root = await until('the verdict with its buttons', () => {
+      const m = discord.original(compare.token as string);
+      return m?.content.startsWith('Verdict: ') ? m : undefined;
+    });
+    const rerun = `ll:rerun:B0799CK52K:B074M5HPBD:${source!.id}`;
+    expect(JSON.stringify(root.components)).toContain(rerun);
+
+    const reserves = async () => db.select().from(creditLedger).where(and(eq(creditLedger.workspaceId, source!.workspaceId), eq(creditLedger.kind, 'reserve')));
+    const before = { runs: await runCount(), reserves: (await reserves()).length };
+    const clicks = [button(rerun, who), button(rerun, who)];
+    const answers = await Promise.all(clicks.map((c) => h.send(c)));
+    // One click opens the new run's message (deferred, public); the other is told, privately, where it went.
+    expect(answers.map((a) => a.json.type).sort()).toEqual([4, 5]);
+    const told = answers.find((a) => a.json.type === 4)!;
+    expect(told.json.data?.flags).toBe(64);
+    expect(told.json.data?.content).toMatch(/already pressed.*the new run is `[0-9a-f]{8}`/);
+
+    const made = await db.select().from(runs).where(eq(runs.requestKey, `discord:rerun:run:${source!.id}`));
+    expect(made).toHaveLength(1);
+    expect(made[0]!.fresh).toBe(true);
+    expect(told.json.data?.content).toContain(made[0]!.id.slice(0, 8));
+    expect(await runCount()).toBe(before.runs + 1);
+    const after = await reserves();
+    expect(after).toHaveLength(before.reserves + 1);
+    expect(after.filter((r) => r.runId === made[0]!.id).map((r) => r.amount)).toEqual([-10]);
+    await pipeline.waitForRun(made[0]!.id);
+
+    // A button from before buttons named their run is keyed on its message: a double click there is one run too.
+    const legacy = () => ({ ...button('ll:rerun:B0799CK52K:B074M5HPBD', who), message: { id: root.id } });
+    const old = await Promise.all([h.send(legacy()), h.send(legacy())]);
+    expect(old.map((a) => a.json.type).sort()).toEqual([4, 5]);
+    const legacyRuns = await db.select().from(runs).where(eq(runs.requestKey, `discord:rerun:message:${root.id}`));
+    expect(legacyRuns).toHaveLength(1);
+    expect(await runCount()).toBe(before.runs + 2);
+    await pipeline.waitForRun(legacyRuns[0]!.id);
   });
 });
 
