@@ -1,5 +1,5 @@
 /**
- * Builds the golden pairs' derived images from the real photos in ../shared/fixtures (run once;
+ * Builds the golden pairs' derived images from the real photos in test/fixtures (run once;
  * the outputs are committed so golden inputs are frozen). `node golden_tests/make-images.ts`
  *
  * - a non-compliant main image: the product shrunk to ~40% of the frame on an orange background
@@ -11,7 +11,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 
-const shared = path.resolve(import.meta.dirname, '../../shared/fixtures');
+const fixtures = path.resolve(import.meta.dirname, '../test/fixtures');
 const out = path.resolve(import.meta.dirname, 'pairs');
 
 async function badgeMain(src: string, dest: string, fill = 0.4): Promise<void> {
@@ -47,7 +47,7 @@ async function lowRes(src: string, dest: string, px = 400): Promise<void> {
 }
 
 async function copy(rel: string, dest: string): Promise<void> {
-  await copyFile(path.join(shared, rel), dest);
+  await copyFile(path.join(fixtures, rel), dest);
 }
 
 async function dir(...parts: string[]): Promise<string> {
@@ -60,7 +60,7 @@ const duffel = 'abo/B0799CK52K';
 const d1 = await dir('duffel-compliance', 'A');
 for (const f of ['d80a51d3.jpg', '528c608a.jpg', '95f7ee92.jpg', 'a8a14cd2.jpg', '25ffa37c.jpg']) await copy(`${duffel}/${f}`, path.join(d1, f));
 const d1b = await dir('duffel-compliance', 'B');
-await badgeMain(path.join(shared, duffel, 'd80a51d3.jpg'), path.join(d1b, 'main-badge.jpg'));
+await badgeMain(path.join(fixtures, duffel, 'd80a51d3.jpg'), path.join(d1b, 'main-badge.jpg'));
 for (const f of ['528c608a.jpg', '95f7ee92.jpg']) await copy(`${duffel}/${f}`, path.join(d1b, f));
 
 const jar = 'abo/B07GTFSCHB';
@@ -73,7 +73,7 @@ const bulb = 'abo/B074M5HPBD';
 const b = await dir('bulb-lowres-caps', 'A');
 for (const f of ['dcace9b5.jpg', '9ea6992d.jpg', 'f5047137.jpg']) await copy(`${bulb}/${f}`, path.join(b, f));
 const bb = await dir('bulb-lowres-caps', 'B');
-await lowRes(path.join(shared, bulb, 'dcace9b5.jpg'), path.join(bb, 'main-400.jpg'));
+await lowRes(path.join(fixtures, bulb, 'dcace9b5.jpg'), path.join(bb, 'main-400.jpg'));
 await copy(`${bulb}/9ea6992d.jpg`, path.join(bb, '9ea6992d.jpg'));
 
 const oat = 'grocery/Oatly-Oat-Milk';

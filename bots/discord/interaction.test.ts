@@ -6,7 +6,7 @@ import { listingCommand } from './commands.ts';
 import { customId, parseCustomId, type Action } from './components.ts';
 import { CommandDataSchema, InteractionSchema, invocationOf, modalValues, originOf, workspaceOf } from './interaction.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/discord/application-commands_L500_type2_cardsearch.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/discord/application-commands_L500_type2_cardsearch.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('interaction payloads', () => {
   test('a real payload parses; workspace = guild, origin keeps token, channel and a 15-minute expiry', () => {

@@ -5,7 +5,7 @@ import { adminOnly, isAdmin } from './permissions.ts';
 
 // The older docs example lacks application_id, which every real interaction carries.
 const fixture = (name: string) =>
-  InteractionSchema.parse({ application_id: '775799577604522054', ...JSON.parse(readFileSync(new URL(`../../../shared/fixtures/discord/${name}`, import.meta.url), 'utf8')) });
+  InteractionSchema.parse({ application_id: '775799577604522054', ...JSON.parse(readFileSync(new URL(`../../test/fixtures/discord/${name}`, import.meta.url), 'utf8')) });
 
 const member = (permissions: bigint) => ({ guild_id: '1', member: { user: { id: '2' }, permissions: String(permissions) } });
 

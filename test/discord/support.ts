@@ -11,7 +11,7 @@ import type { DiscordOrigin } from '../../bots/discord/sink.ts';
 import type { DiscordEmulator } from '../emulators/discord.ts';
 import type { InteractionSigner } from '../emulators/discord-signer.ts';
 
-/** Interaction payloads shaped like Discord's (see ../shared/fixtures/discord/) and a signed sender. */
+/** Interaction payloads shaped like Discord's (see test/fixtures/discord/) and a signed sender. */
 
 export const APP_ID = '775799577604522054';
 export const GUILD = '772904309264089089';

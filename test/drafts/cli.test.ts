@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../emulators/image-host.ts';
 
 /**
- * Issue 9's "done means" on the command line: `listinglab draft ../shared/fixtures/grocery/
+ * Issue 9's "done means" on the command line: `listinglab draft test/fixtures/grocery/
  * Oatly-Oat-Milk/*.jpg --json`, offline (no model keys), yields four drafts that each pass their
  * marketplace's validator. Spawned as a script would run it; bad input exits 2 before anything
  * starts; nothing is left running.

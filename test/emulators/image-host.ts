@@ -9,11 +9,11 @@ import sharp from 'sharp';
 
 /**
  * A local image host (plain http on 127.0.0.1, which image-fetch allows for a listed loopback
- * host) serving the shared fixture photos and the hostile cases downloads must survive.
+ * host) serving the fixture photos and the hostile cases downloads must survive.
  *
  * Routes:
  * - `/abo/<ASIN>/<file>.jpg`, `/saleor/<file>`, `/grocery/...` — fixture files from
- *   `../shared/fixtures` (relative to the repo root), byte for byte
+ *   `test/fixtures/` (provenance and licences in its SOURCES.md), byte for byte
  * - `/redirects/<n>/<route>` — n redirects (302, relative Location), then `<route>`
  * - `/redirect?to=<absolute url>` — one 302 to anywhere (e.g. a host that is not allowed)
  * - `/oversized?bytes=N` — honest `Content-Length: N` (default 16 MiB), JPEG magic then zeros
@@ -37,8 +37,8 @@ export interface ImageHost {
   close(): Promise<void>;
 }
 
-/** `../shared/fixtures` from the repo root. */
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+/** `test/fixtures/` (with a trailing separator): photos and payloads copied into the repo, see its SOURCES.md. */
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const SERVED_FIXTURE_DIRS = new Set(['abo', 'saleor', 'grocery']);
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp' };
 const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);

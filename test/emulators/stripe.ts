@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 /**
  * A local Stripe API emulator the real `stripe` SDK talks to (STRIPE_API_URL =
  * `http://127.0.0.1:PORT`, mapped onto the SDK's host/port/protocol), plus webhook helpers:
- * events shaped like Stripe's (see /work/shared/fixtures/stripe: checkout.session.completed)
+ * events shaped like Stripe's (see test/fixtures/stripe: checkout.session.completed)
  * and signed with the SDK's own `generateTestHeaderString`.
  *
  * `POST /v1/checkout/sessions` records the form body (flat and nested), the Idempotency-Key and

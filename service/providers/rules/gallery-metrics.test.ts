@@ -8,7 +8,7 @@ import type { ImageMetrics } from './image-metrics.ts';
 import { measureImage } from './image-metrics.ts';
 import { ruleSetFor } from './rule-sets.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const fixture = (p: string) => readFileSync(path.join(FIXTURES, p));
 const rules = ruleSetFor(new Date('2026-08-01T00:00:00Z'));
 const ocr = (text: string): OcrSummary => ({ words: text.split(/\s+/).filter(Boolean).length, chars: text.replace(/\s/g, '').length, text });

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { hammingDistance, measureImage } from './image-metrics.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const fixture = (p: string) => readFileSync(path.join(FIXTURES, p));
 
 const WHITE_MAINS = ['abo/B0799CK52K/d80a51d3.jpg', 'abo/B07GTFSCHB/844a1cce.jpg', 'abo/B074M5HPBD/dcace9b5.jpg'];

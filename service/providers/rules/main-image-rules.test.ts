@@ -7,7 +7,7 @@ import { checkMainImage } from './main-image-rules.ts';
 import type { OcrResult } from './ocr.ts';
 import { ruleSetFor } from './rule-sets.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const fixture = (p: string) => readFileSync(path.join(FIXTURES, p));
 const rules = ruleSetFor(new Date('2026-08-01T00:00:00Z'));
 const check = async (file: string, ocr?: OcrResult) => checkMainImage(await measureImage(fixture(file)), rules, ocr);

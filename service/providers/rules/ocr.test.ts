@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { OcrResult, OcrWord } from './ocr.ts';
 import { confidentWords, createOcr, detectBadges } from './ocr.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures');
 const fixture = (p: string) => readFileSync(path.join(FIXTURES, p));
 
 /** Big black words on white, rendered by librsvg with an installed font. */
