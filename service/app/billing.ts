@@ -1,13 +1,23 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
+import { DEFAULTS } from '../config/defaults.ts';
 import { UserError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
+import { findOpenCheckout, recordOpenedCheckout } from '../db/repos/checkout-sessions.ts';
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
+import type { Clock } from '../providers/provider.ts';
+import { admitBuy, type BuyLimit } from './checkout-limits.ts';
 import type { CheckoutLink, CreditPack } from './services.ts';
 
 /**
  * `buy [pack]`: a Stripe Checkout session for a credit pack. Nothing is credited here — the
  * workspace is credited when Stripe says the session was paid (service/app/purchases.ts).
+ *
+ * `buy` costs nothing, so it is limited per user and per workspace (checkout-limits.ts), and an
+ * open session of the same workspace for the same pack is handed out again rather than a new one
+ * created: one link per pack at a time, whoever in the workspace asks (its purchase confirmation
+ * goes to the channel where it was first asked). Two requests at the same instant may still each
+ * create one; either link credits the workspace once when paid.
  *
  * @see https://docs.stripe.com/api/checkout/sessions/create
  */
@@ -19,10 +29,15 @@ export interface CheckoutConfig {
   readonly packs: readonly CreditPack[];
   /** Externally reachable base URL, no trailing slash: success and cancel pages live under it. */
   readonly publicUrl: string;
+  /** `buy` requests allowed per user and per workspace (default DEFAULTS.billing.buyLimit: 3 and 10 a minute). */
+  readonly buyLimit?: BuyLimit;
+  /** An open session is reused while it has at least this many minutes left (default DEFAULTS.billing.reuseCheckoutMinutesLeft: 60). */
+  readonly reuseMinutesLeft?: number;
 }
 
 export interface CheckoutDeps extends CheckoutConfig {
   readonly db: Db;
+  readonly clock: Clock;
   readonly freeCredits: number;
   readonly metered: (platform: WorkspaceRef['platform']) => boolean;
 }
@@ -57,7 +72,12 @@ export async function createCheckout(
   ctx: { userId: string; channelId: string | null; requestKey: string },
 ): Promise<CheckoutLink> {
   const pack = findPack(deps.packs, packId);
+  const now = deps.clock.now();
+  await admitBuy(deps.db, ref, ctx.userId, now, deps.buyLimit ?? DEFAULTS.billing.buyLimit);
   const ws = await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0);
+  const reuseMs = (deps.reuseMinutesLeft ?? DEFAULTS.billing.reuseCheckoutMinutesLeft) * 60_000;
+  const open = await findOpenCheckout(deps.db, ws.id, pack.id, new Date(now + reuseMs));
+  if (open) return { url: open.url, pack };
   const metadata: Record<string, string> = {
     [METADATA.workspaceId]: ws.id,
     [METADATA.platform]: ws.platform,
@@ -97,5 +117,21 @@ export async function createCheckout(
     throw new UserError('billing_unavailable', undefined, { cause: e });
   }
   if (!session.url) throw new UserError('billing_unavailable');
+  await recordOpenedCheckout(deps.db, {
+    id: session.id,
+    workspaceId: ws.id,
+    pack: pack.id,
+    credits: pack.credits,
+    channelId: ctx.channelId,
+    requestedBy: ctx.userId,
+    url: session.url,
+    expiresAt: expiryOf(session, now),
+  });
   return { url: session.url, pack };
+}
+
+/** When Stripe closes the session: its `expires_at`, or Stripe's documented default when a response leaves it out. */
+function expiryOf(session: Pick<Stripe.Checkout.Session, 'expires_at'>, now: number): Date {
+  const at: unknown = session.expires_at;
+  return new Date(typeof at === 'number' && at > 0 ? at * 1000 : now + DEFAULTS.billing.checkoutLifetimeHours * 3_600_000);
 }

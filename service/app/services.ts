@@ -58,7 +58,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
     buy: (ref, packId, ctx) =>
       checkout
-        ? createCheckout({ ...checkout, db: deps.db, freeCredits: deps.freeCredits, metered: deps.metered }, ref, packId, ctx)
+        ? createCheckout({ ...checkout, db: deps.db, clock: deps.clock, freeCredits: deps.freeCredits, metered: deps.metered }, ref, packId, ctx)
         : Promise.reject(new UserError('bad_command', 'Buying credits is not configured on this server (no Stripe keys).')),
   };
 }

@@ -37,6 +37,18 @@ export const DEFAULTS = {
       { id: 'agency', credits: 2000, priceCents: 12900 },
     ],
   },
+  billing: {
+    /**
+     * `buy` costs nothing but may create a Stripe Checkout session: at most this many per user and
+     * per workspace in each window. Counted in Postgres (rate_limits), so every web process of a
+     * scaled deployment shares the count.
+     */
+    buyLimit: { perUser: 3, perWorkspace: 10, windowSeconds: 60 },
+    /** An open Checkout session is handed out again (same workspace + pack) while it has at least this long to live. */
+    reuseCheckoutMinutesLeft: 60,
+    /** How long Stripe keeps a Checkout session open by default (its `expires_at`, 24 h after creation). */
+    checkoutLifetimeHours: 24,
+  },
   /** USD per million tokens, for the cost recorded on each stage. */
   prices: {
     openai: { inputPerMillion: 0.4, outputPerMillion: 1.6 },

@@ -245,9 +245,10 @@ export const stripeEvents = pgTable('stripe_events', {
 });
 
 /**
- * A Stripe Checkout session of ours, recorded when it completes: what it sold and the
- * PaymentIntent Stripe paid it with — what links a later refund (`charge.refunded`, a Charge) or a
- * lost dispute (`charge.dispute.closed`, a Dispute) back to this purchase. Both only name the
+ * A Stripe Checkout session of ours, recorded when `buy` creates it (its link is handed out again
+ * for the same workspace + pack while it is open) or, at the latest, when it completes: what it
+ * sold and the PaymentIntent Stripe paid it with — what links a later refund (`charge.refunded`,
+ * a Charge) or a lost dispute (`charge.dispute.closed`, a Dispute) back to this purchase. Both only name the
  * PaymentIntent and the charge, never the session.
  *
  * Reversal accounting, changed only under this row's lock: `refunded_cents` is the highest
@@ -265,6 +266,11 @@ export const checkoutSessions = pgTable(
     credits: integer('credits').notNull(),
     /** Where `buy` was asked: purchase and reversal notices go there. */
     channelId: text('channel_id'),
+    /** Who asked for it (the platform's user id). */
+    requestedBy: text('requested_by'),
+    /** The Checkout link handed out, and when Stripe expires it: reused while open (`buy`). */
+    url: text('url'),
+    expiresAt: tsz('expires_at'),
     /** The PaymentIntent of a payment-mode session (`pi_…`), once Stripe has one. */
     paymentIntent: text('payment_intent'),
     /** What was paid (the session's amount_total), in cents. */
@@ -279,9 +285,21 @@ export const checkoutSessions = pgTable(
   (t) => [
     uniqueIndex('checkout_sessions_payment_intent_uq').on(t.paymentIntent),
     index('checkout_sessions_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('checkout_sessions_open_idx').on(t.workspaceId, t.pack, t.expiresAt),
     check('checkout_sessions_reversed_within_purchase', sql`${t.reversedCredits} between 0 and ${t.credits}`),
   ],
 );
+
+/**
+ * Fixed-window request counters (`buy` per user and per workspace): one row per key, counted with
+ * one atomic upsert, so every web process shares the count. A row whose window has passed starts
+ * over at its next hit.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: tsz('window_start').notNull(),
+  hits: integer('hits').notNull(),
+});
 
 export const experiments = pgTable(
   'experiments',

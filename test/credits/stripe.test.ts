@@ -62,11 +62,16 @@ describe('buy: a Stripe Checkout session', () => {
       line_items: [{ quantity: '1', price_data: { currency: 'usd', unit_amount: '3900' } }],
       metadata: { workspace_id: workspaceId, platform: 'slack', workspace_external_id: 'TBUY', channel_id: 'C0BILLING', pack: 'team', credits: '500', requested_by: 'U0BUYER' },
     });
-    // A redelivered command gets the same session (same idempotency key); a new command a new one.
-    const again = await buy('TBUY', 1, 'team');
-    expect(emulator.checkouts.at(-1)!.idempotencyKey).toBe(sent.idempotencyKey);
-    expect(again.url).toBe(url);
-    await buy('TBUY', 2, 'team');
+    // A redelivered command, and a new command for the same pack while the session is open, get
+    // the same session back without asking Stripe for another one.
+    const calls = emulator.checkouts.length;
+    expect((await buy('TBUY', 1, 'team')).url).toBe(url);
+    expect((await buy('TBUY', 2, 'team')).url).toBe(url);
+    expect(emulator.checkouts.length).toBe(calls);
+    // Another pack (asked by a colleague: `buy` is limited per user) is another session, under
+    // another idempotency key.
+    expect(await dispatch({ name: 'buy', pack: 'agency' }, { ...ctx('TBUY', 3), userId: 'U0COLLEAGUE' }, app)).toMatchObject({ kind: 'checkout' });
+    expect(emulator.checkouts.length).toBe(calls + 1);
     expect(emulator.checkouts.at(-1)!.idempotencyKey).not.toBe(sent.idempotencyKey);
   });
 
@@ -76,7 +81,7 @@ describe('buy: a Stripe Checkout session', () => {
     const unknown = await dispatch({ name: 'buy', pack: 'mega' }, ctx('TPACKS', 2), app);
     expect(unknown).toMatchObject({ kind: 'private', text: 'There is no "mega" pack. Credit packs: starter — 100 credits for $9, team — 500 credits for $39, agency — 2000 credits for $129.' });
     emulator.failNext(500, 3); // the first call and the SDK's two retries
-    const down = await dispatch({ name: 'buy', pack: 'starter' }, ctx('TPACKS', 3), app);
+    const down = await dispatch({ name: 'buy', pack: 'agency' }, ctx('TPACKS', 3), app);
     expect(down).toMatchObject({ kind: 'private', text: expect.stringMatching(/nothing was charged/) });
   });
 });

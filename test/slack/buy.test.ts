@@ -48,6 +48,22 @@ describe('/listing buy through Slack', () => {
     expect(h.slack.roots('C_BUYERS').filter((m) => /100 credits/.test(String(m.text)))).toHaveLength(1);
   });
 
+  test('asking again gets the same open link; asking too often gets a private refusal and no new session', async () => {
+    const sessions = stripe.checkouts.length;
+    const replies: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = h.slack.responses.length;
+      expect((await h.command('buy team', { teamId: 'T_EAGER', channelId: 'C_EAGER', userId: 'U_EAGER' })).statusCode).toBe(200);
+      const r = await h.slack.waitFor(() => h.slack.responses.slice(before).find((x) => /checkout\.stripe|Too many/.test(JSON.stringify(x.body))));
+      replies.push(JSON.stringify(r.body));
+    }
+    expect(stripe.checkouts.length).toBe(sessions + 1);
+    const url = stripe.checkouts.at(-1)!.session.url;
+    expect(replies.slice(0, 3).every((t) => t.includes(url))).toBe(true);
+    expect(replies[3]).toMatch(/Too many `buy` requests from you: try again in \d+ seconds?/);
+    expect(JSON.parse(replies[3]!)).toMatchObject({ response_type: 'ephemeral' });
+  });
+
   test('a badly signed webhook gets 400 and changes nothing', async () => {
     const session = stripe.checkouts[0]!.session;
     const { body } = signedDelivery(checkoutEvent(session, { eventId: 'evt_forged' }), 'whsec_wrong');

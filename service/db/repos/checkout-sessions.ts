@@ -1,8 +1,47 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { checkoutSessions } from '../schema.ts';
 
 export type CheckoutSessionRow = typeof checkoutSessions.$inferSelect;
+
+/** A session `buy` just created at Stripe. */
+export interface OpenedCheckout {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly pack: string;
+  readonly credits: number;
+  readonly channelId: string | null;
+  readonly requestedBy: string;
+  readonly url: string;
+  readonly expiresAt: Date;
+}
+
+/** Records a session `buy` created; a second record of the same session (Stripe's idempotent replay) changes nothing. */
+export async function recordOpenedCheckout(db: DbOrTx, c: OpenedCheckout): Promise<void> {
+  await db.insert(checkoutSessions).values(c).onConflictDoNothing({ target: checkoutSessions.id });
+}
+
+/**
+ * The newest session of this workspace for this pack that can still be paid: not completed, and
+ * open past `openUntil` (so a link handed out again does not expire while the buyer pays).
+ */
+export async function findOpenCheckout(db: DbOrTx, workspaceId: string, pack: string, openUntil: Date): Promise<{ id: string; url: string } | undefined> {
+  const [row] = await db
+    .select({ id: checkoutSessions.id, url: checkoutSessions.url })
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.workspaceId, workspaceId),
+        eq(checkoutSessions.pack, pack),
+        isNull(checkoutSessions.completedAt),
+        isNotNull(checkoutSessions.url),
+        gt(checkoutSessions.expiresAt, openUntil),
+      ),
+    )
+    .orderBy(desc(checkoutSessions.expiresAt))
+    .limit(1);
+  return row?.url ? { id: row.id, url: row.url } : undefined;
+}
 
 /** What a completed Checkout session tells us about the purchase. */
 export interface CompletedCheckout {
