@@ -29,11 +29,18 @@ export function checklist(v: RunView): string[] {
   return [`Run ${v.shortId}: ${v.pair.A.label} vs ${v.pair.B.label}`, ...v.stages.map((s) => `  ${stageLine(v, s)}`)];
 }
 
-export function finalReport(v: RunView): string[] {
+/**
+ * The result on standard output. The stages are listed only when asked: `compare` has already
+ * shown each one on standard error as it settled, and a terminal shows both streams.
+ */
+export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string[] {
   const out: string[] = [];
   out.push('', `ListingLab — ${v.pair.A.label} vs ${v.pair.B.label} (run ${v.shortId})`);
-  out.push(`  A: ${v.pair.A.title ?? v.pair.A.label}`, `  B: ${v.pair.B.title ?? v.pair.B.label}`, '');
-  for (const s of v.stages) out.push(`  ${stageLine(v, s)}`);
+  out.push(`  A: ${v.pair.A.title ?? v.pair.A.label}`, `  B: ${v.pair.B.title ?? v.pair.B.label}`);
+  if (opts.stages) {
+    out.push('');
+    for (const s of v.stages) out.push(`  ${stageLine(v, s)}`);
+  }
   const verdict = v.verdict;
   if (!verdict) {
     out.push('', `No verdict: the run ${v.status}${v.errorMessage ? ` — ${v.errorMessage}` : ''}.`);

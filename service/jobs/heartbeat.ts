@@ -28,6 +28,8 @@ export interface Heartbeat {
 
 export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
   const ids = new Set<string>();
+  /** Released cleanly (nothing locked): their rows are deleted, not left to be reaped as dead. */
+  const released = new Set<string>();
   const intervalMs = opts.intervalMs ?? 5_000;
   const staleMs = opts.staleMs ?? 20_000;
   const me = `${os.hostname()}:${process.pid}`;
@@ -35,6 +37,11 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
 
   const tick = async (): Promise<string[]> => {
     const now = new Date();
+    if (released.size) {
+      const gone = [...released];
+      await forget(opts.db, gone);
+      for (const id of gone) released.delete(id);
+    }
     await beat(opts.db, [...ids], me, now);
     const dead = await reapDeadWorkers(opts.db, new Date(now.getTime() - staleMs));
     if (dead.length) opts.logger.warn({ workers: dead }, 'unlocked the jobs of dead workers');
@@ -61,13 +68,16 @@ export function startHeartbeat(opts: HeartbeatOptions): Heartbeat {
       ids.add(id);
       void safeTick();
     },
-    remove: (id) => ids.delete(id),
+    remove: (id) => {
+      if (ids.delete(id)) released.add(id);
+    },
     tick: safeTick,
     async stop() {
       clearInterval(timer);
       await running;
-      await forget(opts.db, [...ids]).catch(() => undefined);
+      await forget(opts.db, [...ids, ...released]).catch(() => undefined);
       ids.clear();
+      released.clear();
     },
   };
 }

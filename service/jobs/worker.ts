@@ -107,7 +107,10 @@ export function graphileLogger(logger: Logger): GraphileLogger {
         child.error(payload, message);
         break;
       case 'warning':
-        child.warn(payload, message);
+        // graphile-worker advises a local queue as deep as the concurrency; ours is shallow on
+        // purpose (LOCAL_QUEUE_SIZE), so that advice is not something an operator should act on.
+        if (message.startsWith('Your job batch size')) child.debug(payload, message);
+        else child.warn(payload, message);
         break;
       case 'info':
         child.debug(payload, message);
@@ -159,6 +162,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       events,
       connectionString: opts.connectionString,
       concurrency: opts.concurrency ?? 8,
+      // Every job in flight may hold a connection while it completes, plus the fetcher and LISTEN.
+      maxPoolSize: (opts.concurrency ?? 8) + 2,
       pollInterval: opts.pollInterval ?? 500,
       noHandleSignals: true,
       // One fetcher per pool instead of every idle worker polling on its own (16 workers at a

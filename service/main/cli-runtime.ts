@@ -19,7 +19,7 @@ export interface CliRuntime {
  */
 export async function withCliRuntime<T>(applicationName: string, fn: (rt: CliRuntime) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const logger = loggerFor({ ...config, logLevel: process.env.LOG_LEVEL ? config.logLevel : 'warn' }, { human: true });
   const lifecycle = createLifecycle();
   lifecycle.handleSignals((m) => process.stderr.write(`${m}\n`));
   try {

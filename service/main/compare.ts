@@ -72,7 +72,7 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
       await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
       const view = await follow(db, started.run.id, args.json);
       if (args.json) process.stdout.write(`${JSON.stringify(jsonDocument(view), null, 2)}\n`);
-      else process.stdout.write(`${finalReport(view).join('\n')}\n`);
+      else process.stdout.write(`${finalReport(view).join('\n')}\n`); // stages were shown as they settled
       return view.status === 'failed' ? 1 : 0;
     });
   } catch (e) {

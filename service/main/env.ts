@@ -1,5 +1,6 @@
 import { parseConfig, type Config } from '../config/schema.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { humanDestination } from '../logging/human-destination.ts';
 
 /** The only place that reads process.env. A bad environment stops the start with what is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,6 +33,7 @@ export function secretsOf(config: Config): string[] {
   return s.filter((x): x is string => Boolean(x));
 }
 
-export function loggerFor(config: Config): Logger {
-  return createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+/** The service's logger (JSON lines on stderr), or with `human`, plain lines for a terminal. */
+export function loggerFor(config: Config, opts: { human?: boolean } = {}): Logger {
+  return createLogger({ level: config.logLevel, secrets: secretsOf(config), ...(opts.human ? { destination: humanDestination() } : {}) });
 }

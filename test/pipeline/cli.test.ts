@@ -122,4 +122,18 @@ describe('listinglab compare', () => {
     expect(r.stderr).toContain('✓ Verdict');
     expect(await postgresRunning(dataDir)).toBe(false);
   }, 60_000);
+
+  test('the demo on an empty DATA_DIR, run twice: each stage once, the verdict, no log lines or warnings', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await cli(['demo'], { DATA_DIR: path.join(parent, 'demo-data') });
+      expect(r.code, r.stderr).toBe(0);
+      const all = `${r.stdout}\n${r.stderr}`;
+      for (const stage of ['Fetch listings', 'Main image (click)', 'Gallery (conversion)', 'Title & copy', 'Buyer personas —', '✓ Verdict']) {
+        expect(all.split(stage).length - 1, `${stage} in:\n${all}`).toBe(1);
+      }
+      expect(r.stdout).toMatch(/Verdict: B0799CK52K \(A\) wins/);
+      expect(all).not.toMatch(/\{"level"|warning|WARN|error/i);
+    }
+    expect(await postgresRunning(path.join(parent, 'demo-data'))).toBe(false);
+  }, 120_000);
 });
