@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WorkspaceRef } from '../../service/domain/workspace.ts';
+import { directMessageId, type WorkspaceRef } from '../../service/domain/workspace.ts';
 import { ResolvedSchema } from './attachments.ts';
 import type { DiscordOrigin } from './sink.ts';
 
@@ -87,9 +87,9 @@ export function userIdOf(i: Interaction): string {
   return id;
 }
 
-/** Workspace = guild; in a DM, the user alone (`dm:<user id>`). */
+/** Workspace = guild; in a DM, the user alone (`dm:<user id>`; it draws no free credits). */
 export function workspaceOf(i: Pick<Interaction, 'guild_id'> & { userId: string }): WorkspaceRef {
-  return { platform: 'discord', externalId: i.guild_id ?? `dm:${i.userId}` };
+  return { platform: 'discord', externalId: i.guild_id ?? directMessageId(i.userId) };
 }
 
 export function workspaceOfOrigin(o: DiscordOrigin): WorkspaceRef {

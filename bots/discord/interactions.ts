@@ -92,12 +92,15 @@ function contextOf(i: Interaction, receivedAt: number, photos?: CommandContext['
   return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId, ...(photos ? { photos } : {}) };
 }
 
+/** A DM has no guild: its replies speak of "your DMs", not "this server". */
+const replyOptions = (deps: InteractionDeps, i: Interaction) => ({ lowCreditsBelow: deps.lowCreditsBelow, inDm: i.guild_id === undefined });
+
 async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, receivedAt: number, photos?: CommandContext['photos']): Promise<Handled> {
   if (adminOnly(cmd) && !isAdmin(i)) {
     return { response: privateText('Only server admins (Administrator or Manage Server permission) can do that.') };
   }
   const ctx = contextOf(i, receivedAt, photos);
-  const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }));
+  const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, replyOptions(deps, i)));
   return withinDeadline(deps, i, work, answersPublicly(cmd));
 }
 
@@ -113,7 +116,7 @@ async function rerunFresh(deps: InteractionDeps, i: Interaction, action: Extract
   const work = dispatch(cmd, ctx, deps.services).then((reply) =>
     reply.kind === 'started' && reply.existing === 'same_request'
       ? privateText(`Re-run fresh was already pressed for this comparison: the new run is \`${reply.shortId}\` (\`/listing status ${reply.shortId}\` shows it).`)
-      : responseFor(reply, cmd, { lowCreditsBelow: deps.lowCreditsBelow }),
+      : responseFor(reply, cmd, replyOptions(deps, i)),
   );
   return withinDeadline(deps, i, work, answersPublicly(cmd));
 }

@@ -4,6 +4,7 @@ import { finishedView, runningView } from '../../test/discord/views.ts';
 import { embedLength, fitMessage, LIMITS } from './limits.ts';
 import { renderStageDetail } from './render-stage.ts';
 import { renderRoot, type DiscordMessage } from './render.ts';
+import { responseFor } from './replies.ts';
 
 /** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */
 function expectWithinLimits(m: { content?: string; embeds?: APIEmbed[] }) {
@@ -88,5 +89,17 @@ describe('fitMessage', () => {
     const m = fitMessage({ content: '😀'.repeat(2500) });
     expect([...m.content]).toHaveLength(LIMITS.content);
     expect(m.content.isWellFormed()).toBe(true);
+  });
+});
+
+describe('replies', () => {
+  test('a checkout link says where the credits go: this server, or the asker’s DMs', () => {
+    const reply = { kind: 'checkout', url: 'https://checkout.stripe.test/c/pay/cs_1', pack: { id: 'starter', credits: 100, priceCents: 900 } } as const;
+    const content = (inDm: boolean) => {
+      const r = responseFor(reply, { name: 'buy' }, { lowCreditsBelow: 10, inDm });
+      return 'data' in r && r.data && 'content' in r.data ? r.data.content : undefined;
+    };
+    expect(content(false)).toMatch(/the credits go to this server once paid/);
+    expect(content(true)).toMatch(/the credits go to your DMs once paid/);
   });
 });

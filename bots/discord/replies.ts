@@ -17,6 +17,8 @@ import { renderRoot, textMessage, type DiscordMessage } from './render.ts';
 export interface ReplyOptions {
   /** Below this balance the credits reply offers Buy credits. */
   readonly lowCreditsBelow: number;
+  /** Asked in a DM (the user's own workspace) rather than in a server (default false). */
+  readonly inDm?: boolean;
 }
 
 export function privateMessage(msg: DiscordMessage): APIInteractionResponse {
@@ -48,7 +50,7 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
     }
     case 'checkout': {
       const price = `$${(reply.pack.priceCents / 100).toFixed(2)}`;
-      const text = `${reply.pack.credits} credits for ${price} (pack \`${reply.pack.id}\`). The link is yours alone; the credits go to this server once paid.`;
+      const text = `${reply.pack.credits} credits for ${price} (pack \`${reply.pack.id}\`). The link is yours alone; the credits go to ${opts.inDm ? 'your DMs' : 'this server'} once paid.`;
       return privateMessage(textMessage(text, [linkButton('Open Stripe Checkout', reply.url)]));
     }
     case 'credits':

@@ -44,6 +44,7 @@ export interface ComparisonDeps {
   readonly prompts: PromptRegistry;
   readonly pricing: Pricing;
   readonly clock: Clock;
+  /** Free credits of a new workspace, granted once to a Slack team or Discord server (a DM draws none: domain/workspace.ts). */
   readonly freeCredits: number;
   /** Which platforms pay credits and are limited (the operator's own terminal is neither). */
   readonly metered: (platform: WorkspaceRef['platform']) => boolean;
@@ -61,7 +62,7 @@ export function sideKey(ref: ListingInputRef): string {
 }
 
 /**
- * Creates a comparison in one transaction: the workspace (with its free credits on first sight),
+ * Creates a comparison in one transaction: the workspace (free credits on first sight, if it draws any),
  * the run and its stage rows, the credit reservation, and — when one of the workspace's running
  * slots is free — the first job; otherwise the run waits in the workspace's queue (its root
  * message still goes out at once, saying where it stands). Nothing is half-written: a refusal

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { resumeWithManualListings } from '../../service/app/manual-fallback.ts';
+import { createAppServices } from '../../service/app/services.ts';
 import { completeStage } from '../../service/app/run-engine.ts';
 import { startComparison } from '../../service/app/start-comparison.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
+import { ensureWorkspace, findWorkspace, type WorkspaceRef } from '../../service/db/repos/workspaces.ts';
 import { runs, runStages } from '../../service/db/schema.ts';
 import { isUserError } from '../../service/domain/errors.ts';
 import { useTestDatabase } from '../db.ts';
-import { balanceOf, creditsDeps, expectLedgerConsistent, jobsFor, ledgerRows, pairInput, runsOf, workspaceWith } from '../support/credits.ts';
+import { asin, balanceOf, creditsDeps, expectLedgerConsistent, jobsFor, ledgerRows, pairInput, runsOf, workspaceWith } from '../support/credits.ts';
 
 /** Reserve at creation: atomic, never negative, idempotent on the request key, refused cleanly. */
 
@@ -142,6 +144,33 @@ describe('reservations', () => {
       'This workspace has used 10 of its 15 credits for today (daily cap); finishing this comparison by hand needs 10 credits. The cap resets at 00:00 UTC.',
     );
     expect(await state()).toEqual(before);
+    await expectLedgerConsistent(db);
+  });
+
+  test('a Discord DM draws no free credits, whichever path sees it first; a paid command there says so; a server draws them once', async () => {
+    const app = createAppServices(deps);
+    const dm: WorkspaceRef = { platform: 'discord', externalId: 'dm:555000111222333' };
+    expect((await app.credits(dm)).balance).toBe(0);
+    await app.history(dm);
+    await app.experiments.list(dm);
+    await ensureWorkspace(db, dm, 30); // even a caller that passes the free credits grants none
+    const pair = { workspace: dm, a: { kind: 'asin', asin: asin(900) }, b: { kind: 'asin', asin: asin(901) }, fresh: false } as const;
+    const e = await startComparison(deps, pair).catch((x: unknown) => x);
+    expect(isUserError(e) && e.code).toBe('insufficient_credits');
+    expect((e as Error).message).toBe(
+      "Not enough credits: a comparison costs 10 credits and your DMs have 0. Direct messages get no free credits: run `/listing` in a server that has ListingLab (it spends the server's credits), or use `buy` to add credits to your DMs.",
+    );
+    const photo = { kind: 'url', platform: 'discord', url: 'https://cdn.discordapp.com/attachments/1/2/mug.jpg', name: 'mug.jpg' } as const;
+    await expect(app.startDraft({ workspace: dm, photos: [photo] })).rejects.toThrow(/a draft costs 4 credits and your DMs have 0\. Direct messages get no free credits/);
+    const ws = await findWorkspace(db, dm);
+    expect(ws?.balance).toBe(0);
+    expect(await ledgerRows(db, ws!.id)).toEqual([]);
+    expect(await runsOf(db, ws!.id)).toEqual([]);
+
+    const server: WorkspaceRef = { platform: 'discord', externalId: '555000111222444' };
+    expect((await app.credits(server)).balance).toBe(30);
+    expect((await app.credits(server)).balance).toBe(30);
+    expect(await ledgerRows(db, (await findWorkspace(db, server))!.id, 'signup')).toHaveLength(1);
     await expectLedgerConsistent(db);
   });
 });

@@ -196,15 +196,32 @@ describe('compare', () => {
 });
 
 describe('other subcommands and components', () => {
-  test('credits answers privately with the balance; a DM is its own workspace', async () => {
+  test('credits answers privately with the balance; a DM is its own workspace, with no free credits', async () => {
     const res = await h.send(command('credits'));
     expect(res.json.type).toBe(4);
     expect(res.json.data?.flags).toBe(64);
     expect(res.json.data?.content).toMatch(/^Balance: \d+ credits/);
     const dm = await h.send(command('credits', {}, { guildId: null, userId: '42424242424242' }));
-    expect(dm.json.data?.content).toMatch(/^Balance: 30 credits/);
+    expect(dm.json.data?.content).toMatch(/^Balance: 0 credits/);
     const [ws] = await db.select().from(workspaces).where(eq(workspaces.externalId, 'dm:42424242424242'));
     expect(ws?.platform).toBe('discord');
+    expect(ws?.balance).toBe(0);
+  });
+
+  test('a DM draws no free credits: a paid command there is refused, pointing to a server or buy; help and credits still work', async () => {
+    const who = { guildId: null, userId: '43434343434343' };
+    expect((await h.send(command('help', {}, who))).json.data?.content).toContain('/listing compare');
+    const before = { runs: await runCount(), ledger: (await db.select().from(creditLedger)).length };
+    const res = await h.send(command('compare', { a: 'B0799CK52K', b: 'B074M5HPBD' }, who));
+    expect(res.json.type).toBe(4);
+    expect(res.json.data?.flags).toBe(64);
+    expect(res.json.data?.content).toMatch(/Direct messages get no free credits: run `\/listing` in a server .*or use `buy`/);
+    expect(JSON.stringify(res.json.data?.components)).toContain('ll:buy');
+    expect({ runs: await runCount(), ledger: (await db.select().from(creditLedger)).length }).toEqual(before);
+    expect((await h.send(command('credits', {}, who))).json.data?.content).toMatch(/^Balance: 0 credits/);
+    // The same person in a server spends the server's credits (30 free ones, granted once to the server).
+    const server = await h.send(command('credits', {}, { guildId: '444444444444444444', userId: '43434343434343' }));
+    expect(server.json.data?.content).toMatch(/^Balance: 30 credits/);
   });
 
   test('help and status answer privately; an unknown job is a private error', async () => {

@@ -2,14 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { workspaces } from '../schema.ts';
 import { applyLedgerEntry } from './ledger.ts';
-import type { WorkspaceRef } from '../../domain/workspace.ts';
+import { drawsFreeCredits, type WorkspaceRef } from '../../domain/workspace.ts';
 
 export type Workspace = typeof workspaces.$inferSelect;
 export type { Platform, WorkspaceRef } from '../../domain/workspace.ts';
 
 /**
  * The workspace for a platform id, created on first sight with its free credits (a ledger row
- * keyed on the workspace, so concurrent first commands grant once).
+ * keyed on the workspace, so concurrent first commands grant once). `freeCredits` is what a new
+ * workspace of its platform gets; a workspace that draws none (a Discord DM, `drawsFreeCredits`)
+ * gets nothing whatever its caller passes, so no path into a workspace can grant them.
  */
 export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits: number): Promise<Workspace> {
   await tx
@@ -21,7 +23,7 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
     .from(workspaces)
     .where(and(eq(workspaces.platform, ref.platform), eq(workspaces.externalId, ref.externalId)));
   if (!ws) throw new Error('workspace vanished after upsert');
-  if (freeCredits > 0) {
+  if (freeCredits > 0 && drawsFreeCredits(ws)) {
     const r = await applyLedgerEntry(tx, {
       workspaceId: ws.id,
       amount: freeCredits,
