@@ -43,12 +43,18 @@ export interface EmulatedMessage {
   readonly message_reference?: unknown;
   /** Set for interaction responses and follow-ups. */
   readonly token?: string;
+  /** ISO 8601, when posted; when last edited (null if never). */
+  readonly timestamp: string;
+  editedTimestamp: string | null;
   edits: number;
   deleted: boolean;
 }
 
 export interface InteractionLike {
   readonly token: string;
+  readonly application_id?: string;
+  /** 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 5 MODAL_SUBMIT. */
+  readonly type?: number;
   readonly channel_id?: string;
   readonly channel?: { readonly id: string };
 }
@@ -91,12 +97,17 @@ const MESSAGES: Record<number, string> = {
   160004: 'A thread has already been created for this message',
 };
 
+/** The bot user's id; the application's id when no interaction or webhook call named it. */
+const BOT_USER_ID = '1100000000000000001';
+const APPLICATION_ID = BOT_USER_ID;
+
 export async function startDiscordEmulator(options: { botToken?: string } = {}): Promise<DiscordEmulator> {
   const botToken = options.botToken ?? 'discord-bot-token-for-tests';
   const calls: DiscordCall[] = [];
   const messages: EmulatedMessage[] = [];
   const originals = new Map<string, EmulatedMessage>();
-  const tokens = new Map<string, { channelId: string }>();
+  /** Per interaction token: its channel, and its application (from the interaction, else the first webhook call). */
+  const tokens = new Map<string, { channelId: string; applicationId?: string; interactionType?: number }>();
   const expired = new Set<string>();
   const threads = new Map<string, { id: string; parentId: string; name: string }>();
   const commands = new Map<string, unknown[]>();
@@ -117,6 +128,8 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
       flags: typeof body['flags'] === 'number' ? body['flags'] : 0,
       ...(body['message_reference'] ? { message_reference: body['message_reference'] } : {}),
       ...(token ? { token } : {}),
+      timestamp: new Date().toISOString(),
+      editedTimestamp: null,
       edits: 0,
       deleted: false,
     };
@@ -127,14 +140,51 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     if (typeof body['content'] === 'string') m.content = body['content'];
     if (Array.isArray(body['embeds'])) m.embeds = body['embeds'];
     if (Array.isArray(body['components'])) m.components = body['components'];
+    m.editedTimestamp = new Date().toISOString();
     m.edits++;
     return m;
   };
-  const view = (m: EmulatedMessage) => ({ ...m, type: 0, timestamp: new Date().toISOString(), author: { id: '1', username: 'ListingLab', bot: true } });
+
+  /**
+   * A message as the API returns it: the message object's required fields (id, channel_id,
+   * author, content, timestamp, edited_timestamp, tts, mention_everyone, mentions, mention_roles,
+   * attachments, embeds, pinned, type) and, for a message an interaction token posted,
+   * `webhook_id` and `application_id` (its author is then the application's bot user). The
+   * original response to a slash command is type 20 (CHAT_INPUT_COMMAND); other messages here are
+   * type 0 (DEFAULT).
+   *
+   * @see https://discord.com/developers/docs/resources/message#message-object
+   */
+  const view = (m: EmulatedMessage) => {
+    const appId = m.token ? (tokens.get(m.token)?.applicationId ?? APPLICATION_ID) : undefined;
+    return {
+      id: m.id,
+      type: m.token && originals.get(m.token) === m && (tokens.get(m.token)?.interactionType ?? 2) === 2 ? 20 : 0,
+      content: m.content,
+      channel_id: m.channel_id,
+      author: { id: appId ?? BOT_USER_ID, username: 'ListingLab', avatar: null, discriminator: '0000', public_flags: 0, flags: 0, bot: true, global_name: null },
+      attachments: [],
+      embeds: m.embeds,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      mention_everyone: false,
+      tts: false,
+      timestamp: m.timestamp,
+      edited_timestamp: m.editedTimestamp,
+      flags: m.flags,
+      components: m.components,
+      ...(m.message_reference ? { message_reference: m.message_reference } : {}),
+      ...(appId ? { webhook_id: appId, application_id: appId } : {}),
+    };
+  };
 
   function respond(i: InteractionLike, response: { type: number; data?: Record<string, unknown> }) {
     const channelId = i.channel_id ?? i.channel?.id ?? 'unknown';
-    tokens.set(i.token, { channelId });
+    const known = tokens.get(i.token);
+    const applicationId = i.application_id ?? known?.applicationId;
+    const interactionType = i.type ?? known?.interactionType;
+    tokens.set(i.token, { channelId, ...(applicationId ? { applicationId } : {}), ...(interactionType ? { interactionType } : {}) });
     if (response.type === 4 || response.type === 5) {
       const data = response.data ?? {};
       // A deferred response shows "thinking…" until @original is edited.
@@ -144,16 +194,35 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
   }
 
   type Out = [number, unknown?];
-  const fail = (status: number, code: number, detail?: string): Out => [status, { message: detail ? `${MESSAGES[code]}: ${detail}` : MESSAGES[code], code }];
+  /** Discord's JSON error body: `{ message, code }`. */
+  const fail = (status: number, code: number): Out => [status, { message: MESSAGES[code], code }];
+  /**
+   * A 400 for a body over Discord's limits, as the docs' "Error Messages" example shows it:
+   * `{ code: 50035, errors: { <field path>: { _errors: [{ code, message }] } }, message: "Invalid Form Body" }`.
+   *
+   * @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
+   */
+  const invalidBody = (problem: string): Out => {
+    const at = problem.indexOf(':');
+    const path = (at > 0 ? problem.slice(0, at) : 'body').split('.');
+    const message = at > 0 ? problem.slice(at + 1).trim() : problem;
+    let errors: Record<string, unknown> = { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message }] };
+    for (const key of [...path].reverse()) errors = { [key]: errors };
+    return [400, { code: 50035, errors, message: MESSAGES[50035] }];
+  };
 
   function webhook(method: string, p: string[], body: Record<string, unknown>): Out {
     const [, , token, sub, id] = p; // webhooks/:app/:token[/messages/:id]
-    if (!token || !tokens.has(token)) return fail(404, 10015);
+    const entry = token ? tokens.get(token) : undefined;
+    if (!token || !entry) return fail(404, 10015);
+    // A token belongs to one application: another application's id in the path is an unknown webhook.
+    if (entry.applicationId === undefined && p[1]) entry.applicationId = p[1];
+    else if (entry.applicationId !== p[1]) return fail(404, 10015);
     if (expired.has(token)) return fail(401, 50027);
     const channelId = tokens.get(token)!.channelId;
     if (!sub && method === 'POST') {
       const problem = sizeProblem(body);
-      return problem ? fail(400, 50035, problem) : [200, view(newMessage(channelId, body, token))];
+      return problem ? invalidBody(problem) : [200, view(newMessage(channelId, body, token))];
     }
     if (sub !== 'messages' || !id) return fail(404, 10015);
     const m = id === '@original' ? originals.get(token) : messages.find((x) => x.id === id && x.token === token);
@@ -165,7 +234,7 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     }
     if (method === 'PATCH') {
       const problem = sizeProblem(body);
-      if (problem) return fail(400, 50035, problem);
+      if (problem) return invalidBody(problem);
       m.flags &= ~128;
       return [200, view(edit(m, body))];
     }
@@ -177,7 +246,20 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     if (resource === 'applications' && method === 'PUT') {
       const scope = sub === 'guilds' ? messageId : 'global';
       if (!scope || (sub === 'guilds' ? tail !== 'commands' : sub !== 'commands')) return fail(404, 10003);
-      const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({ ...c, id: snowflake(), application_id: id, version: snowflake() }));
+      // Bulk overwrite answers the application command objects: what was sent plus id,
+      // application_id, version, guild_id (guild scope) and the defaults Discord fills in
+      // (type 1, default_member_permissions null, nsfw false).
+      // @see https://discord.com/developers/docs/interactions/application-commands#application-command-object
+      const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({
+        type: 1,
+        default_member_permissions: null,
+        nsfw: false,
+        ...c,
+        id: snowflake(),
+        application_id: id,
+        ...(sub === 'guilds' ? { guild_id: scope } : {}),
+        version: snowflake(),
+      }));
       commands.set(scope, list);
       return [200, list];
     }
@@ -187,7 +269,7 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     if (!messageId) {
       if (method === 'GET') return [200, messages.filter((m) => m.channel_id === id && !m.deleted).map(view)];
       const problem = sizeProblem(body);
-      return problem ? fail(400, 50035, problem) : [200, view(newMessage(id, body))];
+      return problem ? invalidBody(problem) : [200, view(newMessage(id, body))];
     }
     const m = messages.find((x) => x.id === messageId && x.channel_id === id && !x.deleted);
     if (!m) return fail(404, 10008);
@@ -196,13 +278,20 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
       if (threads.has(m.id)) return fail(400, 160004);
       const thread = { id: m.id, parentId: id, name: typeof body['name'] === 'string' ? body['name'] : '' };
       threads.set(m.id, thread);
-      return [201, { id: thread.id, type: 11, parent_id: id, name: thread.name, guild_id: '1' }];
+      // A thread channel, as the docs' "Example Thread Channel": its id is the message's.
+      // @see https://discord.com/developers/docs/resources/channel#start-thread-from-message
+      const autoArchive = typeof body['auto_archive_duration'] === 'number' ? body['auto_archive_duration'] : 4320;
+      return [201, {
+        id: thread.id, guild_id: '1', parent_id: id, owner_id: BOT_USER_ID, name: thread.name, type: 11,
+        last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, total_message_sent: 0,
+        thread_metadata: { archived: false, auto_archive_duration: autoArchive, archive_timestamp: new Date().toISOString(), locked: false, create_timestamp: new Date().toISOString() },
+      }];
     }
     if (tail) return fail(404, 10008);
     if (method === 'GET') return [200, view(m)];
     if (method === 'PATCH') {
       const problem = sizeProblem(body);
-      return problem ? fail(400, 50035, problem) : [200, view(edit(m, body))];
+      return problem ? invalidBody(problem) : [200, view(edit(m, body))];
     }
     return fail(404, 10008);
   }
@@ -232,7 +321,7 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     const obj = (body ?? {}) as Record<string, unknown>;
     let out: Out;
     if (p[0] === 'interactions' && p[3] === 'callback' && method === 'POST') {
-      respond({ token: p[2]!, channel_id: 'unknown' }, obj as { type: number });
+      respond({ token: p[2]!, channel_id: tokens.get(p[2]!)?.channelId ?? 'unknown' }, obj as { type: number });
       out = [204];
     } else if (p[0] === 'webhooks') {
       out = webhook(method, p, obj);

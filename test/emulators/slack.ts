@@ -17,6 +17,9 @@ import type { AddressInfo } from 'node:net';
  * `GET /files-pri/<team>-<file>/<name>` serves a file added with `addFile`, to a valid bot token
  * only (as Slack serves private files: files:read).
  *
+ * Responses follow each method's documented example (named at each one below); the bot is
+ * U_BOT / B_BOT of app A_LISTINGLAB in team T_EMULATED.
+ *
  * @see https://docs.slack.dev/reference/methods
  */
 
@@ -132,6 +135,8 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
       codes.delete(String(a['code']));
       const g = entry.grant;
       accepted.add(g.botToken);
+      // oauth.v2.access's documented example for a bot install (authed_user carries only an id
+      // when no user scopes were asked for).
       return {
         ok: true, app_id: 'A_LISTINGLAB', authed_user: { id: g.userId }, scope: 'commands,chat:write,chat:write.public', token_type: 'bot',
         access_token: g.botToken, bot_user_id: g.botUserId, team: { id: g.teamId, name: g.teamName }, enterprise: null, is_enterprise_install: false,
@@ -141,7 +146,9 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     if (authError) return { ok: false, error: authError };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://emulated.slack.com/', team: 'Emulated', user: 'listinglab', team_id: 'T_EMULATED', user_id: 'U_BOT', bot_id: 'B_BOT' };
+        // Slack's auth.test example (url, team, user, team_id, user_id), plus what a bot token adds
+        // (bot_id, is_enterprise_install: java-slack-sdk json-logs/samples/api/auth.test.json).
+        return { ok: true, url: 'https://emulated.slack.com/', team: 'Emulated', user: 'listinglab', team_id: BOT.team, user_id: BOT.user, bot_id: BOT.botId, is_enterprise_install: false };
       case 'chat.postMessage': {
         const channel = str(a['channel']);
         const why = refused.get(channel) ?? checkMessage(a);
@@ -151,30 +158,39 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
         const m: EmulatedMessage = { channel, ts: nextTs(), threadTs, text: str(a['text']), blocks: blocksOf(a), versions: [] };
         m.versions.push({ text: m.text, blocks: m.blocks });
         messages.push(m);
-        return { ok: true, channel, ts: m.ts, message: { text: m.text, ts: m.ts } };
+        // chat.postMessage's documented response: ok, channel, ts and the posted message object.
+        return { ok: true, channel, ts: m.ts, message: messageObject(m) };
       }
       case 'chat.update': {
         const m = messages.find((x) => x.channel === a['channel'] && x.ts === a['ts']);
         if (!m) return { ok: false, error: 'message_not_found' };
-        const why = refused.get(m.channel) ?? checkMessage(a);
+        const why = refused.get(m.channel) ?? checkMessage({ text: a['text'] ?? m.text, blocks: a['blocks'] ?? m.blocks });
         if (why) return { ok: false, error: why };
-        m.text = str(a['text']);
-        m.blocks = blocksOf(a);
+        // chat.update's `blocks`: "If you don't include this field, the message's previous blocks
+        // will be retained. To remove previous blocks, include an empty array" (the method's docs).
+        if (typeof a['text'] === 'string') m.text = a['text'];
+        if (a['blocks'] !== undefined) m.blocks = blocksOf(a);
         m.versions.push({ text: m.text, blocks: m.blocks });
-        return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
+        // The documented response: ok, channel, ts, text and the message ({ text, user }).
+        return { ok: true, channel: m.channel, ts: m.ts, text: m.text, message: { text: m.text, user: BOT.user, bot_id: BOT.botId, blocks: m.blocks } };
       }
       case 'chat.postEphemeral': {
         const why = refused.get(String(a['channel'])) ?? checkMessage(a);
+        // chat.postEphemeral's documented response: { ok, message_ts }.
         return why ? { ok: false, error: why } : { ok: true, message_ts: nextTs() };
       }
       case 'views.open':
         if (!a['trigger_id']) return { ok: false, error: 'invalid_trigger_id' };
-        return { ok: true, view: { id: `V${randomBytes(4).toString('hex').toUpperCase()}`, ...(a['view'] as object) } };
+        return { ok: true, view: viewObject(a['view']) };
       case 'conversations.info':
-        return { ok: true, channel: { id: a['channel'], is_member: !refused.has(String(a['channel'])) } };
-      case 'conversations.join':
-        refused.delete(String(a['channel']));
-        return { ok: true, channel: { id: a['channel'] } };
+        return { ok: true, channel: channelObject(str(a['channel']), !refused.has(str(a['channel']))) };
+      case 'conversations.join': {
+        const channel = str(a['channel']);
+        const already = !refused.has(channel);
+        refused.delete(channel);
+        // Joining a channel the bot is already in answers a warning (conversations.join docs).
+        return { ok: true, channel: channelObject(channel, true), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -285,6 +301,87 @@ function parseArgs(text: string, contentType: string): Record<string, unknown> {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The app's bot identity in this emulated workspace. */
+const BOT = { user: 'U_BOT', botId: 'B_BOT', appId: 'A_LISTINGLAB', team: 'T_EMULATED' } as const;
+
+/**
+ * A message the bot posted, as the Web API returns it: chat.postMessage's documented example
+ * (`type`, `text`, `bot_id`, `ts`; `subtype: bot_message` only for legacy bots) with the fields a
+ * bot token's message carries (`user`, `app_id`, `team`, `blocks`, `thread_ts`:
+ * java-slack-sdk json-logs/samples/api/chat.postMessage.json).
+ *
+ * @see https://docs.slack.dev/reference/methods/chat.postMessage
+ */
+function messageObject(m: EmulatedMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    text: m.text,
+    user: BOT.user,
+    bot_id: BOT.botId,
+    app_id: BOT.appId,
+    team: BOT.team,
+    blocks: m.blocks,
+    ts: m.ts,
+    ...(m.threadTs ? { thread_ts: m.threadTs, parent_user_id: BOT.user } : {}),
+  };
+}
+
+/**
+ * The view views.open answers: what was sent plus the fields Slack adds (the view object of
+ * bolt-python's view_submission fixture, test/fixtures/slack/bolt-python_view_submission_payload.json).
+ */
+function viewObject(sent: unknown): Record<string, unknown> {
+  const id = `V${randomBytes(4).toString('hex').toUpperCase()}`;
+  return {
+    id,
+    team_id: BOT.team,
+    type: 'modal',
+    blocks: [],
+    private_metadata: '',
+    callback_id: '',
+    state: { values: {} },
+    hash: `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`,
+    clear_on_close: false,
+    notify_on_close: false,
+    close: null,
+    submit: null,
+    previous_view_id: null,
+    root_view_id: id,
+    app_id: BOT.appId,
+    external_id: '',
+    app_installed_team_id: BOT.team,
+    bot_id: BOT.botId,
+    ...(typeof sent === 'object' && sent !== null ? (sent as Record<string, unknown>) : {}),
+  };
+}
+
+/**
+ * A public channel as conversations.info / conversations.join describe it (the fields of the
+ * conversation object in conversations.info's documented example that a check can read).
+ *
+ * @see https://docs.slack.dev/reference/methods/conversations.info
+ */
+function channelObject(id: string, isMember: boolean): Record<string, unknown> {
+  return {
+    id,
+    name: id.toLowerCase().replace(/^c_?/, '') || 'general',
+    is_channel: true,
+    is_group: false,
+    is_im: false,
+    is_mpim: false,
+    is_private: false,
+    is_archived: false,
+    is_general: false,
+    is_shared: false,
+    is_ext_shared: false,
+    is_org_shared: false,
+    is_member: isMember,
+    created: 1_600_000_000,
+    creator: 'U_ADMIN',
+    context_team_id: BOT.team,
+  };
+}
 
 function blocksOf(a: Record<string, unknown>): Record<string, unknown>[] {
   return Array.isArray(a['blocks']) ? (a['blocks'] as Record<string, unknown>[]) : [];
