@@ -41,11 +41,19 @@ export const REVERSING = new Set(['charge.refunded', 'charge.dispute.closed']);
 /** A refund or a lost dispute of one of our purchases that arrived before its checkout was recorded as paid. */
 export class PurchaseNotRecordedYet extends Error {}
 
+/**
+ * How long Stripe keeps redelivering an event it could not deliver (3 days in live mode): a
+ * checkout completion still missing after this long after the charge will never come.
+ * @see https://docs.stripe.com/webhooks#retries
+ */
+const STRIPE_REDELIVERY_S = 3 * 24 * 3600;
+
 const ChargeSchema = z.object({
   id: z.string().min(1),
   object: z.literal('charge'),
   amount: z.number().int().positive(),
   amount_refunded: z.number().int().nonnegative(),
+  created: z.number().int(),
   payment_intent: z.string().min(1).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
 });
@@ -59,7 +67,7 @@ const DisputeSchema = z.object({
 });
 
 type Claim =
-  | { kind: 'refund'; chargeId: string; paymentIntent: string; paid: number; refunded: number; workspaceHint: string | undefined }
+  | { kind: 'refund'; chargeId: string; paymentIntent: string; paid: number; refunded: number; workspaceHint: string | undefined; chargedAt: number }
   | { kind: 'dispute'; disputeId: string; paymentIntent: string; amount: number };
 
 /** What an event claims, or undefined when it takes nothing back from a purchase we can link. */
@@ -75,6 +83,7 @@ function claimOf(event: StripeEventLike): Claim | undefined {
       refunded: Math.min(c.data.amount_refunded, c.data.amount),
       // A Charge carries a copy of its PaymentIntent's metadata, where our checkout put the workspace.
       workspaceHint: c.data.metadata?.[METADATA.workspaceId],
+      chargedAt: c.data.created,
     };
   }
   const d = DisputeSchema.safeParse(event.data.object);
@@ -91,17 +100,29 @@ export async function handleReversal(deps: { db: Db; logger: Logger }, event: St
   return deps.db.transaction(async (tx) => {
     const purchase = await lockPurchaseByPaymentIntent(tx, claim.paymentIntent);
     const credited = purchase ? await findLedgerEntry(tx, `purchase:${purchase.id}`) : undefined;
-    if ((purchase && !credited) || (!purchase && claim.kind === 'refund' && claim.workspaceHint && (await knownWorkspace(tx, claim.workspaceHint)))) {
-      // Ours, but the checkout's own events are still on their way (Stripe does not order
+    const ours = purchase !== undefined || (claim.kind === 'refund' && claim.workspaceHint !== undefined && (await knownWorkspace(tx, claim.workspaceHint)));
+    if (ours && !credited) {
+      // Ours, but the checkout's own events may still be on their way (Stripe does not order
       // deliveries): answering 5xx makes Stripe deliver this again later, when there is a purchase
       // to take back. Acknowledging it now would lose the refund and credit the pack afterwards.
-      log.warn({ paymentIntent: claim.paymentIntent }, 'refund or dispute before its purchase was credited: Stripe will redeliver');
-      throw new PurchaseNotRecordedYet(`no credited purchase for ${claim.paymentIntent} yet`);
+      // Not forever: once the checkout's events can no longer come, an operator has to act.
+      const late = claim.kind === 'refund' && event.created !== undefined && event.created - claim.chargedAt > STRIPE_REDELIVERY_S;
+      if (!late) {
+        log.warn({ paymentIntent: claim.paymentIntent }, 'refund or dispute before its purchase was credited: Stripe will redeliver');
+        throw new PurchaseNotRecordedYet(`no credited purchase for ${claim.paymentIntent} yet`);
+      }
     }
     const fresh = await recordStripeEvent(tx, { eventId: event.id, type: event.type, sessionId: purchase?.id ?? null, workspaceId: purchase?.workspaceId ?? null });
     if (!fresh) return 'duplicate';
-    if (!purchase) {
-      log.info({ paymentIntent: claim.paymentIntent }, 'refund or dispute of a payment that is not one of our purchases: ignored');
+    if (!purchase || !credited) {
+      if (ours) {
+        log.error(
+          { paymentIntent: claim.paymentIntent, workspaceId: purchase?.workspaceId ?? (claim.kind === 'refund' ? claim.workspaceHint : undefined) },
+          'refund of one of our payments whose purchase was never recorded (bought before purchases were linked?): take the credits back by hand',
+        );
+      } else {
+        log.info({ paymentIntent: claim.paymentIntent }, 'refund or dispute of a payment that is not one of our purchases: ignored');
+      }
       return 'ignored';
     }
     const next = account(purchase, claim);

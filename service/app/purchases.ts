@@ -29,6 +29,8 @@ export type StripeEventOutcome = 'credited' | 'already_credited' | 'duplicate' |
 export interface StripeEventLike {
   readonly id: string;
   readonly type: string;
+  /** When Stripe created the event (seconds since the epoch); its redeliveries keep it. */
+  readonly created?: number;
   readonly data: { readonly object: unknown };
 }
 

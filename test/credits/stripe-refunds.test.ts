@@ -33,7 +33,7 @@ const parsed = parseConfig({ STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRE
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const config = parsed.config;
 const database = { ...tdb, embedded: false };
-const { logger } = memoryLogger([SECRET_KEY, WEBHOOK_SECRET]);
+const { logger, lines } = memoryLogger([SECRET_KEY, WEBHOOK_SECRET]);
 const app = await appServices(config, database);
 const http = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: [stripeFrontEnd(config, { db: database, logger })!] });
 afterAll(() => http.close());
@@ -198,6 +198,21 @@ describe('charge.refunded', () => {
     expect(outcome(await deliver(early))).toBe('reversed');
     expect(await balanceOf(db, b.workspaceId)).toBe(30);
     await expectLedgerConsistent(db);
+  });
+  test('a refund of our charge whose purchase was never linked (bought before the link existed) is acknowledged for an operator once Stripe has stopped redelivering the checkout', async () => {
+    const reply = await dispatch({ name: 'buy' }, ctx('TUNLINKED'), app);
+    expect(reply.kind).toBe('checkout');
+    const session = emulator.checkouts.at(-1)!.session;
+    const workspaceId = session.client_reference_id!;
+    // Credited the way it was before purchases were linked: a ledger row, no PaymentIntent kept.
+    await applyLedgerEntry(db, { workspaceId, amount: 100, kind: 'purchase', idempotencyKey: `purchase:${session.id}` });
+    const fourDaysAgo = Math.floor(Date.now() / 1000) - 4 * 86_400;
+    const old = chargeRefundedEvent({ paymentIntent: newPaymentIntentId(), amount: 900, amountRefunded: 900, metadata: session.metadata, created: fourDaysAgo });
+    const r = await deliver(old);
+    expect(r.statusCode).toBe(200);
+    expect(outcome(r)).toBe('ignored');
+    expect(lines().some((l) => l.includes('take the credits back by hand'))).toBe(true);
+    expect(await balanceOf(db, workspaceId)).toBe(130);
   });
 });
 

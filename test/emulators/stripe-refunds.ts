@@ -59,6 +59,8 @@ export interface RefundedCharge {
   readonly chargeId?: string;
   /** The charge's metadata (a copy of the PaymentIntent's: ours carries workspace_id, pack, credits). */
   readonly metadata?: Record<string, string>;
+  /** When the charge was made (seconds since the epoch; default an hour ago). */
+  readonly created?: number;
   readonly eventId?: string;
 }
 
@@ -78,7 +80,7 @@ export function chargeRefundedEvent(c: RefundedCharge): Record<string, unknown> 
     billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: 'Jenny Rosen', phone: null, tax_id: null },
     calculated_statement_descriptor: 'LISTINGLAB',
     captured: true,
-    created: now() - 3600,
+    created: c.created ?? now() - 3600,
     currency: 'usd',
     customer: null,
     description: null,
