@@ -71,6 +71,7 @@ export function modelRouter(config: Config, logger: Logger): StageModel | undefi
         price: DEFAULTS.prices.openai,
         timeoutMs: MODEL_TIMEOUT_MS,
         maxRetries: 0,
+        logger: logger.child({ component: 'openai' }),
       })
     : undefined;
   const secondary = config.anthropic
