@@ -11,7 +11,7 @@ export const DEFAULTS = {
   apifyActor: 'axesso_data/amazon-product-details-scraper',
   stripeApiUrl: 'https://api.stripe.com',
   openaiModel: 'gpt-4.1-mini',
-  anthropicModel: 'claude-sonnet-4-5',
+  anthropicModel: 'claude-sonnet-5-5',
   imageHosts: [
     'm.media-amazon.com',
     'images-na.ssl-images-amazon.com',
