@@ -61,7 +61,27 @@ export async function dispatch(cmd: Command, ctx: CommandContext, app: AppServic
   }
 }
 
+/** Commands that cost nothing yet read or write the database (`buy` has its own, tighter limit). */
+function countsAsFree(cmd: Command): boolean {
+  switch (cmd.name) {
+    case 'credits':
+    case 'history':
+    case 'status':
+      return true;
+    case 'experiment':
+      return cmd.action !== 'rerun';
+    case 'help': // static text: nothing to protect
+    case 'buy': // its own, tighter limit (service/app/checkout-limits.ts)
+    case 'compare': // paid: credits, the daily cap and running slots bound it
+    case 'draft':
+      return false;
+    default:
+      return assertNever(cmd, 'command');
+  }
+}
+
 async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise<Reply> {
+  if (countsAsFree(cmd)) await app.admitFreeCommand(ctx.workspace, ctx.userId);
   switch (cmd.name) {
     case 'help':
       return { kind: 'private', text: usage(cmd.topic) };

@@ -1,6 +1,8 @@
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { Clock } from '../providers/provider.ts';
+import { DEFAULTS } from '../config/defaults.ts';
 import { createCheckout, type CheckoutConfig } from './billing.ts';
+import { admitFreeCommand } from './checkout-limits.ts';
 import { createExperimentServices, type ExperimentServices } from './experiments.ts';
 import { resumeWithManualListings } from './manual-fallback.ts';
 import type { RunView } from './run-view.ts';
@@ -29,6 +31,11 @@ export interface AppServices {
    * is where the purchase confirmation will be posted.
    */
   buy(ref: WorkspaceRef, packId: string | undefined, ctx: { userId: string; channelId: string | null; requestKey: string }): Promise<CheckoutLink>;
+  /**
+   * Counts a free command (credits, history, status, experiment list/show/save/pin) against the
+   * user's and the workspace's allowance; UserError('rate_limited') with the wait when exceeded.
+   */
+  admitFreeCommand(ref: WorkspaceRef, userId: string): Promise<void>;
   /** Baselines, tagged re-runs, deltas and pins (service/app/experiments.ts). */
   readonly experiments: ExperimentServices;
 }
@@ -56,6 +63,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     status: (ref, id) => runStatus(deps, ref, id),
     experiments: createExperimentServices(deps),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
+    admitFreeCommand: (ref, userId) => admitFreeCommand(deps.db, ref, userId, deps.clock.now(), DEFAULTS.billing.freeCommandLimit),
     buy: (ref, packId, ctx) =>
       checkout
         ? createCheckout({ ...checkout, db: deps.db, clock: deps.clock, freeCredits: deps.freeCredits, metered: deps.metered }, ref, packId, ctx)

@@ -44,6 +44,8 @@ export const DEFAULTS = {
      * scaled deployment shares the count.
      */
     buyLimit: { perUser: 3, perWorkspace: 10, windowSeconds: 60 },
+    /** `credits`, `history`, `status`, `experiment list|show`: free, but each reads the database. */
+    freeCommandLimit: { perUser: 30, perWorkspace: 120, windowSeconds: 60 },
     /** An open Checkout session is handed out again (same workspace + pack) while it has at least this long to live. */
     reuseCheckoutMinutesLeft: 60,
     /** How long Stripe keeps a Checkout session open by default (its `expires_at`, 24 h after creation). */

@@ -100,3 +100,23 @@ describe('buy is rate limited', () => {
     expect(replies.filter((r) => r.kind === 'private' && r.code === 'rate_limited')).toHaveLength(4);
   });
 });
+
+describe('free commands that read the database are limited too', () => {
+  test('credits, history, status and experiment list share one allowance per user and per workspace; help is never counted', async () => {
+    const free = DEFAULTS.billing.freeCommandLimit;
+    const ask = (userId: string, cmd: Parameters<typeof dispatch>[0]) => dispatch(cmd, ctx('TFREE', userId), app);
+    const commands: Parameters<typeof dispatch>[0][] = [{ name: 'credits' }, { name: 'history' }, { name: 'experiment', action: 'list' }];
+    for (let i = 0; i < free.perUser; i++) expect((await ask('U1', commands[i % commands.length]!)).kind).not.toBe('private');
+    const refused = await ask('U1', { name: 'credits' });
+    expect(refused).toMatchObject({ kind: 'private', code: 'rate_limited' });
+    expect(refused.kind === 'private' && refused.text).toMatch(/Too many free requests from you: try again in \d+ seconds?/);
+    // Help is static text: it costs nothing and is never refused.
+    const help = await ask('U1', { name: 'help' });
+    expect(help.kind).toBe('private');
+    expect(help.kind === 'private' ? help.code : 'not private').toBeUndefined();
+    // Another member still has their own allowance; the window passing restores U1's.
+    expect((await ask('U2', { name: 'credits' })).kind).toBe('credits');
+    clock.t += free.windowSeconds * 1000;
+    expect((await ask('U1', { name: 'credits' })).kind).toBe('credits');
+  });
+});

@@ -28,6 +28,7 @@ const services = {
   status: () => Promise.reject(new Error('not used')),
   completeManually: () => Promise.reject(new Error('not used')),
   buy: () => Promise.reject(new Error('not used')),
+  admitFreeCommand: () => Promise.resolve(),
 } as unknown as AppServices;
 
 const { logger } = memoryLogger([BOT_TOKEN]);
