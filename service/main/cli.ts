@@ -52,15 +52,22 @@ async function main(argv: string[]): Promise<number> {
       const logger = loggerFor(config);
       const lifecycle = createLifecycle();
       lifecycle.handleSignals((m) => logger.info(m));
-      const db = await openDatabase(config, logger, lifecycle);
-      const ends = await frontEnds(config, db, logger);
-      // `serve --no-worker`: HTTP only, for a deployment with a separate worker process group.
-      if (command === 'worker' || values['no-worker'] !== true) await startWorkerProcess(config, db, logger, lifecycle, { sinks: ends.sinks });
-      if (command === 'serve') {
-        const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
-        logger.info({ address }, 'listinglab serving');
-      } else {
-        logger.info('listinglab worker running');
+      try {
+        const db = await openDatabase(config, logger, lifecycle);
+        const ends = await frontEnds(config, db, logger);
+        // `serve --no-worker`: HTTP only, for a deployment with a separate worker process group.
+        if (command === 'worker' || values['no-worker'] !== true) await startWorkerProcess(config, db, logger, lifecycle, { sinks: ends.sinks });
+        if (command === 'serve') {
+          const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
+          logger.info({ address }, 'listinglab serving');
+        } else {
+          logger.info('listinglab worker running');
+        }
+      } catch (e) {
+        // A start that fails half-way (the port taken, the database refusing) stops what it
+        // started — the embedded Postgres included — before the error is reported.
+        await lifecycle.shutdown('start failed');
+        throw e;
       }
       return new Promise<number>(() => undefined); // runs until a signal
     }
@@ -93,8 +100,11 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const logger = loggerFor(config);
       const lifecycle = createLifecycle();
-      await openDatabase(config, logger, lifecycle, { poolSize: 1 });
-      await lifecycle.shutdown('migrated');
+      try {
+        await openDatabase(config, logger, lifecycle, { poolSize: 1 });
+      } finally {
+        await lifecycle.shutdown('migrated');
+      }
       process.stdout.write('migrations applied\n');
       return 0;
     }

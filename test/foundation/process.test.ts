@@ -96,4 +96,26 @@ describe('listinglab serve on the embedded Postgres', () => {
     expect(err).toContain('STRIPE_WEBHOOK_SECRET');
     expect(err).not.toContain('sk_test_x');
   });
+
+  test('a start that fails half-way (the port is taken) exits 1 saying why and leaves no Postgres behind', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const child = spawn(process.execPath, [path.join(root, 'service/main/cli.ts'), 'serve'], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code).toBe(1);
+      expect(out).toContain('EADDRINUSE');
+      expect(await postgresPidsFor(dataDir)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 });
