@@ -11,7 +11,11 @@ import type { DiscordOrigin } from '../../bots/discord/sink.ts';
 import type { DiscordEmulator } from '../emulators/discord.ts';
 import type { InteractionSigner } from '../emulators/discord-signer.ts';
 
-/** Interaction payloads shaped like Discord's (see test/fixtures/discord/) and a signed sender. */
+/**
+ * Interaction payloads shaped like Discord's documented examples (test/fixtures/discord/, from
+ * discord-api-docs; test/emulators/payload-shapes.test.ts holds them to every documented field)
+ * and a signed sender.
+ */
 
 export const APP_ID = '775799577604522054';
 export const GUILD = '772904309264089089';
@@ -50,7 +54,7 @@ function base(type: number, who: Who, data?: unknown): Record<string, unknown> {
     locale: 'en-US',
     app_permissions: '442368',
     ...(guildId
-      ? { guild_id: guildId, guild_locale: 'en-US', member: { user, roles: [], permissions: who.permissions ?? MEMBER, nick: null, joined_at: '2020-11-02T20:46:57.364000+00:00' } }
+      ? { guild_id: guildId, guild_locale: 'en-US', member: { user, roles: [], permissions: who.permissions ?? MEMBER, nick: null, avatar: null, premium_since: null, joined_at: '2020-11-02T20:46:57.364000+00:00', is_pending: false, pending: false, mute: false, deaf: false } }
       : { user }),
     ...(data === undefined ? {} : { data }),
   };

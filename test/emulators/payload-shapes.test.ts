@@ -192,3 +192,14 @@ describe('Discord answers with its message, channel and error objects', () => {
     expect(await res.json()).toMatchObject({ id: posted.id, type: 11, parent_id: '123', name: 'Details', thread_metadata: { archived: false, auto_archive_duration: 1440, locked: false } });
   });
 });
+
+describe('Discord interactions we send carry the fields of the documented ones (discord-api-docs examples)', () => {
+  test('a slash command in a server and a button press have every field of the documented guild interaction', async () => {
+    const { command, button } = await import('../discord/support.ts');
+    const documented = fixture('discord/application-commands_L854_type2_context-menu-user-2.json');
+    // `data` differs by interaction kind (a context-menu command there; a chat-input command here).
+    expect(missingFields(documented, command('credits'), ['data'])).toEqual([]);
+    expect(missingFields(documented, button('ll:buy'), ['data'])).toEqual([]);
+    expect(missingFields(documented.member, (command('credits') as { member: unknown }).member)).toEqual([]);
+  });
+});
