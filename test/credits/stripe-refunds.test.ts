@@ -1,19 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
 import type { MessageSink, RunOrigin } from '../../service/app/delivery.ts';
 import { notifyWorkspace } from '../../service/app/notify-workspace.ts';
-import { parseConfig } from '../../service/config/schema.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
-import { databaseReadiness } from '../../service/db/readiness.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
-import { buildApp } from '../../service/http/app.ts';
-import { stripeFrontEnd } from '../../service/main/stripe.ts';
-import { appServices } from '../../service/main/wiring.ts';
-import { useTestDatabase } from '../db.ts';
-import { signedDelivery, startStripeEmulator, type CheckoutSession } from '../emulators/stripe.ts';
+import { signedDelivery, type CheckoutSession } from '../emulators/stripe.ts';
 import { chargeRefundedEvent, disputeClosedEvent, newChargeId, newPaymentIntentId, paidCheckoutEvent } from '../emulators/stripe-refunds.ts';
-import { memoryLogger } from '../support/logger.ts';
+import { startStripeHarness } from '../support/stripe-harness.ts';
 import { balanceOf, expectLedgerConsistent, ledgerRows, slack, slackOrigin } from '../support/credits.ts';
 
 /**
@@ -25,18 +19,7 @@ import { balanceOf, expectLedgerConsistent, ledgerRows, slack, slackOrigin } fro
 
 const SECRET_KEY = 'sk_test_emulated_refunds';
 const WEBHOOK_SECRET = 'whsec_emulated_refunds';
-const tdb = await useTestDatabase();
-const db = tdb.db;
-const emulator = await startStripeEmulator();
-afterAll(() => emulator.close());
-const parsed = parseConfig({ STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: emulator.url, PUBLIC_URL: 'https://listinglab.example.test/' });
-if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-const config = parsed.config;
-const database = { ...tdb, embedded: false };
-const { logger, lines } = memoryLogger([SECRET_KEY, WEBHOOK_SECRET]);
-const app = await appServices(config, database);
-const http = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: [stripeFrontEnd(config, { db: database, logger })!] });
-afterAll(() => http.close());
+const { tdb, db, emulator, logger, lines, app, http } = await startStripeHarness({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
 
 const ctx = (teamId: string, userId = 'U0BUYER'): CommandContext => ({ workspace: slack(teamId), origin: slackOrigin(teamId, 'C0BILLING'), requestKey: `trigger-${teamId}-${Math.random()}`, userId });
 const outcome = (r: { json: () => unknown }) => (r.json() as { outcome: string }).outcome;

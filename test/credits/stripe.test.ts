@@ -1,35 +1,21 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
 import type { MessageSink, RunOrigin } from '../../service/app/delivery.ts';
 import { notifyWorkspace } from '../../service/app/notify-workspace.ts';
 import { parseConfig } from '../../service/config/schema.ts';
-import { databaseReadiness } from '../../service/db/readiness.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
-import { buildApp } from '../../service/http/app.ts';
 import { stripeFrontEnd, stripeHostOptions } from '../../service/main/stripe.ts';
 import { appServices } from '../../service/main/wiring.ts';
-import { useTestDatabase } from '../db.ts';
-import { checkoutEvent, signedDelivery, startStripeEmulator, type CheckoutSession } from '../emulators/stripe.ts';
-import { memoryLogger } from '../support/logger.ts';
+import { checkoutEvent, signedDelivery, type CheckoutSession } from '../emulators/stripe.ts';
+import { startStripeHarness } from '../support/stripe-harness.ts';
 import { balanceOf, expectLedgerConsistent, jobsFor, ledgerRows, slack, slackOrigin } from '../support/credits.ts';
 
 /** `buy` → Stripe Checkout (real SDK, emulated API) → a signed webhook → credited exactly once. */
 
 const SECRET_KEY = 'sk_test_emulated_51Hsecretkey';
 const WEBHOOK_SECRET = 'whsec_emulated_signingsecret';
-const tdb = await useTestDatabase();
-const db = tdb.db;
-const emulator = await startStripeEmulator();
-afterAll(() => emulator.close());
-const parsed = parseConfig({ STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: emulator.url, PUBLIC_URL: 'https://listinglab.example.test/' });
-if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-const config = parsed.config;
-const database = { ...tdb, embedded: false };
-const { logger, lines } = memoryLogger([SECRET_KEY, WEBHOOK_SECRET]);
-const app = await appServices(config, database);
-const http = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: [stripeFrontEnd(config, { db: database, logger })!] });
-afterAll(() => http.close());
+const { tdb, db, emulator, database, logger, lines, app, http } = await startStripeHarness({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET });
 
 const ctx = (teamId: string, n: number): CommandContext => ({ workspace: slack(teamId), origin: slackOrigin(teamId, 'C0BILLING'), requestKey: `trigger-${teamId}-${n}`, userId: 'U0BUYER' });
 const outcome = (r: { json: () => unknown }) => (r.json() as { outcome: string }).outcome;

@@ -10,6 +10,25 @@ import { createLifecycle } from '../../service/main/lifecycle.ts';
  */
 
 const never = () => new Promise<void>(() => undefined);
+const lifecycleModule = path.resolve(import.meta.dirname, '../../service/main/lifecycle.ts');
+
+/** A Node process running `body` after a lifecycle with 500 ms budgets and signal handling. */
+function processWithLifecycle(body: string): { child: ReturnType<typeof spawn>; output: () => string; exit: Promise<number | null> } {
+  const script = `
+    import { createLifecycle } from ${JSON.stringify(lifecycleModule)};
+    const lifecycle = createLifecycle({ deadlineMs: 500, finalMs: 500 });
+    lifecycle.handleSignals((m) => process.stdout.write(m + '\\n'));
+    lifecycle.onShutdown('postgres', async () => { process.stdout.write('final ran\\n'); }, { final: true });
+    setInterval(() => {}, 1000);
+    ${body}
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exit = new Promise<number | null>((r) => child.on('exit', r));
+  return { child, output: () => out, exit };
+}
 
 describe('lifecycle', () => {
   test('a hanging drain is abandoned at the deadline and the final closer still runs', async () => {
@@ -53,46 +72,20 @@ describe('lifecycle', () => {
   });
 
   test('SIGTERM to a process whose drain hangs: it exits within the bound and its final closer ran', async () => {
-    const lifecycleModule = path.resolve(import.meta.dirname, '../../service/main/lifecycle.ts');
-    const script = `
-      import { createLifecycle } from ${JSON.stringify(lifecycleModule)};
-      const lifecycle = createLifecycle({ deadlineMs: 500, finalMs: 500 });
-      lifecycle.handleSignals((m) => process.stdout.write(m + '\\n'));
-      lifecycle.onShutdown('postgres', async () => { process.stdout.write('final ran\\n'); }, { final: true });
-      lifecycle.onShutdown('slack drain', () => new Promise(() => {}));
-      setInterval(() => {}, 1000);
-      process.stdout.write('ready\\n');
-    `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
+    const p = processWithLifecycle(`lifecycle.onShutdown('slack drain', () => new Promise(() => {})); process.stdout.write('ready\\n');`);
+    while (!p.output().includes('ready')) await new Promise((r) => setTimeout(r, 20));
     const started = Date.now();
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(code).toBe(0);
-    expect(out).toContain('slack drain did not finish');
-    expect(out).toContain('final ran');
+    expect(p.output()).toContain('slack drain did not finish');
+    expect(p.output()).toContain('final ran');
   });
 
   test('an uncaught exception shuts down (final closers run) and exits 1', async () => {
-    const lifecycleModule = path.resolve(import.meta.dirname, '../../service/main/lifecycle.ts');
-    const script = `
-      import { createLifecycle } from ${JSON.stringify(lifecycleModule)};
-      const lifecycle = createLifecycle({ deadlineMs: 500, finalMs: 500 });
-      lifecycle.handleSignals((m) => process.stdout.write(m + '\\n'));
-      lifecycle.onShutdown('postgres', async () => { process.stdout.write('final ran\\n'); }, { final: true });
-      setInterval(() => {}, 1000);
-      setTimeout(() => { throw new Error('boom'); }, 10);
-    `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
-    expect(code).toBe(1);
-    expect(out).toContain('uncaught exception');
-    expect(out).toContain('final ran');
+    const p = processWithLifecycle(`setTimeout(() => { throw new Error('boom'); }, 10);`);
+    expect(await p.exit).toBe(1);
+    expect(p.output()).toContain('uncaught exception');
+    expect(p.output()).toContain('final ran');
   });
 });
