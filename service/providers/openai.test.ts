@@ -1,3 +1,4 @@
+import { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { autoAnswer, formatRefusals, openAiAutoReply, replyQueue, requestedSchema, startOpenAiEmulator } from '../../test/emulators/openai.ts';
@@ -194,8 +195,12 @@ describe('a compatible server that refuses structured outputs', () => {
     expect(plain).toMatchObject({ status: 422, error: undefined });
     expect((plain as Error).message).toMatch(/^422 Failed to deserialize .*json_schema` is unavailable now/);
     const vllm = await sdkError(formatRefusals.vllmTopLevel);
-    expect(vllm).toMatchObject({ status: 400, error: undefined, message: '400 status code (no body)' });
-    for (const e of [deepseek, plain, vllm, await sdkError(formatRefusals.openaiModel)]) expect(refusesOutputMode(e)).toBe(true);
+    // openai-node 7 reads vLLM's top-level error object as the error (6 saw "no body").
+    expect(vllm).toMatchObject({ status: 400, error: { object: 'error', message: "response_format.type: Input should be 'text' or 'json_object'" } });
+    // A 400 whose body the SDK cannot read at all (as openai-node 6 saw vLLM's) still steps down.
+    const noBody = APIError.generate(400, undefined, undefined, new Headers());
+    expect(noBody.message).toBe('400 status code (no body)');
+    for (const e of [deepseek, plain, vllm, noBody, await sdkError(formatRefusals.openaiModel)]) expect(refusesOutputMode(e)).toBe(true);
   });
 
   it('JSON mode refused too → plain text with the schema in the prompt; prose around the JSON is tolerated', async () => {

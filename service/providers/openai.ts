@@ -15,7 +15,7 @@ import { InvalidOutputError, ProviderCallError } from './router.ts';
  * loses the raw text and the usage, which the repair attempt and the cost records need.
  *
  * Compatible servers differ in which `response_format` they take (DeepSeek: `json_object` only;
- * vLLM before 0.10.1 reports the refusal in a body the SDK cannot read; some servers take none).
+ * vLLM before 0.10.1 puts the error object at the top level of the body; some servers take none).
  * A refusal steps the call down one output mode — strict `json_schema`, then `json_object` with
  * the schema in the system message, then plain text with the schema in the system message — and
  * the mode the server accepted is remembered for this provider instance, so later calls go
@@ -156,9 +156,10 @@ const FORMAT_WORDS = /response_?format|json[ _-]?schema|json_object|structured[ 
  * and earlier 422 with a plain-text body naming `response_format.type` (BerriAI/litellm#7580);
  * OpenAI for a model without structured outputs, 400 "Invalid parameter: 'response_format' of
  * type 'json_schema' is not supported with this model." with `param: "response_format"`
- * (openai/openai-dotnet#276); vLLM before 0.10.1, whose top-level `{"object":"error","message"}`
- * the SDK cannot read, so it is only "400 status code (no body)" (vllm-project/vllm#12886,
- * huggingface/chat-ui#1343) — stepping down on a bare 400 costs at most two calls, once.
+ * (openai/openai-dotnet#276); vLLM before 0.10.1, with a top-level `{"object":"error","message"}`
+ * (vllm-project/vllm#12886) that openai-node 7 reads as the error and 6 could not read at all
+ * ("400 status code (no body)", huggingface/chat-ui#1343) — so a bare 400 with no body still
+ * counts: stepping down on it costs at most two calls, once.
  */
 export function refusesOutputMode(error: unknown): boolean {
   if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;

@@ -284,8 +284,9 @@ export const formatRefusals = {
   },
   /**
    * vLLM before 0.10.1: the error object at the top level (vllm-project/vllm#12886,
-   * foundation-model-stack/fms-guardrails-orchestrator#511), which the SDK does not read — it
-   * reports "400 status code (no body)" (huggingface/chat-ui#1343). The message is ours.
+   * foundation-model-stack/fms-guardrails-orchestrator#511). openai-node 7 takes the top-level
+   * object as the error; 6 reported "400 status code (no body)" (huggingface/chat-ui#1343). The
+   * message is ours.
    */
   vllmTopLevel: {
     formats: ['json_schema'],
