@@ -3,7 +3,7 @@ import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, A
 import type { ExperimentCard, ExperimentView } from '../../service/app/experiment-view.ts';
 import { EXPERIMENT_TAGS } from '../shared/command.ts';
 import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
-import type { Reply } from '../shared/dispatch.ts';
+import type { Reply } from '../shared/reply.ts';
 import { rerunCardText, TAG_LABELS } from '../shared/experiment-text.ts';
 import { fitMessage } from './limits.ts';
 import { COLORS, type DiscordMessage } from './render.ts';

@@ -1,6 +1,6 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import type { APIInteractionResponse, APIInteractionResponseCallbackData } from 'discord-api-types/v10';
-import type { Reply } from '../shared/dispatch.ts';
+import type { Reply } from '../shared/reply.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
 import { experimentReplyMessage, isRerun } from './experiment-menu.ts';

@@ -1,13 +1,14 @@
 import type { AppServices } from '../../service/app/services.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import type { ExperimentCommand } from './command.ts';
-import { startedReply, type CommandContext, type Reply } from './dispatch.ts';
+import type { CommandContext } from './command-context.ts';
 import { experimentListText, experimentText } from './experiment-text.ts';
 import { PREFIX } from './help.ts';
+import { startedReply, type Reply } from './reply.ts';
 
 /**
  * `experiment save/list/show/pin/unpin/rerun` for every front end: the use-cases in
- * service/app/experiments.ts, answered as platform-neutral Replies (dispatch.ts). A re-run is a
+ * service/app/experiments.ts, answered as platform-neutral Replies (reply.ts). A re-run is a
  * new comparison: it answers like `compare` ('started'), naming its experiment.
  */
 export async function experimentReply(cmd: ExperimentCommand, ctx: CommandContext, app: AppServices): Promise<Reply> {

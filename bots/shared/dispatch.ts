@@ -1,15 +1,11 @@
-import type { RunOrigin } from '../../service/app/delivery.ts';
-import type { ExperimentView } from '../../service/app/experiment-view.ts';
-import type { RunView } from '../../service/app/run-view.ts';
-import type { AppServices, CheckoutLink } from '../../service/app/services.ts';
-import type { DraftPhotoInput } from '../../service/app/start-draft.ts';
+import type { AppServices } from '../../service/app/services.ts';
 import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
-import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
-import type { ErrorCode } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
+import type { CommandContext } from './command-context.ts';
 import { experimentReply } from './dispatch-experiment.ts';
 import { usage } from './help.ts';
+import { startedReply, type Reply } from './reply.ts';
 
 /**
  * One dispatcher for every chat front end: a parsed Command → a use-case → a platform-neutral
@@ -17,39 +13,9 @@ import { usage } from './help.ts';
  * subcommand does lives here once.
  */
 
-export interface CommandContext {
-  readonly workspace: WorkspaceRef;
-  readonly origin: RunOrigin;
-  /** The platform's id for this delivery (Slack trigger_id, Discord interaction id): a redelivery is the same request. */
-  readonly requestKey: string;
-  readonly userId: string;
-  /** Photos attached to the command (`draft`): Slack files from the draft form, Discord attachment options. */
-  readonly photos?: readonly DraftPhotoInput[];
-}
-
-export type Reply =
-  /** Shown only to the requester. `code`: the refusal's error code, when it was one (a front end may offer a way out, e.g. Buy credits). */
-  | { readonly kind: 'private'; readonly text: string; readonly code?: ErrorCode }
-  /** A comparison was created (or an existing one returned); its root message is posted by the delivery layer. */
-  | {
-      readonly kind: 'started';
-      readonly runId: string;
-      readonly shortId: string;
-      readonly existing: null | 'same_request' | 'recent_pair';
-      readonly balance: number | null;
-      /** Waiting for a free slot (at most N running per workspace): 1 = next. Null when running. */
-      readonly queuePosition: number | null;
-      /** Set when the run is a re-run of an experiment (`experiment rerun`). */
-      readonly experiment?: { readonly id: string; readonly shortId: string; readonly name: string; readonly tags: readonly string[] };
-    }
-  /** A Stripe Checkout link, shown only to the requester. */
-  | { readonly kind: 'checkout'; readonly url: string; readonly pack: CheckoutLink['pack'] }
-  | { readonly kind: 'credits'; readonly summary: CreditsSummary; readonly text: string }
-  | { readonly kind: 'history'; readonly lines: readonly HistoryLine[]; readonly text: string }
-  | { readonly kind: 'status'; readonly view: RunView }
-  /** One experiment (save, show, pin, unpin); `note` says what just happened. */
-  | { readonly kind: 'experiment'; readonly experiment: ExperimentView; readonly note: string | null; readonly text: string }
-  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly text: string };
+/** dispatch()'s own signature, for its callers: the context it takes (command-context.ts) and the Reply it returns (reply.ts). */
+export type { CommandContext } from './command-context.ts';
+export type { Reply } from './reply.ts';
 
 export async function dispatch(cmd: Command, ctx: CommandContext, app: AppServices): Promise<Reply> {
   try {
@@ -145,22 +111,4 @@ export function historyText(lines: readonly HistoryLine[]): string {
       return `\`${l.shortId}\` ${l.createdAt.toISOString().slice(0, 10)}  ${l.pair.A} vs ${l.pair.B}: ${verdict}${score}`;
     })
     .join('\n');
-}
-
-/** What a run creation (comparison, draft or experiment re-run) tells the user. */
-export function startedReply(r: {
-  kind: 'created' | 'existing';
-  run: { id: string };
-  reason?: 'same_request' | 'recent_pair';
-  balance?: number;
-  queuePosition: number | null;
-}): Extract<Reply, { kind: 'started' }> {
-  return {
-    kind: 'started',
-    runId: r.run.id,
-    shortId: r.run.id.slice(0, 8),
-    existing: r.kind === 'existing' ? (r.reason ?? null) : null,
-    balance: r.kind === 'created' ? (r.balance ?? null) : null,
-    queuePosition: r.queuePosition,
-  };
 }

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../shared/dispatch.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 import type { AppServices } from '../../service/app/services.ts';
 import type { Installations } from '../../service/app/installations.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';

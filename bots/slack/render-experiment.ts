@@ -1,5 +1,5 @@
 import type { ExperimentCard, ExperimentView } from '../../service/app/experiment-view.ts';
-import type { Reply } from '../shared/dispatch.ts';
+import type { Reply } from '../shared/reply.ts';
 import { rerunCardText } from '../shared/experiment-text.ts';
 import { actions, clampBlocks, esc, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { rerunButton } from './experiment-modal.ts';

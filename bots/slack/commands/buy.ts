@@ -1,4 +1,4 @@
-import type { Reply } from '../../shared/dispatch.ts';
+import type { Reply } from '../../shared/reply.ts';
 import type { PrivateMessage } from '../private.ts';
 
 /** `buy [pack]`: a Stripe Checkout link, shown only to the requester. */

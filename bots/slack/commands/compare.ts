@@ -1,4 +1,4 @@
-import type { Reply } from '../../shared/dispatch.ts';
+import type { Reply } from '../../shared/reply.ts';
 import type { AppServices } from '../../../service/app/services.ts';
 import type { WorkspaceRef } from '../../../service/domain/workspace.ts';
 import { section } from '../blocks.ts';

@@ -1,4 +1,4 @@
-import type { Reply } from '../../shared/dispatch.ts';
+import type { Reply } from '../../shared/reply.ts';
 import { plain, type PrivateMessage } from '../private.ts';
 
 /** `credits`: balance (the literal `Balance: N credits`), today's use, the cap, recent ledger lines. */

@@ -1,4 +1,4 @@
-import type { Reply } from '../../shared/dispatch.ts';
+import type { Reply } from '../../shared/reply.ts';
 import { plain, type PrivateMessage } from '../private.ts';
 
 /** `history`: the workspace's recent runs with their verdicts (one line each, job ids in code). */
