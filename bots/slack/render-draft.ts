@@ -3,8 +3,7 @@ import type { RunView, StageView } from '../../service/app/run-view.ts';
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftAttributes, type DraftPhotos, type ScoredDraft } from '../../service/domain/draft-outputs.ts';
 import { draftFields } from '../terminal/render-draft.ts';
 import { actions, button, clampBlocks, clip, context, esc, fields, header, section, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
-import type { RootOptions, SlackMessage } from './render.ts';
-import { ACTION } from './render.ts';
+import { ACTION, type RootOptions, type SlackMessage } from './render-common.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**

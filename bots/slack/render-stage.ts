@@ -3,7 +3,8 @@ import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict
 import type { AcquireOutput, AcquiredSide } from '../../service/stages/acquired.ts';
 import { clampBlocks, clip, context, esc, fields, section, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { draftCard } from './render-draft.ts';
-import { sideName, type SlackMessage } from './render.ts';
+import type { SlackMessage } from './render-common.ts';
+import { sideName } from './render.ts';
 
 /**
  * One stage's detail card, posted once as a reply in the root message's thread: what was

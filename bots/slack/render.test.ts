@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { Verdict } from '../../service/domain/stage-outputs.ts';
 import { LIMITS, type Block } from './blocks.ts';
-import { ACTION, rootMessage, rootText } from './render.ts';
+import { ACTION } from './render-common.ts';
+import { rootMessage, rootText } from './render.ts';
 import { stageDetail } from './render-stage.ts';
 
 /** Block Kit limits hold for any RunView, however long what the listings and models wrote. */

@@ -1,6 +1,7 @@
 import type { RunView, SideView, StageView } from '../../service/app/run-view.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actions, button, clampBlocks, clip, context, divider, esc, header, section, truncate, LIMITS, type Block } from './blocks.ts';
+import { ACTION, type RootOptions, type SlackMessage } from './render-common.ts';
 import { draftRootMessage } from './render-draft.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
@@ -9,27 +10,6 @@ import { STAGE_ICONS } from '../shared/stage-icons.ts';
  * checklist, and once finished the verdict, scores, top fixes and buttons. Pure: the sink decides
  * whether it is posted or edited. Stage detail cards are in render-stage.ts.
  */
-
-export interface SlackMessage {
-  /** The notification fallback (and what screen readers read). */
-  readonly text: string;
-  readonly blocks: Block[];
-}
-
-export interface RootOptions {
-  /** Show "Buy credits": the workspace cannot afford another comparison (default false). */
-  readonly lowBalance?: boolean;
-  /** Show the buttons (default true; a private `status` reply has none). */
-  readonly buttons?: boolean;
-}
-
-/** Action ids: what the buttons send back (bots/slack/actions.ts handles them). */
-export const ACTION = {
-  rerunFresh: 'listing_rerun_fresh',
-  saveExperiment: 'listing_save_experiment',
-  buyCredits: 'listing_buy_credits',
-  manualFallback: 'listing_manual_fallback',
-} as const;
 
 /** Acquisition failures that pasting the listing by hand can get past (service/app/manual-fallback.ts). */
 export const RESUMABLE_ERRORS: ReadonlySet<string> = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
