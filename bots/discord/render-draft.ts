@@ -5,7 +5,7 @@ import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftAttributes,
 import { draftFields } from '../terminal/render-draft.ts';
 import { actionRows, button } from './components.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';
-import type { DiscordMessage, RootOptions } from './render.ts';
+import type { DiscordMessage, RootOptions } from './render-common.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**

@@ -4,7 +4,8 @@ import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict
 import type { AcquireOutput } from '../../service/stages/acquired.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';
 import { renderDraftCard } from './render-draft.ts';
-import { COLORS, sideName, winnerText, type DiscordMessage } from './render.ts';
+import type { DiscordMessage } from './render-common.ts';
+import { COLORS, sideName, winnerText } from './render.ts';
 
 /**
  * One stage's detail card, posted once in the root message's thread when the stage settles:

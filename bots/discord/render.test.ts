@@ -3,7 +3,8 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { finishedView, runningView } from '../../test/discord/views.ts';
 import { embedLength, fitMessage, LIMITS } from './limits.ts';
 import { renderStageDetail } from './render-stage.ts';
-import { renderRoot, type DiscordMessage } from './render.ts';
+import type { DiscordMessage } from './render-common.ts';
+import { renderRoot } from './render.ts';
 import { responseFor } from './replies.ts';
 
 /** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */

@@ -1,8 +1,9 @@
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actionRows, button } from './components.ts';
 import { fitMessage } from './limits.ts';
+import type { DiscordMessage, RootOptions } from './render-common.ts';
 import { renderDraftRoot } from './render-draft.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
@@ -13,19 +14,6 @@ import { STAGE_ICONS } from '../shared/stage-icons.ts';
  *
  * @see https://discord.com/developers/docs/resources/message#embed-object
  */
-
-export interface DiscordMessage {
-  content: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
-  /** Listing text is untrusted: never let it ping @everyone, roles or users. */
-  allowed_mentions: { parse: [] };
-}
-
-export interface RootOptions {
-  /** The workspace's balance is low: offer the Buy credits button. */
-  readonly lowCredits?: boolean;
-}
 
 export const COLORS = { running: 0x5865f2, won: 0x57f287, tie: 0xfee75c, failed: 0xed4245 } as const;
 

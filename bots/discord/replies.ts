@@ -4,7 +4,8 @@ import type { Reply } from '../shared/reply.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
 import { experimentReplyMessage, isRerun } from './experiment-menu.ts';
-import { renderRoot, textMessage, type DiscordMessage } from './render.ts';
+import type { DiscordMessage } from './render-common.ts';
+import { renderRoot, textMessage } from './render.ts';
 
 /**
  * A dispatcher Reply → the interaction's HTTP response. Everything but a new comparison is
