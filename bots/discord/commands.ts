@@ -6,7 +6,6 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import { EXPERIMENT_TAGS, SUBCOMMANDS } from '../shared/command.ts';
-import { COMMAND_NAME } from './interactions.ts';
 
 /**
  * `/listing` as Discord sees it: one chat-input command whose subcommands and typed options mirror
@@ -15,6 +14,9 @@ import { COMMAND_NAME } from './interactions.ts';
  *
  * @see https://discord.com/developers/docs/interactions/application-commands#application-command-object
  */
+
+/** The command's name: `/listing`. */
+export const COMMAND_NAME = 'listing';
 
 /** The credit packs offered as choices of `buy pack` (their prices live in the billing configuration). */
 export const PACK_CHOICES = ['starter', 'team', 'agency'] as const;

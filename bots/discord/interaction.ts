@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { RunOrigin } from '../../service/app/delivery.ts';
 import { directMessageId, type WorkspaceRef } from '../../service/domain/workspace.ts';
 import { ResolvedSchema } from './attachments.ts';
-import type { DiscordOrigin } from './sink.ts';
 
 /**
  * The parts of an interaction payload we use, validated (the signature proves who sent it, not
@@ -12,6 +12,9 @@ import type { DiscordOrigin } from './sink.ts';
 
 /** How long an interaction token can edit its response and send follow-ups. */
 export const TOKEN_LIFETIME_MS = 15 * 60_000;
+
+/** Where a run asked for by an interaction is delivered (originOf builds it; the sink delivers to it). */
+export type DiscordOrigin = Extract<RunOrigin, { platform: 'discord' }>;
 
 const Snowflake = z.string().regex(/^\d{1,20}$/);
 const User = z.object({ id: Snowflake, username: z.string().optional() });

@@ -8,6 +8,7 @@ import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import { dispatch, type CommandContext } from '../shared/dispatch.ts';
 import type { DiscordApi } from './api.ts';
 import { attachedPhotos } from './attachments.ts';
+import { COMMAND_NAME } from './commands.ts';
 import { manualListingModal, parseCustomId, type Action } from './components.ts';
 import { rerunFromMenu } from './experiment-menu.ts';
 import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
@@ -22,8 +23,6 @@ import { answersPublicly, deferred, privateText, responseFor } from './replies.t
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
  */
-
-export const COMMAND_NAME = 'listing';
 
 export interface InteractionDeps {
   readonly services: AppServices;

@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord-api-types/v10';
-import type { MessageRef, MessageSink, RunOrigin } from '../../service/app/delivery.ts';
+import type { MessageRef, MessageSink } from '../../service/app/delivery.ts';
 import { DeliveryRefused } from '../../service/app/delivery.ts';
 import type { RunView, StageView } from '../../service/app/run-view.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
 import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
-import { TOKEN_LIFETIME_MS } from './interaction.ts';
+import { TOKEN_LIFETIME_MS, type DiscordOrigin } from './interaction.ts';
 import { clip } from './limits.ts';
 import { renderStageDetail } from './render-stage.ts';
 import { experimentCardBody } from './experiment-menu.ts';
@@ -21,7 +21,8 @@ import { isFinished, renderRoot, textMessage } from './render.ts';
  * @see https://discord.com/developers/docs/resources/channel#start-thread-from-message
  */
 
-export type DiscordOrigin = Extract<RunOrigin, { platform: 'discord' }>;
+/** The sink's own signature, for its callers (interaction.ts owns the type). */
+export type { DiscordOrigin } from './interaction.ts';
 
 export interface DiscordSinkOptions {
   readonly api: DiscordApi;
