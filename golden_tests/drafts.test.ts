@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readPhotoFiles, storePhotos } from '../service/app/import-photos.ts';
-import { startDraft } from '../service/app/start-draft.ts';
+import { readPhotoFiles, storePhotos, startDraft } from '../service/app/drafts/index.ts';
 import { MARKETPLACES } from '../service/domain/draft-outputs.ts';
 import { comparisonDeps } from '../service/main/wiring.ts';
 import { startTestPipeline } from '../test/support/pipeline.ts';

@@ -1,7 +1,7 @@
 import { DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIMessage, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { DeliveryRefused } from '../../service/app/delivery.ts';
+import { DeliveryRefused } from '../../service/app/delivery/index.ts';
 
 /**
  * The Discord REST calls ListingLab makes, on discord.js's REST client (which queues per bucket

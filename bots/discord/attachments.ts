@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DraftPhotoInput } from '../../service/app/start-draft.ts';
+import type { DraftPhotoInput } from '../../service/app/drafts/index.ts';
 import { DRAFT_PHOTOS } from './commands.ts';
 
 /**

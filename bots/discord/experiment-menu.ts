@@ -1,6 +1,6 @@
 import { ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, APIStringSelectComponent } from 'discord-api-types/v10';
-import type { ExperimentCard, ExperimentView } from '../../service/app/experiment-view.ts';
+import type { ExperimentCard, ExperimentView } from '../../service/app/views/index.ts';
 import { EXPERIMENT_TAGS } from '../shared/command.ts';
 import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import type { Reply } from '../shared/reply.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RunOrigin } from '../../service/app/delivery.ts';
+import type { RunOrigin } from '../../service/app/delivery/index.ts';
 import { directMessageId, type WorkspaceRef } from '../../service/domain/workspace.ts';
 import { ResolvedSchema } from './attachments.ts';
 

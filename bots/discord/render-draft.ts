@@ -1,6 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import { cardMarketplace } from '../../service/app/draft-view.ts';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import { cardMarketplace, type RunView, type StageView } from '../../service/app/views/index.ts';
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftAttributes, type DraftPhotos, type Marketplace, type ScoredDraft } from '../../service/domain/draft-outputs.ts';
 import { draftFields } from '../terminal/render-draft.ts';
 import { actionRows, button } from './components.ts';

@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict } from '../../service/domain/stage-outputs.ts';
 import type { AcquireOutput } from '../../service/stages/acquired.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';

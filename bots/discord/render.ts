@@ -1,5 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actionRows, button } from './components.ts';
 import { fitMessage } from './limits.ts';

@@ -1,7 +1,6 @@
 import { MessageFlags } from 'discord-api-types/v10';
-import type { MessageRef, MessageSink } from '../../service/app/delivery.ts';
-import { DeliveryRefused } from '../../service/app/delivery.ts';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import { type MessageRef, type MessageSink, DeliveryRefused } from '../../service/app/delivery/index.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
 import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';

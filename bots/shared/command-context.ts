@@ -1,5 +1,5 @@
-import type { RunOrigin } from '../../service/app/delivery.ts';
-import type { DraftPhotoInput } from '../../service/app/start-draft.ts';
+import type { RunOrigin } from '../../service/app/delivery/index.ts';
+import type { DraftPhotoInput } from '../../service/app/drafts/index.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 
 /** Who asked, from where: what every front end hands dispatch() beside the parsed Command. */

@@ -1,5 +1,6 @@
 import type { AppServices } from '../../service/app/services.ts';
-import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
+import type { CreditsSummary } from '../../service/app/credits/index.ts';
+import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
 import type { CommandContext } from './command-context.ts';

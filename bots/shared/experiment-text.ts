@@ -1,5 +1,4 @@
-import type { ExperimentCard, ExperimentView, RerunView } from '../../service/app/experiment-view.ts';
-import { STAGE_TITLES } from '../../service/app/run-view.ts';
+import { type ExperimentCard, type ExperimentView, type RerunView, STAGE_TITLES } from '../../service/app/views/index.ts';
 import type { ExperimentDeltas } from '../../service/domain/experiment-deltas.ts';
 import type { FixRef } from '../../service/domain/experiment-snapshot.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';

@@ -1,7 +1,6 @@
-import type { ExperimentView } from '../../service/app/experiment-view.ts';
-import type { RunView } from '../../service/app/run-view.ts';
-import type { CheckoutLink } from '../../service/app/services.ts';
-import type { CreditsSummary, HistoryLine } from '../../service/app/workspace-queries.ts';
+import type { ExperimentView, RunView } from '../../service/app/views/index.ts';
+import type { CheckoutLink, CreditsSummary } from '../../service/app/credits/index.ts';
+import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import type { ErrorCode } from '../../service/domain/errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { StageView } from '../../service/app/run-view.ts';
+import type { StageView } from '../../service/app/views/index.ts';
 
 /** How each front end marks a stage's status in its checklists (comparison and draft alike). */
 export const STAGE_ICONS: Record<'slack' | 'discord' | 'terminal', Record<StageView['status'], string>> = {

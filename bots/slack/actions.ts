@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isUserError } from '../../service/domain/errors.ts';
-import type { RunView } from '../../service/app/run-view.ts';
+import type { RunView } from '../../service/app/views/index.ts';
 import { commandContext, targetOf, workspaceOf, type SlackBotDeps, type SlackRequest } from './context.ts';
 import { manualModal, MANUAL_VIEW, parseManualSubmission } from './manual-modal.ts';
 import { plain, sendPrivately } from './private.ts';

@@ -1,7 +1,7 @@
 import { App, type Authorize, type AuthorizeResult } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
-import type { MessageSink } from '../../service/app/delivery.ts';
-import type { Installations } from '../../service/app/installations.ts';
+import type { MessageSink } from '../../service/app/delivery/index.ts';
+import type { Installations } from '../../service/app/workspaces/index.ts';
 import type { AppServices } from '../../service/app/services.ts';
 import type { Logger } from '../../service/logger.ts';
 import { registerActions } from './actions.ts';

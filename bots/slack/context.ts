@@ -1,6 +1,6 @@
 import type { CommandContext } from '../shared/command-context.ts';
 import type { AppServices } from '../../service/app/services.ts';
-import type { Installations } from '../../service/app/installations.ts';
+import type { Installations } from '../../service/app/workspaces/index.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { SlackClients } from './clients.ts';

@@ -1,6 +1,6 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { DraftPhotoInput } from '../../service/app/start-draft.ts';
+import type { DraftPhotoInput } from '../../service/app/drafts/index.ts';
 import { commandContext, targetOf, type SlackBotDeps, type SlackRequest } from './context.ts';
 import { plain, sendPrivately } from './private.ts';
 import { answer } from './replies.ts';

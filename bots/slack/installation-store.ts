@@ -1,5 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
-import type { Installations } from '../../service/app/installations.ts';
+import type { Installations } from '../../service/app/workspaces/index.ts';
 import type { InstalledBot, SlackTokens } from './clients.ts';
 
 /**

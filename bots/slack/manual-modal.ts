@@ -1,5 +1,5 @@
-import { userImageProblem } from '../../service/app/manual-fallback.ts';
-import type { RunView } from '../../service/app/run-view.ts';
+import { userImageProblem } from '../../service/app/comparisons/index.ts';
+import type { RunView } from '../../service/app/views/index.ts';
 import type { ListingInput, Side } from '../../service/domain/listing.ts';
 import { esc, truncate, LIMITS } from './blocks.ts';
 import { sideName } from './render.ts';

@@ -1,6 +1,6 @@
 import { InstallProvider, type CallbackOptions } from '@slack/oauth';
 import type { FastifyInstance } from 'fastify';
-import type { Installations } from '../../service/app/installations.ts';
+import type { Installations } from '../../service/app/workspaces/index.ts';
 import type { Logger } from '../../service/logger.ts';
 import { slackInstallationStore } from './installation-store.ts';
 import { boltLogger } from './logger.ts';

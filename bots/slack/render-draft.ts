@@ -1,5 +1,4 @@
-import { cardMarketplace } from '../../service/app/draft-view.ts';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import { cardMarketplace, type RunView, type StageView } from '../../service/app/views/index.ts';
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftAttributes, type DraftPhotos, type ScoredDraft } from '../../service/domain/draft-outputs.ts';
 import { draftFields } from '../terminal/render-draft.ts';
 import { actions, button, clampBlocks, clip, context, esc, fields, header, section, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';

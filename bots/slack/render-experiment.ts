@@ -1,4 +1,4 @@
-import type { ExperimentCard, ExperimentView } from '../../service/app/experiment-view.ts';
+import type { ExperimentCard, ExperimentView } from '../../service/app/views/index.ts';
 import type { Reply } from '../shared/reply.ts';
 import { rerunCardText } from '../shared/experiment-text.ts';
 import { actions, clampBlocks, esc, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';

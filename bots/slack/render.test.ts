@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { Verdict } from '../../service/domain/stage-outputs.ts';
 import { LIMITS, type Block } from './blocks.ts';
 import { ACTION } from './render-common.ts';

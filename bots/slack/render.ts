@@ -1,4 +1,4 @@
-import type { RunView, SideView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, SideView, StageView } from '../../service/app/views/index.ts';
 import type { Winner } from '../../service/domain/stage-outputs.ts';
 import { actions, button, clampBlocks, clip, context, divider, esc, header, section, truncate, LIMITS, type Block } from './blocks.ts';
 import { ACTION, type RootOptions, type SlackMessage } from './render-common.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { DeliveryRefused } from '../../service/app/delivery.ts';
-import type { RunView } from '../../service/app/run-view.ts';
+import { DeliveryRefused } from '../../service/app/delivery/index.ts';
+import type { RunView } from '../../service/app/views/index.ts';
 import { startSlackEmulator } from '../../test/emulators/slack.ts';
 import { memoryLogger } from '../../test/support/logger.ts';
 import { createSlackClients, singleWorkspaceTokens } from './clients.ts';

@@ -1,6 +1,6 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery.ts';
-import type { RunView } from '../../service/app/run-view.ts';
+import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery/index.ts';
+import type { RunView } from '../../service/app/views/index.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';

@@ -1,4 +1,4 @@
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftTexts, type Marketplace, type ScoredDraft } from '../../service/domain/draft-outputs.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 

@@ -1,4 +1,4 @@
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**

@@ -1,14 +1,12 @@
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { Clock } from '../providers/provider.ts';
 import { DEFAULTS } from '../config/defaults.ts';
-import { createCheckout, type CheckoutConfig } from './billing.ts';
-import { admitFreeCommand } from './checkout-limits.ts';
-import { createExperimentServices, type ExperimentServices } from './experiments.ts';
-import { resumeWithManualListings } from './manual-fallback.ts';
-import type { RunView } from './run-view.ts';
-import { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
-import { startDraft, type StartDraftInput, type StartDraftResult } from './start-draft.ts';
-import { creditsSummary, runHistory, runStatus, type CreditsSummary, type HistoryLine, type QueryDeps } from './workspace-queries.ts';
+import { admitFreeCommand, createCheckout, type CheckoutConfig, type CheckoutLink, type CreditsSummary } from './credits/index.ts';
+import { createExperimentServices, type ExperimentServices } from './experiments/index.ts';
+import { resumeWithManualListings, startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './comparisons/index.ts';
+import type { RunView } from './views/index.ts';
+import { startDraft, type StartDraftInput, type StartDraftResult } from './drafts/index.ts';
+import { creditsSummary, runHistory, runStatus, type HistoryLine, type QueryDeps } from './workspaces/index.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
 import { UserError } from '../domain/errors.ts';
 
@@ -38,17 +36,6 @@ export interface AppServices {
   admitFreeCommand(ref: WorkspaceRef, userId: string): Promise<void>;
   /** Baselines, tagged re-runs, deltas and pins (service/app/experiments.ts). */
   readonly experiments: ExperimentServices;
-}
-
-export interface CreditPack {
-  readonly id: string;
-  readonly credits: number;
-  readonly priceCents: number;
-}
-
-export interface CheckoutLink {
-  readonly url: string;
-  readonly pack: CreditPack;
 }
 
 /** `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys). */

@@ -44,3 +44,8 @@ export type ListingInput = z.input<typeof ListingSchema>;
 /** Which side of a comparison. */
 export type Side = 'A' | 'B';
 export const SIDES: readonly Side[] = ['A', 'B'];
+
+/** One side of a comparison: an ASIN to fetch, or a listing given by hand (images stored as blobs). */
+export type ListingInputRef =
+  | { readonly kind: 'asin'; readonly asin: string }
+  | { readonly kind: 'manual'; readonly label: string; readonly listing: Listing };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { creditsText } from '../../bots/shared/dispatch.ts';
-import { checkLedger, grantCredits, workspaceCredits } from '../app/credits-admin.ts';
+import { checkLedger, grantCredits, workspaceCredits } from '../app/credits/index.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { Db } from '../db/client.ts';
 import { AppError, isUserError } from '../domain/errors.ts';

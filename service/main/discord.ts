@@ -5,7 +5,7 @@ import { workspaceOfOrigin } from '../../bots/discord/interaction.ts';
 import { registerCommands } from '../../bots/discord/register.ts';
 import { discordInteractionsRoute } from '../../bots/discord/route.ts';
 import { createDiscordSink, type DiscordOrigin } from '../../bots/discord/sink.ts';
-import type { MessageSink } from '../app/delivery.ts';
+import type { MessageSink } from '../app/delivery/index.ts';
 import type { AppServices } from '../app/services.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { Config } from '../config/schema.ts';

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { draftJson, draftReport, draftStageLine } from '../../bots/terminal/render-draft.ts';
-import { readPhotoFiles, storePhotos, type LocalPhoto } from '../app/import-photos.ts';
-import type { RunView } from '../app/run-view.ts';
-import { DRAFT_PHOTOS_MAX, startDraft } from '../app/start-draft.ts';
+import { readPhotoFiles, storePhotos, type LocalPhoto, DRAFT_PHOTOS_MAX, startDraft } from '../app/drafts/index.ts';
+import type { RunView } from '../app/views/index.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';

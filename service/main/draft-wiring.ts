@@ -1,8 +1,7 @@
 import { installedTokens } from '../../bots/slack/installation-store.ts';
 import { chatPhotoHosts, DISCORD_CDN_HOSTS, SLACK_FILE_HOSTS } from '../acquire/chat-photos.ts';
-import { createInstallations } from '../app/installations.ts';
-import type { DraftModelDeps } from '../app/draft-model.ts';
-import type { DraftStageDeps } from '../app/run-draft-stage.ts';
+import { createInstallations } from '../app/workspaces/index.ts';
+import type { DraftModelDeps, DraftStageDeps } from '../app/drafts/index.ts';
 import type { Config } from '../config/schema.ts';
 import { systemClock } from '../providers/provider.ts';
 import type { RulesAnalyzer } from '../stages/analyze.ts';

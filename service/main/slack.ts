@@ -1,6 +1,6 @@
 import { createSlackBot } from '../../bots/slack/app.ts';
-import type { MessageSink } from '../app/delivery.ts';
-import { createInstallations } from '../app/installations.ts';
+import type { MessageSink } from '../app/delivery/index.ts';
+import { createInstallations } from '../app/workspaces/index.ts';
 import type { AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
-import { handleStripeEvent } from '../app/purchases.ts';
+import { handleStripeEvent } from '../app/credits/index.ts';
 import type { Config } from '../config/schema.ts';
 import { billingPages } from '../http/routes/billing.ts';
 import { stripeWebhookRoutes } from '../http/routes/stripe.ts';

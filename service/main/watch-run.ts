@@ -1,5 +1,4 @@
-import { loadRunView, type RunView } from '../app/run-view.ts';
-import type { StageView } from '../app/run-view.ts';
+import { loadRunView, type RunView, type StageView } from '../app/views/index.ts';
 import type { Database } from './database.ts';
 
 const TERMINAL = new Set(['succeeded', 'partial', 'failed']);

@@ -1,13 +1,7 @@
 import { createApifySource } from '../acquire/apify-source.ts';
-import { acquireListings } from '../app/acquire-listings.ts';
-import { deliverRun } from '../app/deliver-run.ts';
-import { dbMeasurementCache } from '../app/measurement-cache.ts';
-import type { Sinks } from '../app/delivery.ts';
-import { notifyWorkspace } from '../app/notify-workspace.ts';
-import { reclaimStaleRuns } from '../app/reclaim-stale-runs.ts';
-import { runStage, type StageModel } from '../app/run-stage.ts';
-import { runDraftStage } from '../app/run-draft-stage.ts';
-import type { ComparisonDeps } from '../app/start-comparison.ts';
+import { acquireListings, dbMeasurementCache, reclaimStaleRuns, runStage, type StageModel, type ComparisonDeps } from '../app/comparisons/index.ts';
+import { deliverRun, type Sinks, notifyWorkspace } from '../app/delivery/index.ts';
+import { runDraftStage } from '../app/drafts/index.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';

@@ -1,5 +1,5 @@
 import type { Listing, Side } from '../domain/listing.ts';
-import pLimit from '../app/limit.ts';
+import pLimit from '../support/limit.ts';
 import { forSide, sortFindings, finding, type Finding } from '../providers/rules/findings.ts';
 import { measureGallery, summariseOcr } from '../providers/rules/gallery-metrics.ts';
 import { measureImage, type ImageMetrics } from '../providers/rules/image-metrics.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext, type Reply } from '../../bots/shared/dispatch.ts';
-import { handleStripeEvent, type StripeEventLike } from '../../service/app/purchases.ts';
+import { handleStripeEvent, type StripeEventLike } from '../../service/app/credits/index.ts';
 import { createAppServices, type AppServices } from '../../service/app/services.ts';
 import { DEFAULTS } from '../../service/config/defaults.ts';
 import { parseConfig } from '../../service/config/schema.ts';

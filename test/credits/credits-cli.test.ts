@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { startComparison } from '../../service/app/start-comparison.ts';
-import { completeStage } from '../../service/app/run-engine.ts';
+import { startComparison, completeStage } from '../../service/app/comparisons/index.ts';
 import { parseCreditsArgs, runCreditsCommand, type CreditsIo } from '../../service/main/credits-cli.ts';
 import { useTestDatabase } from '../db.ts';
 import { balanceOf, creditsDeps, pairInput, workspaceWith } from '../support/credits.ts';

@@ -1,10 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { handleStripeEvent } from '../../service/app/purchases.ts';
-import { reclaimStaleRuns } from '../../service/app/reclaim-stale-runs.ts';
-import { beginStage, completeStage, isSettled } from '../../service/app/run-engine.ts';
-import { startComparison } from '../../service/app/start-comparison.ts';
+import { handleStripeEvent } from '../../service/app/credits/index.ts';
+import { reclaimStaleRuns, beginStage, completeStage, isSettled, startComparison } from '../../service/app/comparisons/index.ts';
 import { creditLedger, runStages } from '../../service/db/schema.ts';
 import { isUserError } from '../../service/domain/errors.ts';
 import { systemClock } from '../../service/providers/provider.ts';

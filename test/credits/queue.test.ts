@@ -1,11 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext, type Reply } from '../../bots/shared/dispatch.ts';
-import { deliverRun } from '../../service/app/deliver-run.ts';
-import type { MessageSink, RunOrigin } from '../../service/app/delivery.ts';
-import { completeStage } from '../../service/app/run-engine.ts';
-import { loadRunView, type RunView } from '../../service/app/run-view.ts';
+import { deliverRun, type MessageSink, type RunOrigin } from '../../service/app/delivery/index.ts';
+import { completeStage, startComparison } from '../../service/app/comparisons/index.ts';
+import { loadRunView, type RunView } from '../../service/app/views/index.ts';
 import { createAppServices } from '../../service/app/services.ts';
-import { startComparison } from '../../service/app/start-comparison.ts';
 import { useTestDatabase } from '../db.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { asin, balanceOf, creditsDeps, expectLedgerConsistent, jobsFor, pairInput, runsOf, slack, slackOrigin, workspaceWith } from '../support/credits.ts';

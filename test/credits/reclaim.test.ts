@@ -1,9 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { beginStage, completeStage } from '../../service/app/run-engine.ts';
-import { loadRunView } from '../../service/app/run-view.ts';
-import { reclaimStaleRuns, type ReclaimDeps } from '../../service/app/reclaim-stale-runs.ts';
-import { startComparison } from '../../service/app/start-comparison.ts';
+import { beginStage, completeStage, reclaimStaleRuns, type ReclaimDeps, startComparison } from '../../service/app/comparisons/index.ts';
+import { loadRunView } from '../../service/app/views/index.ts';
 import { runs, runStages } from '../../service/db/schema.ts';
 import { systemClock } from '../../service/providers/provider.ts';
 import { useTestDatabase } from '../db.ts';

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { resumeWithManualListings } from '../../service/app/manual-fallback.ts';
+import { resumeWithManualListings, completeStage, startComparison } from '../../service/app/comparisons/index.ts';
 import { createAppServices } from '../../service/app/services.ts';
-import { completeStage } from '../../service/app/run-engine.ts';
-import { startComparison } from '../../service/app/start-comparison.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
 import { ensureWorkspace, findWorkspace, type WorkspaceRef } from '../../service/db/repos/workspaces.ts';
 import { runs, runStages } from '../../service/db/schema.ts';

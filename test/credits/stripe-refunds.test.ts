@@ -1,8 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
-import type { MessageSink, RunOrigin } from '../../service/app/delivery.ts';
-import { notifyWorkspace } from '../../service/app/notify-workspace.ts';
+import { type MessageSink, type RunOrigin, notifyWorkspace } from '../../service/app/delivery/index.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
 import { signedDelivery, type CheckoutSession } from '../emulators/stripe.ts';

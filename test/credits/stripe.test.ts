@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
-import type { MessageSink, RunOrigin } from '../../service/app/delivery.ts';
-import { notifyWorkspace } from '../../service/app/notify-workspace.ts';
+import { type MessageSink, type RunOrigin, notifyWorkspace } from '../../service/app/delivery/index.ts';
 import { parseConfig } from '../../service/config/schema.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
 import { stripeFrontEnd, stripeHostOptions } from '../../service/main/stripe.ts';

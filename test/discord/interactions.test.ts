@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { MessageSink } from '../../service/app/delivery.ts';
+import type { MessageSink } from '../../service/app/delivery/index.ts';
 import { putImage } from '../../service/db/repos/blobs.ts';
 import { creditLedger, runs, workspaces } from '../../service/db/schema.ts';
 import { appServices } from '../../service/main/wiring.ts';

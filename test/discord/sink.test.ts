@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDiscordApi, DiscordCallFailed } from '../../bots/discord/api.ts';
 import { createDiscordSink, type DiscordOrigin } from '../../bots/discord/sink.ts';
-import { DeliveryRefused } from '../../service/app/delivery.ts';
+import { DeliveryRefused } from '../../service/app/delivery/index.ts';
 import { startDiscordEmulator } from '../emulators/discord.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { APP_ID, BOT_TOKEN, CHANNEL, GUILD, USER } from './support.ts';

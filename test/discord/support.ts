@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
-import type { MessageSink } from '../../service/app/delivery.ts';
+import type { MessageSink } from '../../service/app/delivery/index.ts';
 import type { AppServices } from '../../service/app/services.ts';
 import type { Config } from '../../service/config/schema.ts';
 import { buildApp } from '../../service/http/app.ts';

@@ -1,4 +1,4 @@
-import type { RunView, StageView } from '../../service/app/run-view.ts';
+import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict, Winner } from '../../service/domain/stage-outputs.ts';
 import type { AcquireOutput } from '../../service/stages/acquired.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { MessageSink } from '../../service/app/delivery.ts';
+import type { MessageSink } from '../../service/app/delivery/index.ts';
 import { runs, workspaces } from '../../service/db/schema.ts';
 import { appServices } from '../../service/main/wiring.ts';
 import type { DiscordOrigin } from '../../bots/discord/sink.ts';

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readPhotoFiles, storePhotos } from '../../service/app/import-photos.ts';
-import { startDraft } from '../../service/app/start-draft.ts';
+import { readPhotoFiles, storePhotos, startDraft } from '../../service/app/drafts/index.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';
 import { FIXTURES_DIR } from '../emulators/image-host.ts';
 import { startOpenAiEmulator, type EmulatorReply } from '../emulators/openai.ts';

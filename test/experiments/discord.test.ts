@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { listingCommand } from '../../bots/discord/commands.ts';
 import type { DiscordOrigin } from '../../bots/discord/sink.ts';
-import type { MessageSink } from '../../service/app/delivery.ts';
+import type { MessageSink } from '../../service/app/delivery/index.ts';
 import { experimentRuns, experiments, runs } from '../../service/db/schema.ts';
 import { appServices } from '../../service/main/wiring.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { createExperimentServices } from '../../service/app/experiments.ts';
-import { importListingFolder } from '../../service/app/import-listing.ts';
-import { startComparison } from '../../service/app/start-comparison.ts';
+import { createExperimentServices } from '../../service/app/experiments/index.ts';
+import { importListingFolder, startComparison } from '../../service/app/comparisons/index.ts';
 import { creditLedger, experimentRuns, runs, workspaces } from '../../service/db/schema.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';

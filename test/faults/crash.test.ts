@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { importListingFolder } from '../../service/app/import-listing.ts';
+import { importListingFolder } from '../../service/app/comparisons/index.ts';
 import { createAppServices } from '../../service/app/services.ts';
 import { creditLedger, runStages, runs, workspaces } from '../../service/db/schema.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { importListingFolder } from '../../service/app/import-listing.ts';
+import { importListingFolder } from '../../service/app/comparisons/index.ts';
 import { creditLedger, workspaces } from '../../service/db/schema.ts';
 import { autoAnswer, startOpenAiEmulator } from '../emulators/openai.ts';
 import { startAnthropicEmulator } from '../emulators/anthropic.ts';

@@ -9,7 +9,7 @@ import { startApifyEmulator } from '../emulators/apify.ts';
 import { TITLE_FIELD, axessoItem } from '../emulators/axesso-items.ts';
 import { FIXTURES_DIR, startImageHost } from '../emulators/image-host.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
-import { resumeWithManualListings } from '../../service/app/manual-fallback.ts';
+import { resumeWithManualListings } from '../../service/app/comparisons/index.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';
 
 /** Stage 0 against the Apify emulator and a local image host, through the real job queue. */

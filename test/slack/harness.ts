@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
-import { loadRunView, type RunView } from '../../service/app/run-view.ts';
+import { loadRunView, type RunView } from '../../service/app/views/index.ts';
 import { parseConfig, type Config } from '../../service/config/schema.ts';
 import { databaseReadiness } from '../../service/db/readiness.ts';
 import { runs, workspaces } from '../../service/db/schema.ts';

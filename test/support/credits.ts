@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { RunOrigin } from '../../service/app/delivery.ts';
-import type { ComparisonDeps, StartComparisonInput } from '../../service/app/start-comparison.ts';
+import type { RunOrigin } from '../../service/app/delivery/index.ts';
+import type { ComparisonDeps, StartComparisonInput } from '../../service/app/comparisons/index.ts';
 import { parseConfig } from '../../service/config/schema.ts';
 import type { Db, DbOrTx } from '../../service/db/client.ts';
 import { applyLedgerEntry, ledgerMismatches, overRefundedRuns } from '../../service/db/repos/ledger.ts';

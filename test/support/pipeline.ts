@@ -1,8 +1,8 @@
 import { afterAll } from 'vitest';
-import type { Sinks } from '../../service/app/delivery.ts';
-import { importListingFolder } from '../../service/app/import-listing.ts';
-import { loadRunView, type RunView } from '../../service/app/run-view.ts';
-import { startComparison, type ListingInputRef, type StartComparisonResult } from '../../service/app/start-comparison.ts';
+import type { Sinks } from '../../service/app/delivery/index.ts';
+import { importListingFolder, startComparison, type StartComparisonResult } from '../../service/app/comparisons/index.ts';
+import { loadRunView, type RunView } from '../../service/app/views/index.ts';
+import type { ListingInputRef } from '../../service/domain/listing.ts';
 import { parseConfig, type Config } from '../../service/config/schema.ts';
 import type { WorkspaceRef } from '../../service/db/repos/workspaces.ts';
 import { createLifecycle } from '../../service/main/lifecycle.ts';

@@ -1,4 +1,4 @@
-import type { RunView } from '../../../service/app/run-view.ts';
+import type { RunView } from '../../../service/app/views/index.ts';
 import type { PrivateMessage } from '../private.ts';
 import { rootMessage } from '../render.ts';
 

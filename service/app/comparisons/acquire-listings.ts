@@ -1,0 +1,160 @@
+import pLimit from '../../support/limit.ts';
+import { fetchImage } from '../../acquire/image-fetch.ts';
+import { isImageRefused } from '../../acquire/image-refused.ts';
+import type { ListingSource } from '../../acquire/listing-source.ts';
+import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
+import { ListingSchema, type Listing, type Side, type ListingInputRef } from '../../domain/listing.ts';
+import type { Db } from '../../db/client.ts';
+import { getImages, insertImage, touchImage } from '../../db/repos/blobs.ts';
+import { getCachedListing, putCachedListing } from '../../db/repos/caches.ts';
+import { getRun } from '../../db/repos/runs.ts';
+import type { Clock } from '../../providers/provider.ts';
+import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
+import { beginStage, completeStage } from './run-engine.ts';
+
+export interface AcquireDeps {
+  readonly db: Db;
+  /** Undefined when no listing source is configured (no APIFY_TOKEN): only manual listings work. */
+  readonly source: ListingSource | undefined;
+  readonly allowedHosts: readonly string[];
+  readonly clock: Clock;
+  /** The rules engine's measurement of one acquired listing. */
+  readonly analyze: (side: Side, listing: Listing, images: readonly { sha256: string; bytes: Buffer; index: number }[], at: Date) => Promise<SideFacts>;
+  readonly listingTtlMs: number;
+  /** Main image + up to 8 gallery images are used. */
+  readonly maxImages?: number;
+}
+
+const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
+
+/**
+ * Stage 0. Both listings (cache, source or manual), their images downloaded at once within the
+ * host allow-list and stored by content hash, then measured. A listing that cannot be had fails
+ * the run with a full refund (the user is offered the manual fallback).
+ */
+export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { signal: AbortSignal; lastAttempt: boolean }): Promise<void> {
+  if (!(await beginStage(deps.db, runId, 'acquire'))) return;
+  const run = await getRun(deps.db, runId);
+  if (!run) return;
+  const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
+  const now = new Date(deps.clock.now());
+  try {
+    const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.fresh, now, ctx.signal);
+    // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
+    const bytes = new Map<string, Buffer>();
+    const downloads = pLimit(DOWNLOADS_PER_RUN);
+    const [A, B] = await Promise.all([
+      storeImages(deps, listings.A, ctx.signal, bytes, downloads),
+      storeImages(deps, listings.B, ctx.signal, bytes, downloads),
+    ]);
+    const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
+    const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
+    await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` });
+  } catch (e) {
+    const expected = e instanceof UserError || e instanceof PermanentError;
+    if (!expected && !ctx.lastAttempt) throw e; // transient: graphile retries the task
+    const code = e instanceof AppError ? e.code : 'acquisition_failed';
+    const message = e instanceof Error ? e.message : String(e);
+    await completeStage(deps.db, runId, 'acquire', { ok: false, code, message });
+  }
+}
+
+type Pending = { source: AcquiredSide['source']; label: string; listing: Listing };
+
+async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInputRef>, fresh: boolean, now: Date, signal: AbortSignal): Promise<Record<Side, Pending>> {
+  const out: Partial<Record<Side, Pending>> = {};
+  const toFetch: { side: Side; asin: string }[] = [];
+  for (const side of ['A', 'B'] as const) {
+    const ref = refs[side];
+    if (ref.kind === 'manual') {
+      out[side] = { source: 'manual', label: ref.label, listing: ListingSchema.parse(ref.listing) };
+      continue;
+    }
+    const cached = fresh ? undefined : ListingSchema.safeParse(await getCachedListing(deps.db, ref.asin, now));
+    if (cached?.success) out[side] = { source: 'cache', label: ref.asin, listing: cached.data };
+    else toFetch.push({ side, asin: ref.asin });
+  }
+  if (toFetch.length) {
+    if (!deps.source) {
+      throw new PermanentError(
+        'acquisition_failed',
+        `No listing source is configured, so ${toFetch.map((t) => t.asin).join(' and ')} cannot be fetched. Set APIFY_TOKEN, or compare listing folders (listing.json + images).`,
+      );
+    }
+    const results = await deps.source.fetch(toFetch.map((t) => t.asin), { signal });
+    for (const { side, asin } of toFetch) {
+      const r = results.get(asin);
+      if (!r) throw new PermanentError('acquisition_failed', `The listing source returned nothing for ${asin}.`);
+      if (!r.ok) throw r.error;
+      const listing = { ...r.value, asin };
+      await putCachedListing(deps.db, asin, listing, 'apify', now, deps.listingTtlMs);
+      out[side] = { source: 'apify', label: asin, listing };
+    }
+  }
+  return out as Record<Side, Pending>;
+}
+
+/** Images downloaded at once for one acquisition (both listings); each run has its own budget. */
+const DOWNLOADS_PER_RUN = 8;
+
+async function storeImages(
+  deps: AcquireDeps,
+  p: Pending,
+  signal: AbortSignal,
+  bytes: Map<string, Buffer>,
+  downloads: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<AcquiredSide> {
+  const refs = p.listing.images.slice(0, deps.maxImages ?? 9);
+  const stored = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
+  const images = await Promise.all(
+    refs.map((ref, index) =>
+      downloads(async (): Promise<AcquiredImage> => {
+        const blob = BLOB_REF.exec(ref)?.[1];
+        if (blob) {
+          const img = stored.get(blob);
+          if (img) bytes.set(img.sha256, img.bytes);
+          return img
+            ? { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: false }
+            : { index, ref, refused: 'image_missing' };
+        }
+        try {
+          const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal, known: (sha) => touchImage(deps.db, sha) });
+          bytes.set(img.sha256, img.bytes);
+          if (!img.known) await insertImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
+          return { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: img.animated };
+        } catch (e) {
+          if (isImageRefused(e)) return { index, ref, refused: e.reason };
+          throw e;
+        }
+      }),
+    ),
+  );
+  return { source: p.source, label: p.label, listing: p.listing, images };
+}
+
+async function analyzeSide(deps: AcquireDeps, side: Side, acquired: AcquiredSide, now: Date, bytes: ReadonlyMap<string, Buffer>): Promise<SideFacts> {
+  const usable = acquired.images.filter((i) => i.sha256 && !i.refused);
+  const blobs = await getImages(deps.db, usable.map((i) => i.sha256!).filter((h) => !bytes.has(h)));
+  const images = usable.flatMap((i) => {
+    const b = bytes.get(i.sha256!) ?? blobs.get(i.sha256!)?.bytes;
+    return b ? [{ sha256: i.sha256!, bytes: b, index: i.index }] : [];
+  });
+  const facts = await deps.analyze(side, acquired.listing, images, now);
+  const refused = acquired.images.filter((i) => i.refused);
+  return {
+    ...facts,
+    findings: [
+      ...facts.findings,
+      ...refused.map((i) => ({
+        id: `${side}.images.refused_${i.index}`,
+        kind: i.index === 0 ? 'main_image' : 'gallery',
+        severity: i.index === 0 ? ('critical' as const) : ('minor' as const),
+        message: `Image ${i.index + 1} was skipped (${i.refused}): ${truncate(i.ref)}`,
+      })),
+    ],
+  };
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}

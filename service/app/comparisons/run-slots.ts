@@ -1,0 +1,67 @@
+import type { DbOrTx } from '../../db/client.ts';
+import { admitRun, countActiveRuns, transitionStages, waitingRuns, type Run } from '../../db/repos/runs.ts';
+import { lockWorkspace } from '../../db/repos/workspaces.ts';
+import { enqueue } from '../../jobs/enqueue.ts';
+import { scheduleDelivery } from '../delivery/index.ts';
+
+/**
+ * Running slots: at most N runs of a workspace hold a slot (admitted: their jobs are in the queue);
+ * the others wait, status 'queued' with no job, their credits already reserved, in FIFO order of
+ * creation. Every decision is taken under the workspace's row lock, so two transactions never
+ * give away the same slot, and a waiting run is admitted by a guarded UPDATE — only the
+ * transaction that moved it enqueues its first job.
+ *
+ * Lock order everywhere: a run's row (the engine's lock) before its workspace's row.
+ */
+
+/** A run that just got its slot starts: stage 0's job is enqueued (a draft's first stage for a draft). */
+async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin' | 'kind'>): Promise<void> {
+  if (run.kind === 'draft') {
+    await transitionStages(tx, run.id, ['draft_acquire'], ['pending'], 'queued');
+    await enqueue(tx, 'draft_stage', { runId: run.id, stage: 'draft_acquire' }, { maxAttempts: 3 });
+  } else {
+    await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
+    await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
+  }
+  await scheduleDelivery(tx, run, 0);
+}
+
+/** Positions moved: the waiting runs' root messages are re-rendered. */
+async function redeliverWaiting(tx: DbOrTx, workspaceId: string): Promise<void> {
+  for (const w of await waitingRuns(tx, workspaceId)) await scheduleDelivery(tx, w);
+}
+
+/**
+ * Admits waiting runs, oldest first, while fewer than `maxRunning` hold a slot (Infinity: no
+ * limit). The caller holds the workspace lock. Returns the ids that were admitted.
+ */
+export async function fillSlots(tx: DbOrTx, workspaceId: string, maxRunning: number, at: Date): Promise<Set<string>> {
+  const admitted = new Set<string>();
+  const free = maxRunning - (await countActiveRuns(tx, workspaceId));
+  if (free <= 0) return admitted;
+  const candidates = await waitingRuns(tx, workspaceId, Number.isFinite(free) ? free : 1000);
+  for (const run of candidates) {
+    if (!(await admitRun(tx, run.id, at))) continue;
+    admitted.add(run.id);
+    await start(tx, run);
+  }
+  if (admitted.size) await redeliverWaiting(tx, workspaceId);
+  return admitted;
+}
+
+/**
+ * A run that held a slot has finished: the next waiting run of its workspace starts. Called in
+ * the transaction that finished the run — which only one finisher gets (`finishRun` is guarded
+ * on settled_at) — so each finish hands over at most once; the workspace lock serialises it with
+ * admissions at creation. A handover, not a recount: the number of runs holding a slot stays
+ * where admission put it.
+ */
+export async function handOverSlot(tx: DbOrTx, finished: Pick<Run, 'workspaceId' | 'admittedAt'>): Promise<string | undefined> {
+  if (finished.admittedAt === null) return undefined;
+  await lockWorkspace(tx, finished.workspaceId);
+  const [next] = await waitingRuns(tx, finished.workspaceId, 1);
+  if (!next || !(await admitRun(tx, next.id, new Date()))) return undefined;
+  await start(tx, next);
+  await redeliverWaiting(tx, finished.workspaceId);
+  return next.id;
+}

@@ -1,0 +1,123 @@
+import { UserError } from '../../domain/errors.ts';
+import { checkSpend } from '../credits/index.ts';
+import type { ListingInputRef } from '../../domain/listing.ts';
+import { comparisonStagePrices, totalCredits, type Pricing } from '../../domain/pricing.ts';
+import type { Db } from '../../db/client.ts';
+import { linkRerun } from '../../db/repos/experiments.ts';
+import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
+import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import type { RunOrigin } from '../delivery/index.ts';
+import { existingAfterRace, reserveAndAdmit } from './run-creation.ts';
+import type { Clock } from '../../providers/provider.ts';
+import type { PromptRegistry } from '../../stages/prompts.ts';
+import { createHash } from 'node:crypto';
+
+export interface StartComparisonInput {
+  readonly workspace: WorkspaceRef;
+  readonly a: ListingInputRef;
+  readonly b: ListingInputRef;
+  readonly fresh: boolean;
+  /** The platform's command or interaction id: a redelivery returns the same run. */
+  readonly requestKey?: string;
+  readonly requestedBy?: string;
+  readonly origin?: RunOrigin;
+  /**
+   * Makes the new run a re-run of this workspace's experiment `id` (an experiment_runs row with
+   * `tags`, written in the run's own transaction). No such experiment → UserError('not_found')
+   * and nothing is created. Absent: a plain comparison.
+   */
+  readonly experiment?: { readonly id: string; readonly tags: readonly string[] };
+}
+
+/** `queuePosition`: 1 = next to start when one of the workspace's running slots frees; null = it holds a slot. */
+export type StartComparisonResult =
+  | { readonly kind: 'created'; readonly run: Run; readonly balance: number; readonly queuePosition: number | null }
+  | { readonly kind: 'existing'; readonly run: Run; readonly reason: 'same_request' | 'recent_pair'; readonly queuePosition: number | null };
+
+export interface ComparisonDeps {
+  readonly db: Db;
+  readonly prompts: PromptRegistry;
+  readonly pricing: Pricing;
+  readonly clock: Clock;
+  /** Free credits of a new workspace, granted once to a Slack team or Discord server (a DM draws none: domain/workspace.ts). */
+  readonly freeCredits: number;
+  /** Which platforms pay credits and are limited (the operator's own terminal is neither). */
+  readonly metered: (platform: WorkspaceRef['platform']) => boolean;
+  /** Credits a metered workspace may spend per UTC day (reservations less refunds). */
+  readonly dailyCap: number;
+  /** Runs of a metered workspace holding a running slot at once; the rest wait in FIFO order. */
+  readonly maxRunning: number;
+}
+
+const DEDUP_WINDOW_MS = 24 * 3_600_000;
+
+/** The same pair, as content: an ASIN by itself, a manual listing by the hash of its content. */
+export function sideKey(ref: ListingInputRef): string {
+  return ref.kind === 'asin' ? ref.asin : `manual:${createHash('sha256').update(JSON.stringify(ref.listing)).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Creates a comparison in one transaction: the workspace (free credits on first sight, if it draws any),
+ * the run and its stage rows, the credit reservation, and — when one of the workspace's running
+ * slots is free — the first job; otherwise the run waits in the workspace's queue (its root
+ * message still goes out at once, saying where it stands). Nothing is half-written: a refusal
+ * (not enough credits, the daily cap, the per-run maximum) rolls all of it back.
+ *
+ * Everything is decided under the workspace's row lock: concurrent commands of one workspace
+ * are serialised, so N reservations on a balance that covers k of them create exactly k runs.
+ */
+export async function startComparison(deps: ComparisonDeps, input: StartComparisonInput): Promise<StartComparisonResult> {
+  const keyA = sideKey(input.a);
+  const keyB = sideKey(input.b);
+  if (keyA === keyB) throw new UserError('same_listing');
+  const dedupKey = `compare:${keyA}:${keyB}`;
+  const prices = comparisonStagePrices(deps.pricing, deps.metered(input.workspace.platform));
+  const cost = totalCredits(prices);
+  if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A comparison costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax} credits.`);
+  const metered = deps.metered(input.workspace.platform);
+
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const created = await ensureWorkspace(tx, input.workspace, metered ? deps.freeCredits : 0);
+      const ws = await lockWorkspace(tx, created.id);
+      // Read after the lock: creation order, the dedup window and the day are those of the lock holder.
+      const now = new Date(deps.clock.now());
+      if (input.requestKey) {
+        const same = await findByRequestKey(tx, ws.id, input.requestKey);
+        if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
+      }
+      if (!input.fresh) {
+        const recent = await findRecentDuplicate(tx, ws.id, dedupKey, new Date(now.getTime() - DEDUP_WINDOW_MS));
+        if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;
+      }
+      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a comparison');
+      const run = await insertRun(
+        tx,
+        {
+          workspaceId: ws.id,
+          kind: 'compare',
+          status: 'queued',
+          inputs: { a: input.a, b: input.b },
+          dedupKey,
+          fresh: input.fresh,
+          requestKey: input.requestKey ?? null,
+          requestedBy: input.requestedBy ?? null,
+          origin: input.origin ?? { platform: 'cli' },
+          pinnedPrompts: deps.prompts.pinAll(),
+          reservedCredits: cost,
+          createdAt: now,
+        },
+        prices.map((p) => ({ stage: p.stage, credits: p.credits })),
+      );
+      if (input.experiment && !(await linkRerun(tx, ws.id, { experimentId: input.experiment.id, runId: run.id, tags: input.experiment.tags }))) {
+        throw new UserError('not_found', `No experiment \`${input.experiment.id.slice(0, 8)}\` in this workspace.`);
+      }
+      // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
+      return reserveAndAdmit(tx, { ws, run, cost, note: `comparison ${keyA} vs ${keyB}`, maxRunning: metered ? deps.maxRunning : Infinity, now });
+    });
+  } catch (e) {
+    return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
+  }
+}
+
+

@@ -1,0 +1,68 @@
+import type { ExperimentCard, RunView, StageView } from '../views/index.ts';
+
+/**
+ * The delivery layer shared by Slack and Discord: a run's messages are rendered from the
+ * database by the `deliver_run` task and handed to the platform's sink. Sinks are transport only
+ * (bots/<platform>/sink.ts), injected by service/main.
+ */
+
+/** Where a run was asked from: enough to post, edit and reply privately. Stored on the run. */
+export type RunOrigin =
+  | {
+      readonly platform: 'slack';
+      readonly teamId: string;
+      readonly channelId: string;
+      readonly userId: string;
+      /** Slack's response_url: private (ephemeral) replies for 30 minutes. */
+      readonly responseUrl?: string;
+      readonly enterpriseId?: string;
+    }
+  | {
+      readonly platform: 'discord';
+      readonly applicationId: string;
+      /** The interaction token: edits `@original` for 15 minutes after the interaction. */
+      readonly interactionToken: string;
+      /** Epoch ms after which the interaction token is no longer valid. */
+      readonly tokenExpiresAt: number;
+      readonly channelId: string;
+      readonly guildId?: string;
+      readonly userId: string;
+    }
+  | { readonly platform: 'cli' };
+
+export type ChatPlatform = 'slack' | 'discord';
+
+/** A stored platform message reference (chat_messages row). */
+export interface MessageRef {
+  readonly channelId: string;
+  /** Slack ts / Discord message id. */
+  readonly messageRef: string;
+  /** Slack thread_ts / Discord thread channel id. */
+  readonly threadRef: string | null;
+}
+
+/** A message could not be delivered for a reason the user can fix (the bot is not in the channel…). */
+export class DeliveryRefused extends Error {
+  readonly reason: 'not_in_channel' | 'channel_not_found' | 'missing_permissions' | 'token_revoked' | 'other';
+  constructor(reason: DeliveryRefused['reason'], message: string) {
+    super(message);
+    this.name = 'DeliveryRefused';
+    this.reason = reason;
+  }
+}
+
+export interface MessageSink<O extends RunOrigin = RunOrigin> {
+  readonly platform: ChatPlatform;
+  /** Posts the run's root message (existing undefined) or edits it in place. */
+  upsertRoot(view: RunView, origin: O, existing: MessageRef | undefined): Promise<MessageRef>;
+  /** Posts one stage's detail card as a reply to the root (in its thread). */
+  postStageDetail(view: RunView, stage: StageView, origin: O, root: MessageRef): Promise<MessageRef>;
+  /** Posts a re-run's deltas against its experiment's baseline in the root's thread (omitted: not shown). */
+  postExperimentCard?(card: ExperimentCard, origin: O, root: MessageRef): Promise<MessageRef>;
+  /** Tells the requester privately (the root could not be posted, how to fix it). */
+  notifyPrivately(origin: O, text: string): Promise<void>;
+  /** A notice in a workspace channel (e.g. a purchase confirmation), outside any run. */
+  postNotice(workspaceExternalId: string, channelId: string, text: string): Promise<void>;
+}
+
+export type Sinks = { readonly [P in ChatPlatform]?: MessageSink<Extract<RunOrigin, { platform: P }>> };

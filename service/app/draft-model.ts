@@ -1,6 +1,0 @@
-/** Draft stages use the same model path as comparison stages (see model-outcome.ts). */
-export {
-  modelOutcome as draftModelOutcome,
-  type ModelOutcomeDeps as DraftModelDeps,
-  type ModelOutcomeRequest as DraftModelRequest,
-} from './model-outcome.ts';

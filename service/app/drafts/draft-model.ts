@@ -1,0 +1,6 @@
+/** Draft stages use the same model path as comparison stages (see model-outcome.ts). */
+export {
+  modelOutcome as draftModelOutcome,
+  type ModelOutcomeDeps as DraftModelDeps,
+  type ModelOutcomeRequest as DraftModelRequest,
+} from '../comparisons/index.ts';

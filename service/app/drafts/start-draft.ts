@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { draftStagePrices } from '../../domain/draft-flow.ts';
+import { UserError } from '../../domain/errors.ts';
+import { checkSpend } from '../credits/index.ts';
+import { findByRequestKey, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
+import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import type { RunOrigin } from '../delivery/index.ts';
+import { existingAfterRace, reserveAndAdmit, type ComparisonDeps } from '../comparisons/index.ts';
+
+/**
+ * Photos → listing drafts: the use-case every front end calls (PRODUCT.md "Photos → listing
+ * drafts"). One transaction, like a comparison: the workspace, the run and its four stage rows,
+ * the credit reservation (a draft costs `pricing.draft`; the operator's terminal is unmetered),
+ * and — when one of the workspace's running slots is free — the first job. Photos are references
+ * only: blobs already stored (the CLI), or chat uploads the first stage downloads under the
+ * download limits (Slack files with the bot token, Discord's attachment CDN).
+ */
+
+/** PRODUCT.md: 1–8 photos. */
+export const DRAFT_PHOTOS_MIN = 1;
+export const DRAFT_PHOTOS_MAX = 8;
+/** A chat upload announced as larger than this is refused before anything starts (the download cap). */
+export const DRAFT_PHOTO_MAX_BYTES = 15 * 1024 * 1024;
+
+const Name = z.string().trim().min(1).max(200);
+
+export const DraftPhotoInputSchema = z.discriminatedUnion('kind', [
+  /** A photo already stored by content (the CLI reads files and stores them first). */
+  z.object({ kind: z.literal('blob'), sha256: z.string().regex(/^[0-9a-f]{64}$/), name: Name }),
+  /** A chat upload: downloaded by draft_acquire from the platform's file hosts only. */
+  z.object({
+    kind: z.literal('url'),
+    platform: z.enum(['slack', 'discord']),
+    url: z.url({ protocol: /^https?$/ }).max(2000),
+    name: Name,
+    /** What the platform says it is (checked again by content when downloaded). */
+    mediaType: z.string().max(100).optional(),
+    size: z.number().int().nonnegative().optional(),
+  }),
+]);
+export type DraftPhotoInput = z.infer<typeof DraftPhotoInputSchema>;
+
+export interface StartDraftInput {
+  readonly workspace: WorkspaceRef;
+  readonly photos: readonly DraftPhotoInput[];
+  /** The platform's command or interaction id: a redelivery returns the same run. */
+  readonly requestKey?: string;
+  readonly requestedBy?: string;
+  readonly origin?: RunOrigin;
+}
+
+export type StartDraftResult =
+  | { readonly kind: 'created'; readonly run: Run; readonly balance: number; readonly queuePosition: number | null }
+  | { readonly kind: 'existing'; readonly run: Run; readonly reason: 'same_request'; readonly queuePosition: number | null };
+
+/** The photos, checked: 1–8, each an image by what its platform says (its content is checked on download). */
+export function checkDraftPhotos(photos: readonly unknown[]): DraftPhotoInput[] {
+  if (photos.length < DRAFT_PHOTOS_MIN) throw new UserError('missing_argument', 'Attach 1–8 photos of the product to get listing drafts.');
+  if (photos.length > DRAFT_PHOTOS_MAX) throw new UserError('extra_argument', `At most ${DRAFT_PHOTOS_MAX} photos per draft; ${photos.length} were attached.`);
+  return photos.map((raw, i) => {
+    const p = DraftPhotoInputSchema.safeParse(raw);
+    if (!p.success) throw new UserError('bad_command', `Photo ${i + 1} could not be read (${p.error.issues[0]?.message ?? 'invalid'}).`);
+    const photo = p.data;
+    if (photo.kind === 'url' && photo.mediaType && !photo.mediaType.startsWith('image/')) {
+      throw new UserError('image_refused', `${photo.name} is not a photo (${photo.mediaType}): attach JPEG, PNG, WebP or GIF images.`);
+    }
+    if (photo.kind === 'url' && photo.size !== undefined && photo.size > DRAFT_PHOTO_MAX_BYTES) {
+      throw new UserError('image_refused', `${photo.name} is ${(photo.size / 1024 / 1024).toFixed(1)} MB; photos are taken up to ${DRAFT_PHOTO_MAX_BYTES / 1024 / 1024} MB.`);
+    }
+    return photo;
+  });
+}
+
+export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): Promise<StartDraftResult> {
+  const photos = checkDraftPhotos(input.photos);
+  const metered = deps.metered(input.workspace.platform);
+  const prices = draftStagePrices(deps.pricing.draft, metered);
+  const cost = prices.reduce((sum, p) => sum + p.credits, 0);
+  if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A draft costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax} credits.`);
+
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const created = await ensureWorkspace(tx, input.workspace, metered ? deps.freeCredits : 0);
+      const ws = await lockWorkspace(tx, created.id);
+      const now = new Date(deps.clock.now());
+      if (input.requestKey) {
+        const same = await findByRequestKey(tx, ws.id, input.requestKey);
+        if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
+      }
+      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a draft');
+      const run = await insertRun(
+        tx,
+        {
+          workspaceId: ws.id,
+          kind: 'draft',
+          status: 'queued',
+          inputs: { photos },
+          dedupKey: null,
+          fresh: true,
+          requestKey: input.requestKey ?? null,
+          requestedBy: input.requestedBy ?? null,
+          origin: input.origin ?? { platform: 'cli' },
+          pinnedPrompts: deps.prompts.pinAll(),
+          reservedCredits: cost,
+          createdAt: now,
+        },
+        prices,
+      );
+      const note = `listing drafts from ${photos.length} photo${photos.length === 1 ? '' : 's'}`;
+      return reserveAndAdmit(tx, { ws, run, cost, note, maxRunning: metered ? deps.maxRunning : Infinity, now });
+    });
+  } catch (e) {
+    return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
+  }
+}
+

@@ -1,0 +1,73 @@
+import type { Run, StageRow } from '../../db/repos/runs.ts';
+import type { DraftAttributes, DraftPhotos, DraftScored } from '../../domain/draft-outputs.ts';
+import type { AvatarsOutput, Verdict, Winner } from '../../domain/stage-outputs.ts';
+
+/**
+ * RunView: the platform-neutral read model of a run, built from the database only. Every front
+ * end (Slack, Discord, terminal) renders this and nothing else, so a re-render after a crash or a
+ * `status <job>` shows exactly what is stored.
+ */
+
+export type StageStatus = StageRow['status'];
+
+export interface SideView {
+  /** ASIN, or the manual listing's label. */
+  readonly label: string;
+  readonly asin: string | null;
+  readonly title: string | null;
+  readonly url: string | null;
+}
+
+export interface StageView {
+  readonly name: string;
+  readonly title: string;
+  readonly status: StageStatus;
+  readonly provider: string | null;
+  readonly model: string | null;
+  /** True when the offline rules engine made this output (no model). */
+  readonly madeWithoutModel: boolean;
+  readonly winner: Winner | null;
+  readonly score: { readonly A: number; readonly B: number } | null;
+  readonly summary: string | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly credits: number;
+  readonly latencyMs: number | null;
+  /** The validated stage output (for detail cards); null until it succeeded. */
+  readonly output: unknown;
+}
+
+export interface RunView {
+  readonly id: string;
+  readonly shortId: string;
+  readonly kind: Run['kind'];
+  readonly status: Run['status'];
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+  readonly pair: { readonly A: SideView; readonly B: SideView };
+  readonly cost: number;
+  readonly refunded: number;
+  readonly stages: readonly StageView[];
+  readonly verdict: Verdict | null;
+  readonly avatars: AvatarsOutput | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  /**
+   * Waiting for one of the workspace's running slots (status 'queued'): 1 = next to start.
+   * Null once the run holds a slot (or has finished).
+   */
+  readonly queuePosition: number | null;
+  /** A draft run (kind 'draft'): photos, attributes and scored drafts. Absent for a comparison. */
+  readonly draft?: DraftView;
+}
+
+/** The draft part of a RunView (kind 'draft'), as stored; built by draft-view.ts. */
+export interface DraftView {
+  readonly photoCount: number;
+  readonly photos: DraftPhotos | null;
+  readonly attributes: DraftAttributes | null;
+  readonly drafts: DraftScored['drafts'] | null;
+  /** The marketplace rule table version (with Amazon's rule set) the drafts were checked against. */
+  readonly ruleSet: string | null;
+  /** Attributes or drafts made by the offline rules engine (no model configured). */
+  readonly madeWithoutModel: boolean;
+}

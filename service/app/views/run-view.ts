@@ -1,0 +1,112 @@
+import type { Db } from '../../db/client.ts';
+import { getRun, getStages, queuePosition, type Run, type StageRow } from '../../db/repos/runs.ts';
+import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Verdict, Winner } from '../../domain/stage-outputs.ts';
+import type { AcquireOutput } from '../../stages/acquired.ts';
+import type { ListingInputRef } from '../../domain/listing.ts';
+import { draftRunView } from './draft-view.ts';
+import type { RunView, SideView, StageView } from './run-view-model.ts';
+
+/**
+ * Builds a run's RunView (run-view-model.ts) from the database only: a comparison's here, a
+ * draft's in draft-view.ts.
+ */
+
+export const STAGE_TITLES: Record<string, string> = {
+  acquire: 'Fetch listings',
+  ctr: 'Main image (click)',
+  pdp: 'Gallery (conversion)',
+  text: 'Title & copy',
+  avatars: 'Buyer personas',
+  verdict: 'Verdict',
+};
+
+const mean = (scores: Record<string, number>) => {
+  const v = Object.values(scores);
+  return v.length ? Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 10) / 10 : 0;
+};
+
+function stageScore(name: string, output: unknown): { winner: Winner | null; score: { A: number; B: number } | null; summary: string | null } {
+  switch (name) {
+    case 'ctr':
+    case 'pdp':
+    case 'text': {
+      const o = output as CtrOutput | PdpOutput | TextOutput;
+      return { winner: o.winner, score: { A: mean(o.listings.A.scores), B: mean(o.listings.B.scores) }, summary: o.summary };
+    }
+    case 'verdict': {
+      const v = output as Verdict;
+      return { winner: v.winner, score: v.score, summary: null };
+    }
+    case 'avatars': {
+      const a = output as AvatarsOutput;
+      const buysA = a.personas.filter((p) => p.buys === 'A').length;
+      return { winner: null, score: null, summary: `${buysA} of 3 would buy A, ${3 - buysA} would buy B` };
+    }
+    default:
+      return { winner: null, score: null, summary: null };
+  }
+}
+
+function sideView(ref: ListingInputRef, acquired: AcquireOutput['A'] | undefined): SideView {
+  const asin = ref.kind === 'asin' ? ref.asin : (acquired?.listing.asin ?? ref.listing.asin ?? null);
+  return {
+    label: ref.kind === 'asin' ? ref.asin : ref.label,
+    asin,
+    title: acquired?.listing.title ?? (ref.kind === 'manual' ? ref.listing.title : null),
+    url: asin ? `https://www.amazon.com/dp/${asin}` : null,
+  };
+}
+
+const ORDER = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
+
+export function toRunView(run: Run, rows: readonly StageRow[], position: number | null = null): RunView {
+  if (run.kind === 'draft') return draftRunView(run, rows, position);
+  const byName = new Map(rows.map((r) => [r.stage, r]));
+  const acquired = byName.get('acquire')?.output as AcquireOutput | null | undefined;
+  const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
+  const stages = [...rows]
+    .sort((a, b) => ORDER.indexOf(a.stage) - ORDER.indexOf(b.stage))
+    .map((r): StageView => {
+      const ok = r.status === 'succeeded' && r.output != null;
+      const s = ok ? stageScore(r.stage, r.output) : { winner: null, score: null, summary: null };
+      return {
+        name: r.stage,
+        title: STAGE_TITLES[r.stage] ?? r.stage,
+        status: r.status,
+        provider: r.provider,
+        model: r.model,
+        madeWithoutModel: r.provider === 'rules',
+        ...s,
+        error: r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null,
+        credits: r.credits,
+        latencyMs: r.latencyMs,
+        output: ok ? r.output : null,
+      };
+    });
+  const failedCredits = rows.filter((r) => r.status === 'failed' || r.status === 'skipped').reduce((s, r) => s + r.credits, 0);
+  const failed = rows.find((r) => r.status === 'failed');
+  return {
+    id: run.id,
+    shortId: run.id.slice(0, 8),
+    kind: run.kind,
+    status: run.status,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    pair: { A: sideView(inputs.a, acquired?.A), B: sideView(inputs.b, acquired?.B) },
+    cost: run.reservedCredits,
+    refunded: failedCredits,
+    stages,
+    verdict: (byName.get('verdict')?.status === 'succeeded' ? byName.get('verdict')?.output : null) as Verdict | null,
+    avatars: (byName.get('avatars')?.status === 'succeeded' ? byName.get('avatars')?.output : null) as AvatarsOutput | null,
+    errorCode: run.errorCode,
+    errorMessage: run.status === 'failed' ? (failed?.errorMessage ?? null) : null,
+    queuePosition: position,
+  };
+}
+
+/** The run's view; pass the run row when it is already in hand (saves reading it again). */
+export async function loadRunView(db: Db, runId: string, loaded?: Run): Promise<RunView | undefined> {
+  const run = loaded ?? (await getRun(db, runId));
+  if (!run) return undefined;
+  return toRunView(run, await getStages(db, runId), await queuePosition(db, run));
+}
