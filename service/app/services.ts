@@ -34,7 +34,7 @@ export interface AppServices {
    * user's and the workspace's allowance; UserError('rate_limited') with the wait when exceeded.
    */
   admitFreeCommand(ref: WorkspaceRef, userId: string): Promise<void>;
-  /** Baselines, tagged re-runs, deltas and pins (service/app/experiments.ts). */
+  /** Baselines, tagged re-runs, deltas and pins (service/app/experiments/). */
   readonly experiments: ExperimentServices;
 }
 

@@ -7,7 +7,7 @@
  * A draft is paid when its drafts are delivered: the whole price rides on draft_score, the stage
  * whose success puts them in front of the seller, so any failure before it — or the sweep of a
  * dead run — refunds everything through the engine's usual per-stage refund. The run engine
- * (app/run-engine.ts) applies the step this module decides, under the run's row lock.
+ * (app/comparisons/run-engine.ts) applies the step this module decides, under the run's row lock.
  */
 
 export const DRAFT_STAGES = ['draft_acquire', 'draft_analyze', 'draft_write', 'draft_score'] as const;

@@ -10,7 +10,7 @@ import { admitBuy, type BuyLimit } from './checkout-limits.ts';
 
 /**
  * `buy [pack]`: a Stripe Checkout session for a credit pack. Nothing is credited here — the
- * workspace is credited when Stripe says the session was paid (service/app/purchases.ts).
+ * workspace is credited when Stripe says the session was paid (purchases.ts).
  *
  * `buy` costs nothing, so it is limited per user and per workspace (checkout-limits.ts), and an
  * open session of the same workspace for the same pack is handed out again rather than a new one

@@ -20,7 +20,7 @@ import type { StripeEventLike } from './stripe-event.ts';
  *   `async_payment_succeeded` for the same session credit it once between them;
  * - both writes and the confirmation job share one transaction.
  * The completed session is recorded with its PaymentIntent, so that a later refund or lost dispute
- * (service/app/purchase-reversals.ts) takes this purchase's credits back.
+ * (purchase-reversals.ts) takes this purchase's credits back.
  *
  * @see https://docs.stripe.com/checkout/fulfillment
  */

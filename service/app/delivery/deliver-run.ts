@@ -48,7 +48,7 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
     root = updated;
   }
 
-  // A draft's thread holds its photo feedback, attributes and one card per marketplace (draft-view.ts).
+  // A draft's thread holds its photo feedback, attributes and one card per marketplace (views/draft-view.ts).
   for (const stage of view.kind === 'draft' ? draftThreadCards(view) : view.stages) {
     const settled = stage.status === 'succeeded' || stage.status === 'failed';
     if (!settled || messages.has(stage.name)) continue;

@@ -39,7 +39,7 @@ async function render(db: Db, p: TaskPayload<'notify_workspace'>, balance: numbe
       return `Thanks! ${entry.amount} credits were added to this workspace. Balance: ${balance} credits.`;
     }
     case 'reversal': {
-      // The ledger line says what happened and what was removed (service/app/purchase-reversals.ts).
+      // The ledger line says what happened and what was removed (service/app/credits/purchase-reversals.ts).
       const entry = await findLedgerEntry(db, p.ref);
       if (!entry?.note) return undefined;
       return `${entry.note}. Balance: ${balance} credits.`;

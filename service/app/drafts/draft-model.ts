@@ -1,4 +1,4 @@
-/** Draft stages use the same model path as comparison stages (see model-outcome.ts). */
+/** Draft stages use the same model path as comparison stages (see comparisons/model-outcome.ts). */
 export {
   modelOutcome as draftModelOutcome,
   type ModelOutcomeDeps as DraftModelDeps,

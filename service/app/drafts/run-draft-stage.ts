@@ -17,7 +17,7 @@ import type { DraftPhotoInput } from './start-draft.ts';
 /**
  * The `draft_stage` task: one stage of a draft run. Idempotent like the comparison's stages: a
  * settled stage is skipped, the output is written in the transaction that settles the stage and
- * advances the run (run-engine.ts). Expected failures (no usable photo, a model that keeps
+ * advances the run (comparisons/run-engine.ts). Expected failures (no usable photo, a model that keeps
  * answering out of schema) fail the stage — and so the run, refunded — on the last attempt;
  * anything else is retried by the job runner.
  *

@@ -7,7 +7,7 @@ type ChatPlatform = InstallationRow['platform'];
 
 /**
  * A workspace's app installation (one per workspace and platform). `secretEnc` is already sealed
- * by the caller (service/app/installations.ts): this layer never sees a token in clear.
+ * by the caller (service/app/workspaces/installations.ts): this layer never sees a token in clear.
  */
 export async function upsertInstallation(
   db: DbOrTx,
