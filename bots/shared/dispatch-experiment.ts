@@ -8,7 +8,7 @@ import { startedReply, type Reply } from './reply.ts';
 
 /**
  * `experiment save/list/show/pin/unpin/rerun` for every front end: the use-cases in
- * service/app/experiments.ts, answered as platform-neutral Replies (reply.ts). A re-run is a
+ * service/app/experiments/, answered as platform-neutral Replies (reply.ts). A re-run is a
  * new comparison: it answers like `compare` ('started'), naming its experiment.
  */
 export async function experimentReply(cmd: ExperimentCommand, ctx: CommandContext, app: AppServices): Promise<Reply> {

@@ -38,7 +38,7 @@ function countsAsFree(cmd: Command): boolean {
     case 'experiment':
       return cmd.action !== 'rerun';
     case 'help': // static text: nothing to protect
-    case 'buy': // its own, tighter limit (service/app/checkout-limits.ts)
+    case 'buy': // its own, tighter limit (service/app/credits/checkout-limits.ts)
     case 'compare': // paid: credits, the daily cap and running slots bound it
     case 'draft':
       return false;

@@ -11,7 +11,7 @@ import { STAGE_ICONS } from '../shared/stage-icons.ts';
  * whether it is posted or edited. Stage detail cards are in render-stage.ts.
  */
 
-/** Acquisition failures that pasting the listing by hand can get past (service/app/manual-fallback.ts). */
+/** Acquisition failures that pasting the listing by hand can get past (service/app/comparisons/manual-fallback.ts). */
 export const RESUMABLE_ERRORS: ReadonlySet<string> = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
 
 const ICON = STAGE_ICONS.slack;
