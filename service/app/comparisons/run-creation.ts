@@ -1,9 +1,29 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
 import { findByRequestKey, queuePosition, type Run } from '../../db/repos/runs.ts';
-import { ensureWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
 import { fillSlots } from './run-slots.ts';
 import { scheduleDelivery } from '../delivery/index.ts';
+
+/**
+ * The head every run creation shares (comparisons and drafts), inside the creating transaction:
+ * the workspace (free credits on first sight, when metered), locked; the time read after the lock
+ * (creation order, dedup window and the day are those of the lock holder); and the run this very
+ * request already created, when it is a redelivery.
+ */
+export async function openRunCreation(
+  tx: DbOrTx,
+  args: { workspace: WorkspaceRef; freeCredits: number; requestKey: string | undefined; now: () => number },
+): Promise<{ ws: Awaited<ReturnType<typeof lockWorkspace>>; now: Date; existing?: { kind: 'existing'; run: Run; reason: 'same_request'; queuePosition: number | null } }> {
+  const created = await ensureWorkspace(tx, args.workspace, args.freeCredits);
+  const ws = await lockWorkspace(tx, created.id);
+  const now = new Date(args.now());
+  if (args.requestKey) {
+    const same = await findByRequestKey(tx, ws.id, args.requestKey);
+    if (same) return { ws, now, existing: { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } };
+  }
+  return { ws, now };
+}
 
 /**
  * The tail every run creation shares (comparisons and drafts), inside the creating transaction:

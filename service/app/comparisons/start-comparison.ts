@@ -4,10 +4,10 @@ import type { ListingInputRef } from '../../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../../domain/pricing.ts';
 import type { Db } from '../../db/client.ts';
 import { linkRerun } from '../../db/repos/experiments.ts';
-import { findByRequestKey, findRecentDuplicate, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
-import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import { findRecentDuplicate, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
+import type { WorkspaceRef } from '../../db/repos/workspaces.ts';
 import type { RunOrigin } from '../delivery/index.ts';
-import { existingAfterRace, reserveAndAdmit } from './run-creation.ts';
+import { existingAfterRace, openRunCreation, reserveAndAdmit } from './run-creation.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { PromptRegistry } from '../../stages/prompts.ts';
 import { createHash } from 'node:crypto';
@@ -78,14 +78,8 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
 
   try {
     return await deps.db.transaction(async (tx) => {
-      const created = await ensureWorkspace(tx, input.workspace, metered ? deps.freeCredits : 0);
-      const ws = await lockWorkspace(tx, created.id);
-      // Read after the lock: creation order, the dedup window and the day are those of the lock holder.
-      const now = new Date(deps.clock.now());
-      if (input.requestKey) {
-        const same = await findByRequestKey(tx, ws.id, input.requestKey);
-        if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
-      }
+      const { ws, now, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
+      if (existing) return existing;
       if (!input.fresh) {
         const recent = await findRecentDuplicate(tx, ws.id, dedupKey, new Date(now.getTime() - DEDUP_WINDOW_MS));
         if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;

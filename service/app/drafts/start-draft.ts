@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { draftStagePrices } from '../../domain/draft-flow.ts';
 import { UserError } from '../../domain/errors.ts';
 import { checkSpend } from '../credits/index.ts';
-import { findByRequestKey, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
-import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import { insertRun, type Run } from '../../db/repos/runs.ts';
+import type { WorkspaceRef } from '../../db/repos/workspaces.ts';
 import type { RunOrigin } from '../delivery/index.ts';
-import { existingAfterRace, reserveAndAdmit, type ComparisonDeps } from '../comparisons/index.ts';
+import { existingAfterRace, openRunCreation, reserveAndAdmit, type ComparisonDeps } from '../comparisons/index.ts';
 
 /**
  * Photos → listing drafts: the use-case every front end calls (PRODUCT.md "Photos → listing
@@ -80,13 +80,8 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
 
   try {
     return await deps.db.transaction(async (tx) => {
-      const created = await ensureWorkspace(tx, input.workspace, metered ? deps.freeCredits : 0);
-      const ws = await lockWorkspace(tx, created.id);
-      const now = new Date(deps.clock.now());
-      if (input.requestKey) {
-        const same = await findByRequestKey(tx, ws.id, input.requestKey);
-        if (same) return { kind: 'existing', run: same, reason: 'same_request', queuePosition: await queuePosition(tx, same) } as const;
-      }
+      const { ws, now, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
+      if (existing) return existing;
       if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a draft');
       const run = await insertRun(
         tx,
