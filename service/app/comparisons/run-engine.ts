@@ -1,6 +1,7 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
 import { finishRun, getStage, getStageStates, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow, type StageState } from '../../db/repos/runs.ts';
+import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
 import { nextDraftStep } from '../../domain/draft-flow.ts';
@@ -59,6 +60,25 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
     await scheduleDelivery(tx, run);
     return true;
   });
+}
+
+/**
+ * Runs a stage's work and records what came of it. A refusal we expect (PermanentError,
+ * UserError), or any error on the job's last attempt, is recorded as the stage failing (with its
+ * code and message); any other error is rethrown so the job is retried (tasks are idempotent).
+ */
+export async function settleStage(db: Db, runId: string, stage: string, lastAttempt: boolean, work: () => Promise<StageOutcome>): Promise<void> {
+  try {
+    await completeStage(db, runId, stage, await work());
+  } catch (e) {
+    const expected = e instanceof PermanentError || e instanceof UserError;
+    if (!expected && !lastAttempt) throw e;
+    await completeStage(db, runId, stage, {
+      ok: false,
+      code: e instanceof AppError ? e.code : 'stage_failed',
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
 }
 
 /** Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone. */

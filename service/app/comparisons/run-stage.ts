@@ -1,4 +1,4 @@
-import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
+import { PermanentError } from '../../domain/errors.ts';
 import { PARALLEL_STAGES, type ModelStage, type StageOutputs } from '../../domain/stage-outputs.ts';
 import { computeVerdict } from '../../domain/verdict.ts';
 import type { Db } from '../../db/client.ts';
@@ -9,7 +9,7 @@ import type { PinnedPrompts, PromptRegistry } from '../../stages/prompts.ts';
 import { STAGES } from '../../stages/registry.ts';
 import type { StageDefinition, StageInput } from '../../stages/stage.ts';
 import { modelOutcome, type StageModel } from './model-outcome.ts';
-import { beginStage, completeStage, type StageOutcome } from './run-engine.ts';
+import { beginStage, settleStage, type StageOutcome } from './run-engine.ts';
 
 export interface StageRunnerDeps {
   readonly db: Db;
@@ -43,21 +43,11 @@ export async function runStage(deps: StageRunnerDeps, runId: string, stage: Stag
     const out = outputOf(name);
     if (out !== undefined) (prior as Record<string, unknown>)[name] = out;
   }
-  try {
-    const outcome =
-      stage === 'verdict'
-        ? verdictOutcome(rows, prior, deps.rulesModel)
-        : await evaluate(deps, STAGES[stage], { acquired, prior }, run.pinnedPrompts as PinnedPrompts, ctx.signal);
-    await completeStage(deps.db, runId, stage, outcome);
-  } catch (e) {
-    const expected = e instanceof PermanentError || e instanceof UserError;
-    if (!expected && !ctx.lastAttempt) throw e;
-    await completeStage(deps.db, runId, stage, {
-      ok: false,
-      code: e instanceof AppError ? e.code : 'stage_failed',
-      message: e instanceof Error ? e.message : String(e),
-    });
-  }
+  await settleStage(deps.db, runId, stage, ctx.lastAttempt, async () =>
+    stage === 'verdict'
+      ? verdictOutcome(rows, prior, deps.rulesModel)
+      : evaluate(deps, STAGES[stage], { acquired, prior }, run.pinnedPrompts as PinnedPrompts, ctx.signal),
+  );
 }
 
 function verdictOutcome(rows: { stage: string; status: string; provider: string | null }[], prior: Partial<StageOutputs>, rulesModel: string): StageOutcome {

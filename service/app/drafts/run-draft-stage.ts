@@ -1,4 +1,4 @@
-import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
+import { PermanentError } from '../../domain/errors.ts';
 import type { DraftStage } from '../../domain/draft-flow.ts';
 import { ATTRIBUTE_NAMES, DraftAttributesSchema, DraftPhotosSchema, DraftScoredSchema, DraftTextsSchema, type DraftAttributes, type DraftPhotos } from '../../domain/draft-outputs.ts';
 import { marketplaceRulesFor } from '../../domain/marketplace-rules.ts';
@@ -11,7 +11,7 @@ import type { PinnedPrompts } from '../../stages/prompts.ts';
 import { acquireDraftPhotos, type DraftAcquireDeps } from './draft-acquire.ts';
 import { draftModelOutcome, type DraftModelDeps } from './draft-model.ts';
 import type { RunOrigin } from '../delivery/index.ts';
-import { beginStage, completeStage, type StageOutcome } from '../comparisons/index.ts';
+import { beginStage, settleStage, type StageOutcome } from '../comparisons/index.ts';
 import type { DraftPhotoInput } from './start-draft.ts';
 
 /**
@@ -31,17 +31,7 @@ export async function runDraftStage(deps: DraftStageDeps, runId: string, stage: 
   if (!(await beginStage(deps.db, runId, stage))) return;
   const run = await getRun(deps.db, runId);
   if (!run) return;
-  try {
-    await completeStage(deps.db, runId, stage, await outcomeOf(deps, run, stage, ctx.signal));
-  } catch (e) {
-    const expected = e instanceof PermanentError || e instanceof UserError;
-    if (!expected && !ctx.lastAttempt) throw e;
-    await completeStage(deps.db, runId, stage, {
-      ok: false,
-      code: e instanceof AppError ? e.code : 'stage_failed',
-      message: e instanceof Error ? e.message : String(e),
-    });
-  }
+  await settleStage(deps.db, runId, stage, ctx.lastAttempt, () => outcomeOf(deps, run, stage, ctx.signal));
 }
 
 async function outcomeOf(deps: DraftStageDeps, run: Run, stage: DraftStage, signal: AbortSignal): Promise<StageOutcome> {
