@@ -2,7 +2,7 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, API
 import type { ContentBlockParam, Message, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
 import { costOf, systemClock } from './provider.ts';
-import type { Clock, GenerateRequest, GenerateResult, ModelProvider, TokenPrice, Usage } from './provider.ts';
+import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
 
 /**
@@ -12,20 +12,11 @@ import { InvalidOutputError, ProviderCallError } from './router.ts';
  * @see https://docs.anthropic.com/en/docs/build-with-claude/tool-use#forcing-tool-use
  */
 
-export interface AnthropicProviderOptions {
-  readonly apiKey: string;
+export interface AnthropicProviderOptions extends ProviderOptions {
   /** API origin (the SDK adds `/v1/messages`). Default: `https://api.anthropic.com`. */
   readonly baseURL?: string;
-  readonly model: string;
-  readonly price: TokenPrice;
-  /** Per-request timeout the SDK enforces (ms). */
-  readonly timeoutMs: number;
-  /** SDK-level retries, clamped to 0..1: the router does the retrying, so they must not multiply. */
-  readonly maxRetries: number;
   /** `max_tokens` when the request sets none. Default 4096. */
   readonly defaultMaxTokens?: number;
-  /** Measures `latencyMs`. Default: the system clock. */
-  readonly clock?: Clock;
 }
 
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {

@@ -3,7 +3,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming, ResponseFormatJSONSchema } from 'openai/resources';
 import { z } from 'zod';
 import { costOf, systemClock } from './provider.ts';
-import type { Clock, GenerateRequest, GenerateResult, ModelProvider, TokenPrice, Usage } from './provider.ts';
+import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
 
 /**
@@ -33,18 +33,9 @@ export interface OpenAiProviderLogger {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface OpenAiProviderOptions {
-  readonly apiKey: string;
+export interface OpenAiProviderOptions extends ProviderOptions {
   /** An OpenAI-compatible API root, e.g. `http://localhost:11434/v1`. Default: `https://api.openai.com/v1`. */
   readonly baseURL?: string;
-  readonly model: string;
-  readonly price: TokenPrice;
-  /** Per-request timeout the SDK enforces (ms). */
-  readonly timeoutMs: number;
-  /** SDK-level retries, clamped to 0..1: the router does the retrying, so they must not multiply. */
-  readonly maxRetries: number;
-  /** Measures `latencyMs`. Default: the system clock. */
-  readonly clock?: Clock;
   /** Told when the server refused an output mode and a weaker one is used from then on. Default: silent. */
   readonly logger?: OpenAiProviderLogger;
 }

@@ -63,6 +63,19 @@ export interface TokenPrice {
   readonly outputPerMillion: number;
 }
 
+/** What every model provider's factory takes (each adds its own base URL meaning and extras). */
+export interface ProviderOptions {
+  readonly apiKey: string;
+  readonly model: string;
+  readonly price: TokenPrice;
+  /** Per-request timeout the SDK enforces (ms). */
+  readonly timeoutMs: number;
+  /** SDK-level retries, clamped to 0..1: the router does the retrying, so they must not multiply. */
+  readonly maxRetries: number;
+  /** Measures `latencyMs`. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
 export function costOf(usage: Usage, price: TokenPrice): number {
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }

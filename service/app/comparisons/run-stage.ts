@@ -1,26 +1,16 @@
 import { PermanentError } from '../../domain/errors.ts';
 import { PARALLEL_STAGES, type ModelStage, type StageOutputs } from '../../domain/stage-outputs.ts';
 import { computeVerdict } from '../../domain/verdict.ts';
-import type { Db } from '../../db/client.ts';
 import { getRun, getStages } from '../../db/repos/runs.ts';
-import type { Clock } from '../../providers/provider.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
-import type { PinnedPrompts, PromptRegistry } from '../../stages/prompts.ts';
+import type { PinnedPrompts } from '../../stages/prompts.ts';
 import { STAGES } from '../../stages/registry.ts';
 import type { StageDefinition, StageInput } from '../../stages/stage.ts';
-import { modelOutcome, type StageModel } from './model-outcome.ts';
+import { modelOutcome, type ModelOutcomeDeps } from './model-outcome.ts';
 import { beginStage, settleStage, type StageOutcome } from './run-engine.ts';
 
-export interface StageRunnerDeps {
-  readonly db: Db;
-  readonly prompts: PromptRegistry;
-  /** The model router; undefined when no model key is configured (offline rules engine). */
-  readonly provider: StageModel | undefined;
-  readonly clock: Clock;
-  readonly evaluationCacheTtlMs: number;
-  /** The rule-set version the offline engine reports as its "model". */
-  readonly rulesModel: string;
-}
+/** What a stage runner needs: exactly what producing a model outcome needs (model-outcome.ts). */
+export type StageRunnerDeps = ModelOutcomeDeps;
 
 export type StageJob = ModelStage | 'verdict';
 
