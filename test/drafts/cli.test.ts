@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../emulators/image-host.ts';
+import { postgresRunning, runNode, type Ran } from '../support/processes.ts';
 
 /**
  * Issue 9's "done means" on the command line: `listinglab draft test/fixtures/grocery/
@@ -23,36 +23,8 @@ afterAll(() => rm(parent, { recursive: true, force: true }));
 const oatly = path.join(FIXTURES_DIR, 'grocery/Oatly-Oat-Milk');
 const oatlyPhotos = readdirSync(oatly).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(oatly, f));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function draft(args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, ...args], {
-      cwd: root,
-      // No model keys: the offline rules engine.
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function postgresRunning(dir: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ps = spawn('ps', ['-eo', 'args'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    ps.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    ps.on('close', () => resolve(out.split('\n').some((l) => l.includes('postgres') && l.includes(dir))));
-  });
-}
+// No model keys: the offline rules engine.
+const draft = (args: string[]): Promise<Ran> => runNode([entry, ...args], { cwd: root, env: { DATA_DIR: dataDir } });
 
 interface DraftDoc {
   job: string;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { experimentRuns, experiments, runs } from '../../service/db/schema.ts';
 import { parseExperimentArgs, runExperimentCommand } from '../../service/main/experiment-cli.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
+import { runNode } from '../support/processes.ts';
 
 /**
  * Issue 8 from the command line: save → rerun with tags → show gives per-stage deltas against the
@@ -157,21 +157,9 @@ describe('retention', () => {
 });
 
 describe('the real entry point (runExperimentCli in its own process)', () => {
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const script = "const m = await import(process.argv[1]); process.exitCode = await m.runExperimentCli(process.argv.slice(2));";
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script, path.join(root, 'service/main/experiment-cli.ts'), ...args], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: pipeline.tdb.url, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const script = "const m = await import(process.argv[1]); process.exitCode = await m.runExperimentCli(process.argv.slice(2));";
+  const run = (args: string[]) =>
+    runNode(['--input-type=module', '-e', script, path.join(root, 'service/main/experiment-cli.ts'), ...args], { cwd: root, env: { DATABASE_URL: pipeline.tdb.url, LOG_LEVEL: 'warn' } });
 
   test('show --json and rerun with a folder through the CLI entry; bad usage exits 2', async () => {
     const shown = await run(['show', experimentId.slice(0, 8), '--json']);

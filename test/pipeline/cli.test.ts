@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { postgresRunning, runNode, type Ran } from '../support/processes.ts';
 
 /** `listinglab compare` as a script would use it: exit codes, --json on stdout only, no leftovers. */
 
@@ -14,35 +14,8 @@ await chmod(parent, 0o755);
 const dataDir = path.join(parent, 'data');
 afterAll(() => rm(parent, { recursive: true, force: true }));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'service/main/cli.ts'), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function postgresRunning(dir: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ps = spawn('ps', ['-eo', 'args'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    ps.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    ps.on('close', () => resolve(out.split('\n').some((l) => l.includes('postgres') && l.includes(dir))));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<Ran> =>
+  runNode([path.join(root, 'service/main/cli.ts'), ...args], { cwd: root, env: { DATA_DIR: dataDir, ...env } });
 
 describe('listinglab compare', () => {
   test.each([
