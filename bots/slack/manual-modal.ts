@@ -2,7 +2,7 @@ import { userImageProblem } from '../../service/app/comparisons/index.ts';
 import type { RunView } from '../../service/app/views/index.ts';
 import type { ListingInput, Side } from '../../service/domain/listing.ts';
 import { esc, truncate, LIMITS } from './blocks.ts';
-import { sideName } from './render.ts';
+import { sideName } from '../../service/app/views/index.ts';
 
 /**
  * The manual fallback (PRODUCT.md "Failures"): when a listing could not be fetched, a modal takes

@@ -4,7 +4,7 @@ import type { Verdict } from '../../service/domain/stage-outputs.ts';
 import { LIMITS, type Block } from './blocks.ts';
 import { ACTION } from './render-common.ts';
 import { rootMessage, rootText } from './render.ts';
-import { stageDetail } from './render-stage.ts';
+import { stageDetail } from './render.ts';
 
 /** Block Kit limits hold for any RunView, however long what the listings and models wrote. */
 
@@ -83,7 +83,7 @@ describe('root message', () => {
   test('stays within Block Kit limits with oversized content, escapes it, and states the verdict in its text', () => {
     const msg = rootMessage(view(), { lowBalance: true });
     assertWithinLimits(msg.blocks, msg.text);
-    expect(msg.text).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD, A 5\.25 vs B 6\.75/);
+    expect(msg.text).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 5\.25 vs B 6\.75, confidence 72%/);
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain('&lt;!channel&gt;');
     for (const id of [ACTION.rerunFresh, ACTION.saveExperiment, ACTION.buyCredits]) expect(json).toContain(id);
@@ -100,7 +100,7 @@ describe('root message', () => {
   test('while running: the checklist and job id, no verdict text; queued runs say where they are in line', () => {
     const running = view({ status: 'running', verdict: null, stages: view().stages.map((s, i) => (i < 2 ? s : { ...s, status: 'running', output: null })) });
     const msg = rootMessage(running);
-    expect(msg.text).toBe('Comparing B0799CK52K vs B074M5HPBD — 2/6 stages done (job 3f2a9c1e)');
+    expect(msg.text).toBe('Comparing B0799CK52K vs B074M5HPBD — 2 of 6 stages done (job 3f2a9c1e)');
     expect(JSON.stringify(msg.blocks)).toContain('Job `3f2a9c1e`');
     expect(JSON.stringify(msg.blocks)).not.toContain('"actions"');
     const queued = rootMessage(view({ status: 'queued', verdict: null, queuePosition: 2 }));
@@ -128,6 +128,6 @@ describe('stage detail cards', () => {
     const v = view();
     const card = stageDetail(v, { ...v.stages[1]!, status: 'failed', output: null, winner: null, score: null, error: { code: 'provider_failed', message: 'timeout' } });
     expect(card.text).toMatch(/^ctr: failed/);
-    expect(JSON.stringify(card.blocks)).toContain('3 credits refunded');
+    expect(JSON.stringify(card.blocks)).toContain('Its 3 credits were refunded');
   });
 });

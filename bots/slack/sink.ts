@@ -4,8 +4,7 @@ import type { RunView } from '../../service/app/views/index.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';
-import { rootMessage } from './render.ts';
-import { stageDetail } from './render-stage.ts';
+import { rootMessage, stageDetail } from './render.ts';
 import { experimentCardMessage } from './render-experiment.ts';
 
 /**

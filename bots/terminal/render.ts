@@ -1,73 +1,33 @@
-import type { RunView, StageView } from '../../service/app/views/index.ts';
-import { STAGE_ICONS } from '../shared/stage-icons.ts';
+import { plainText, presentRoot, presentStage, stageLine as presentStageLine, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { presentationLines, stageText } from './present.ts';
 
 /**
- * RunView → lines for a terminal. Pure: the CLI decides where they go (standard error for
- * progress, standard output for the result).
+ * RunView → lines for a terminal, rendered from its Presentation (service/app/views). Pure: the
+ * CLI decides where they go (standard error for progress, standard output for the result).
  */
 
-const ICON = STAGE_ICONS.terminal;
-
-const short = (s: string, n = 48) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-const label = (v: RunView, side: 'A' | 'B' | 'tie') => (side === 'tie' ? 'tie' : `${side} (${v.pair[side].label})`);
-
-export function stageLine(v: RunView, s: StageView): string {
-  const head = `${ICON[s.status]} ${s.title}`;
-  if (s.status === 'failed') return `${head} — failed: ${s.error?.message ?? s.error?.code ?? 'unknown error'}${s.credits ? ` (${s.credits} credits refunded)` : ''}`;
-  if (s.status === 'skipped') return `${head} — skipped`;
-  if (s.status !== 'succeeded') return `${head} — ${s.status}`;
-  const by = s.madeWithoutModel ? 'rules engine, no model' : `${s.provider ?? '?'} ${s.model ?? ''}`.trim();
-  const parts: string[] = [];
-  if (s.name === 'acquire') parts.push(`A: ${short(v.pair.A.title ?? v.pair.A.label)} | B: ${short(v.pair.B.title ?? v.pair.B.label)}`);
-  if (s.score) parts.push(`A ${s.score.A.toFixed(1)} vs B ${s.score.B.toFixed(1)}`);
-  if (s.winner) parts.push(s.winner === 'tie' ? 'tie' : `${label(v, s.winner)} wins`);
-  if (s.summary && s.name === 'avatars') parts.push(s.summary);
-  return `${head} — ${parts.join(' · ')}${s.name === 'acquire' ? '' : ` [${by}]`}`;
-}
+export const stageLine = (v: RunView, s: StageView): string => stageText(presentStageLine(v, s));
 
 export function checklist(v: RunView): string[] {
   return [`Run ${v.shortId}: ${v.pair.A.label} vs ${v.pair.B.label}`, ...v.stages.map((s) => `  ${stageLine(v, s)}`)];
 }
 
 /**
- * The result on standard output. The stages are listed only when asked: `compare` has already
- * shown each one on standard error as it settled, and a terminal shows both streams.
+ * The result on standard output: the root message, then the personas and the fixes from their
+ * cards. The stages are listed only when asked: `compare` has already shown each one on standard
+ * error as it settled, and a terminal shows both streams.
  */
 export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string[] {
-  const out: string[] = [];
-  out.push('', `ListingLab — ${v.pair.A.label} vs ${v.pair.B.label} (run ${v.shortId})`);
-  out.push(`  A: ${v.pair.A.title ?? v.pair.A.label}`, `  B: ${v.pair.B.title ?? v.pair.B.label}`);
-  if (opts.stages) {
-    out.push('');
-    for (const s of v.stages) out.push(`  ${stageLine(v, s)}`);
+  const root = presentRoot(v);
+  const out = ['', `ListingLab — ${root.title}`, ...presentationLines(root, { stages: opts.stages ?? false })];
+  for (const s of v.stages) {
+    if (!v.verdict || s.status !== 'succeeded' || (s.name !== 'avatars' && s.name !== 'verdict')) continue;
+    // The card's first section restates the outcome the root already gave.
+    const card = presentStage(v, s);
+    out.push('', `${card.title}:`, ...presentationLines({ ...card, sections: card.sections.slice(1) }).map((l) => (l ? `  ${l}` : l)));
   }
-  const verdict = v.verdict;
-  if (!verdict) {
-    out.push('', `No verdict: the run ${v.status}${v.errorMessage ? ` — ${v.errorMessage}` : ''}.`);
-    if (v.refunded) out.push(`${v.refunded} credits were refunded.`);
-    return out;
-  }
-  out.push('');
-  const headline = verdict.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${v.pair[verdict.winner].label} (${verdict.winner}) wins`;
-  out.push(`${headline} — A ${verdict.score.A.toFixed(2)} vs B ${verdict.score.B.toFixed(2)}, confidence ${Math.round(verdict.confidence * 100)}%`);
-  out.push(`  Wins the click: ${label(v, verdict.clickWinner)} · wins the sale: ${label(v, verdict.saleWinner)}`);
-  if (verdict.rulesOnly) out.push('  Made without a model: the offline rules engine measured what can be measured; add a model key for visual judgement.');
-  if (verdict.missing.length) out.push(`  Left out (failed): ${verdict.missing.join(', ')} — confidence lowered.`);
-  if (v.avatars) {
-    out.push('', `Buyer personas${v.avatars.categoryDefault ? ' (category defaults: no review insights)' : ''}:`);
-    for (const p of v.avatars.personas) {
-      out.push(`  • ${p.name} — ${p.profile}`);
-      out.push(`    clicks ${p.clicks}, buys ${p.buys}: ${p.why}`);
-      const cares = p.caresAbout.map((c) => `${c.aspect}${c.citation ? ` ("${c.citation}")` : ''}`).join('; ');
-      out.push(`    cares about: ${cares}`);
-      if (p.objections.length) out.push(`    objections: ${p.objections.join('; ')}`);
-    }
-  }
-  if (verdict.fixes.length) {
-    out.push('', 'Fixes, by impact:');
-    for (const f of verdict.fixes) out.push(`  ${f.priority}. [${f.listing} ${v.pair[f.listing].label}] ${f.action}  (evidence: ${f.evidence.join(', ')})`);
-  }
-  out.push('', `verdict hash ${verdict.hash}`);
+  out.push('', plainText(root.footer));
+  if (v.verdict) out.push(`verdict hash ${v.verdict.hash}`);
   return out;
 }
 

@@ -1,0 +1,151 @@
+import type { Winner } from '../../domain/stage-outputs.ts';
+import { bold, clip, code, italic, t, type Intent, type Line, type Presentation, type Section, type StageLine } from './presentation.ts';
+import type { RunView, SideView, StageView } from './run-view-model.ts';
+
+/**
+ * RunView → the run's root message as a Presentation: the pair, its state, the stage checklist,
+ * the verdict in words with the top fixes, and what the person can do next.
+ */
+
+export interface PresentOptions {
+  /** The workspace cannot afford another run: offer to buy credits (default false). */
+  readonly lowBalance?: boolean;
+}
+
+/** Acquisition failures that pasting the listing by hand can get past (comparisons/manual-fallback.ts). */
+export const RESUMABLE_ERRORS: ReadonlySet<string> = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
+
+const FINISHED = new Set<RunView['status']>(['succeeded', 'partial', 'failed']);
+export const isFinished = (v: RunView) => FINISHED.has(v.status);
+
+/** A side's name as people know it: its ASIN, or the label of a listing given by hand. */
+export const sideName = (s: SideView) => s.asin ?? s.label;
+/** `B (B074M5HPBD)`. */
+export const sideWords = (v: RunView, side: 'A' | 'B') => `${side} (${sideName(v.pair[side])})`;
+export const sideOrTie = (v: RunView, w: Winner) => (w === 'tie' ? 'tie' : sideWords(v, w));
+export const winnerWords = (v: RunView, w: Winner) => (w === 'tie' ? 'tie' : `${sideWords(v, w)} wins`);
+export const scoreWords = (s: { A: number; B: number }, digits = 1) => `A ${s.A.toFixed(digits)} vs B ${s.B.toFixed(digits)}`;
+export const percent = (x: number) => `${Math.round(x * 100)}%`;
+export const errorWords = (s: StageView, max = 200) => clip(s.error?.message || s.error?.code || 'unknown error', max);
+export const jobRef = (v: RunView): Line => [t('job '), code(v.shortId)];
+export const pairWords = (v: RunView) => `${sideName(v.pair.A)} vs ${sideName(v.pair.B)}`;
+const settled = (s: StageView) => s.status === 'succeeded' || s.status === 'failed' || s.status === 'skipped';
+
+/** Where a run stands while it has no result: `2 of 6 stages done`, `queued (#2 in line)`. */
+export function progressWords(v: RunView): string {
+  if (v.queuePosition != null) return `queued (#${v.queuePosition} in line)`;
+  return `${v.stages.filter(settled).length} of ${v.stages.length} stages done`;
+}
+
+export function stageLine(v: RunView, s: StageView): StageLine {
+  const parts: Line[] = [];
+  const say = (text: string) => parts.push([t(text)]);
+  switch (s.status) {
+    case 'failed':
+      say(`failed: ${errorWords(s)}${s.credits ? ` (${s.credits} credits refunded)` : ''}`);
+      break;
+    case 'skipped':
+      say('skipped');
+      break;
+    case 'pending':
+    case 'queued':
+      say('waiting');
+      break;
+    case 'running':
+      say('running…');
+      break;
+    case 'succeeded':
+      if (s.name === 'acquire') say('both listings fetched');
+      if (s.score) say(scoreWords(s.score));
+      if (s.winner) say(winnerWords(v, s.winner));
+      if (s.summary && (s.name === 'avatars' || v.kind === 'draft')) say(clip(s.summary, 300));
+      if (s.madeWithoutModel && s.name !== 'acquire' && s.name !== 'draft_acquire' && s.name !== 'draft_score') parts.push([italic('rules engine, no model')]);
+      break;
+  }
+  const model = s.status === 'succeeded' && !s.madeWithoutModel && s.provider ? `${s.provider} ${s.model ?? ''}`.trim() : null;
+  return { name: s.name, title: s.title, status: s.status, parts, model };
+}
+
+export function headline(v: RunView): Line {
+  const d = v.verdict;
+  if (d) {
+    const who = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} wins`;
+    return [t(`${who} — ${pairWords(v)}: ${scoreWords(d.score, 2)}, confidence ${percent(d.confidence)} (`), ...jobRef(v), t(')')];
+  }
+  if (v.status === 'failed') return [t(`Comparison ${pairWords(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''} (`), ...jobRef(v), t(')')];
+  return [t(`Comparing ${pairWords(v)} — ${progressWords(v)} (`), ...jobRef(v), t(')')];
+}
+
+/** Job, cost and refund: the small print of a root. */
+export function costFooter(v: RunView): Line {
+  return [t('Job '), code(v.shortId), t(` · Cost: ${v.cost} credits${v.refunded ? ` · ${v.refunded} refunded` : ''}`)];
+}
+
+export function queuedSection(v: RunView, what: string): Section[] {
+  if (v.queuePosition == null) return [];
+  const next = v.queuePosition === 1 ? 'next' : `#${v.queuePosition}`;
+  return [{ lines: [[t(`⏳ Queued: ${next} in line; starts when one of this workspace's running ${what} finishes.`)]] }];
+}
+
+function verdictSections(v: RunView): Section[] {
+  const d = v.verdict;
+  if (!d) return [];
+  const head = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner}) wins`;
+  const lines: Line[] = [
+    [bold(head), t(` — ${scoreWords(d.score, 2)} · confidence ${percent(d.confidence)}`)],
+    [t(`Wins the click: ${sideOrTie(v, d.clickWinner)} · wins the sale: ${sideOrTie(v, d.saleWinner)}`)],
+  ];
+  if (d.missing.length) lines.push([italic(`Left out (failed): ${d.missing.join(', ')} — confidence lowered.`)]);
+  const out: Section[] = [{ lines }];
+  const top = d.fixes.slice(0, 3);
+  if (top.length) {
+    const fixes: Line[] = top.map((f) => [t(`${f.priority}. `), bold(f.listing), t(` (${sideName(v.pair[f.listing])}): ${clip(f.action, 280)}`)]);
+    if (d.fixes.length > top.length) fixes.push([italic(`…and ${d.fixes.length - top.length} more in the Verdict card in the thread.`)]);
+    out.push({ title: 'Top fixes', lines: fixes });
+  }
+  if (d.rulesOnly) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine measured what can be measured; add a model key for visual judgement.')]] });
+  return out;
+}
+
+function failureSections(v: RunView): Section[] {
+  if (v.status !== 'failed' || v.verdict) return [];
+  const lines: Line[] = [[t('⚠️ '), bold('No verdict'), t(`: ${clip(v.errorMessage ?? v.errorCode ?? 'the run failed', 600)}.${v.refunded ? ` ${v.refunded} credits were refunded.` : ''}`)]];
+  if (RESUMABLE_ERRORS.has(v.errorCode ?? '')) lines.push([t('You can enter the listing by hand (title, bullets, description, image URLs) to finish the comparison.')]);
+  return [{ lines }];
+}
+
+function actions(v: RunView, opts: PresentOptions): Intent[] {
+  const out: Intent[] = [];
+  const { A, B } = v.pair;
+  if (v.status === 'failed' && !v.verdict && RESUMABLE_ERRORS.has(v.errorCode ?? '')) out.push({ kind: 'manual_fallback', runId: v.id });
+  // Re-running needs both ASINs (a listing given by hand cannot be fetched again).
+  if (isFinished(v) && A.asin && B.asin && A.asin !== B.asin) out.push({ kind: 'rerun_fresh', runId: v.id, a: A.asin, b: B.asin });
+  if (v.verdict) out.push({ kind: 'save_experiment', runId: v.id });
+  if (opts.lowBalance) out.push({ kind: 'buy_credits', runId: v.id });
+  return out;
+}
+
+/** A comparison's root message. */
+export function presentComparisonRoot(v: RunView, opts: PresentOptions = {}): Presentation {
+  const sides: Line[] = (['A', 'B'] as const).map((k) => {
+    const s = v.pair[k];
+    const name = clip(sideName(s), 40);
+    return [bold(k), t(' '), s.url ? { text: name, link: s.url } : t(name), t(s.title ? ` — ${clip(s.title, 160)}` : '')];
+  });
+  const d = v.verdict;
+  return {
+    headline: headline(v),
+    title: `Listing comparison: ${pairWords(v)}`,
+    tone: d ? (d.winner === 'tie' ? 'tie' : 'won') : v.status === 'failed' ? 'failed' : 'running',
+    sections: [
+      { lines: sides },
+      ...queuedSection(v, 'comparisons'),
+      { stages: v.stages.map((s) => stageLine(v, s)), lines: [] },
+      ...verdictSections(v),
+      ...failureSections(v),
+    ],
+    footer: costFooter(v),
+    actions: actions(v, opts),
+    more: [t('More in '), code(`/listing status ${v.shortId}`), t('.')],
+  };
+}

@@ -1,0 +1,17 @@
+import { presentComparisonRoot, type PresentOptions } from './present-run.ts';
+import { presentComparisonStage } from './present-stage.ts';
+import type { Presentation } from './presentation.ts';
+import type { RunView, StageView } from './run-view-model.ts';
+
+/**
+ * The Presentation of a run's root message and of each card in its thread, whatever the run's
+ * kind: what every surface renders (see presentation.ts).
+ */
+
+export function presentRoot(v: RunView, opts: PresentOptions = {}): Presentation {
+  return presentComparisonRoot(v, opts);
+}
+
+export function presentStage(v: RunView, s: StageView): Presentation {
+  return presentComparisonStage(v, s);
+}
