@@ -2,9 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { finishedView, runningView } from '../../test/discord/views.ts';
 import { embedLength, fitMessage, LIMITS } from './limits.ts';
-import { renderStageDetail } from './render-stage.ts';
 import type { DiscordMessage } from './render-common.ts';
-import { renderRoot } from './render.ts';
+import { renderRoot, renderStageDetail } from './render.ts';
 import { responseFor } from './replies.ts';
 
 /** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */
@@ -32,7 +31,7 @@ const customIds = (m: DiscordMessage) => m.components.flatMap((r) => r.component
 describe('root message', () => {
   test('a finished run states its verdict: `Verdict: <ASIN> wins …`', () => {
     const m = renderRoot(finishedView({ winner: 'B' }));
-    expect(m.content).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 7\.4 vs B 6\.1, confidence 62%/);
+    expect(m.content).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 7\.40 vs B 6\.10, confidence 62%/);
     expect(renderRoot(finishedView({ winner: 'tie' })).content).toMatch(/^Verdict: tie — /);
   });
 

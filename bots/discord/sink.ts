@@ -1,14 +1,13 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { type MessageRef, type MessageSink, DeliveryRefused } from '../../service/app/delivery/index.ts';
-import type { RunView, StageView } from '../../service/app/views/index.ts';
+import { isFinished, type RunView, type StageView } from '../../service/app/views/index.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
 import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
 import { TOKEN_LIFETIME_MS, type DiscordOrigin } from './interaction.ts';
 import { clip } from './limits.ts';
-import { renderStageDetail } from './render-stage.ts';
 import { experimentCardBody } from './experiment-menu.ts';
-import { isFinished, renderRoot, textMessage } from './render.ts';
+import { renderRoot, renderStageDetail, textMessage } from './render.ts';
 
 /**
  * The MessageSink for Discord. The run's root is the interaction's deferred response: edited via

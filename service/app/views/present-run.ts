@@ -72,7 +72,7 @@ export function headline(v: RunView): Line {
     const who = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} wins`;
     return [t(`${who} — ${pairWords(v)}: ${scoreWords(d.score, 2)}, confidence ${percent(d.confidence)} (`), ...jobRef(v), t(')')];
   }
-  if (v.status === 'failed') return [t(`Comparison ${pairWords(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''} (`), ...jobRef(v), t(')')];
+  if (v.status === 'failed') return [t(`No verdict: the comparison ${pairWords(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''} (`), ...jobRef(v), t(')')];
   return [t(`Comparing ${pairWords(v)} — ${progressWords(v)} (`), ...jobRef(v), t(')')];
 }
 

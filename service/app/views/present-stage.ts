@@ -112,7 +112,7 @@ function body(v: RunView, s: StageView): Section[] {
 
 /** The card of one stage of a comparison. */
 export function presentComparisonStage(v: RunView, s: StageView): Presentation {
-  const outcome = s.status === 'failed' ? 'failed' : s.winner ? winnerWords(v, s.winner) : s.status !== 'succeeded' ? s.status : s.name === 'avatars' && s.summary ? s.summary : 'done';
+  const outcome = s.status === 'failed' ? 'failed' : s.winner ? winnerWords(v, s.winner) : s.status !== 'succeeded' ? s.status : s.name === 'avatars' && s.summary ? s.summary : s.name === 'acquire' ? 'both listings fetched' : 'done';
   const lead: Line = [bold(outcome), t(s.score ? ` · ${scoreWords(s.score)}` : '')];
   const sections = body(v, s);
   return {
