@@ -2,9 +2,8 @@ import type { APIButtonComponent, APIEmbed, APIEmbedField } from 'discord-api-ty
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import { actionRows, button } from './components.ts';
-import { fitMessage } from './limits.ts';
+import { clip, fitMessage } from './limits.ts';
 import type { DiscordMessage, RootOptions } from './render-common.ts';
-import { codeBlock, renderDraftCard, renderDraftRoot } from './render-draft.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -32,6 +31,11 @@ export function markdown(line: Line): string {
       return s.link ? `[${x}](${s.link})` : x;
     })
     .join('');
+}
+
+/** Text in a code block; a ``` inside cannot close it early. */
+function codeBlock(text: string, max: number): string {
+  return `\`\`\`\n${clip(text === '' ? ' ' : text, Math.max(1, max - 8)).replace(/```/g, '`\u200b``')}\n\`\`\``;
 }
 
 function embedOf(p: Presentation): APIEmbed {
@@ -72,13 +76,11 @@ export function discordMessage(p: Presentation): DiscordMessage {
 
 /** The run's root message: edited in place as stages finish. */
 export function renderRoot(v: RunView, opts: RootOptions = {}): DiscordMessage {
-  if (v.kind === 'draft') return renderDraftRoot(v, opts);
   return discordMessage(presentRoot(v, { lowBalance: opts.lowCredits ?? false }));
 }
 
 /** One stage's card, posted once in the root message's thread when the stage settles. */
 export function renderStageDetail(v: RunView, s: StageView): DiscordMessage {
-  if (v.kind === 'draft') return renderDraftCard(v, s);
   return discordMessage(presentStage(v, s));
 }
 

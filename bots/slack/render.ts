@@ -2,7 +2,6 @@ import { plainText, presentRoot, presentStage, type Intent, type Line, type Pres
 import { assertNever } from '../../service/domain/errors.ts';
 import { actions, button, clampBlocks, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { ACTION, type RootOptions, type SlackMessage } from './render-common.ts';
-import { codeBlock, draftCard, draftRootMessage } from './render-draft.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -32,6 +31,12 @@ export function mrkdwn(line: Line): string {
       return s.link ? `<${s.link}|${x}>` : x;
     })
     .join('');
+}
+
+/** Text as a code block: copied exactly; a ``` inside cannot close it early. */
+function codeBlock(text: string, max: number = LIMITS.sectionText - 200): string {
+  const body = truncate(text === '' ? ' ' : text, max).replace(/```/g, '`\u200b``');
+  return `\`\`\`${esc(body)}\`\`\``;
 }
 
 const stageText = (s: StageLine) => `${ICON[s.status]} *${esc(s.title)}* — ${s.parts.map(mrkdwn).join(' · ') || 'done'}`;
@@ -74,12 +79,10 @@ export function slackMessage(p: Presentation, blockId: string, opts: { buttons?:
 export const rootText = (v: RunView) => slackMessage(presentRoot(v), '').text;
 
 export function rootMessage(v: RunView, opts: RootOptions = {}): SlackMessage {
-  if (v.kind === 'draft') return draftRootMessage(v, opts);
   return slackMessage(presentRoot(v, { lowBalance: opts.lowBalance ?? false }), `run:${v.id}`, opts);
 }
 
-/** One stage's card in the root message's thread. */
+/** One stage's card (or a draft's card, draftThreadCards) in the root message's thread. */
 export function stageDetail(v: RunView, s: StageView): SlackMessage {
-  if (v.kind === 'draft') return draftCard(v, s);
   return slackMessage(presentStage(v, s), `stage:${s.name}`);
 }

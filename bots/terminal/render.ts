@@ -1,4 +1,5 @@
-import { plainText, presentRoot, presentStage, stageLine as presentStageLine, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { draftThreadCards, plainText, presentRoot, presentStage, stageLine as presentStageLine, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { MARKETPLACES } from '../../service/domain/draft-outputs.ts';
 import { presentationLines, stageText } from './present.ts';
 
 /**
@@ -28,6 +29,23 @@ export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string
   }
   out.push('', plainText(root.footer));
   if (v.verdict) out.push(`verdict hash ${v.verdict.hash}`);
+  return out;
+}
+
+/**
+ * A draft run's result: the root (with its checklist: `draft` shows no progress of its own on
+ * standard output), then each card of its thread, headed by what it found. A failed card only
+ * repeats what the root says.
+ */
+export function draftReport(v: RunView): string[] {
+  const root = presentRoot(v);
+  const out = ['', `ListingLab — ${root.title}`, ...presentationLines(root)];
+  for (const s of draftThreadCards(v)) {
+    if (s.status === 'failed') continue;
+    const [lead, ...rest] = presentStage(v, s).sections;
+    out.push('', `${s.title} — ${plainText(lead?.lines[0] ?? [])}`, ...presentationLines({ ...root, sections: rest }).filter(Boolean).map((l) => `  ${l}`));
+  }
+  out.push('', plainText(root.footer));
   return out;
 }
 
@@ -66,6 +84,31 @@ export function jsonDocument(v: RunView): unknown {
         },
       ]),
     ),
+    error: v.status === 'failed' ? { code: v.errorCode, message: v.errorMessage } : null,
+  };
+}
+
+/** The `--json` document of `listinglab draft`: `{ job, status, photos: { main, feedback, … }, attributes, drafts: { amazon, ebay, etsy, shopify } }`. */
+export function draftJson(v: RunView): unknown {
+  const d = v.draft;
+  const status = v.status === 'succeeded' || v.status === 'partial' || v.status === 'failed' ? v.status : 'failed';
+  const drafts = d?.drafts
+    ? Object.fromEntries(MARKETPLACES.map((m) => {
+      const x = d.drafts![m];
+      return [m, { ...x.fields, valid: x.valid, problems: x.problems, score: x.score, improve: x.improve, claims: x.claims }];
+    }))
+    : null;
+  return {
+    job: v.id,
+    status,
+    photos: d?.photos
+      ? { count: d.photoCount, main: d.photos.main, feedback: d.photos.feedback, refused: d.photos.refused, measured: d.photos.photos.map(({ sha256: _sha, text: _text, ...p }) => p) }
+      : null,
+    attributes: d?.attributes ?? null,
+    drafts,
+    madeWithoutModel: d?.madeWithoutModel ?? null,
+    ruleSet: d?.ruleSet ?? null,
+    stages: Object.fromEntries(v.stages.map((s) => [s.name, { status: s.status, provider: s.provider, model: s.model, madeWithoutModel: s.madeWithoutModel, ...(s.error ? { error: s.error } : {}) }])),
     error: v.status === 'failed' ? { code: v.errorCode, message: v.errorMessage } : null,
   };
 }

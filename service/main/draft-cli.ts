@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { draftJson, draftReport, draftStageLine } from '../../bots/terminal/render-draft.ts';
+import { draftJson, draftReport, stageLine } from '../../bots/terminal/render.ts';
 import { readPhotoFiles, storePhotos, type LocalPhoto, DRAFT_PHOTOS_MAX, startDraft } from '../app/drafts/index.ts';
 import type { RunView } from '../app/views/index.ts';
 import { AppError } from '../domain/errors.ts';
@@ -62,5 +62,5 @@ export async function runDraftCli(args: string[]): Promise<number> {
 
 /** Each stage as it settles on standard error (unless quiet), until the run ends. */
 function follow(db: Database, runId: string, quiet: boolean): Promise<RunView> {
-  return watchRun(db, runId, quiet ? () => undefined : printSettledStages((_view, s) => draftStageLine(s)));
+  return watchRun(db, runId, quiet ? () => undefined : printSettledStages(stageLine));
 }

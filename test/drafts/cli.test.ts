@@ -85,7 +85,7 @@ describe('listinglab draft', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Main image:');
     expect(r.stdout).toContain('Reshoot:');
-    for (const m of ['Amazon', 'eBay', 'Etsy', 'Shopify']) expect(r.stdout).toMatch(new RegExp(`^${m} — \\d+/100 · passes ${m}'s rules`, 'm'));
+    for (const m of ['Amazon', 'eBay', 'Etsy', 'Shopify']) expect(r.stdout).toMatch(new RegExp(`^${m} draft — \\d+/100 · passes ${m}'s rules`, 'm'));
     expect(r.stdout).toContain('Made without a model');
     expect(r.stderr).toContain('✓ Marketplace rules');
   }, 120_000);

@@ -75,7 +75,7 @@ describe('/listing draft in Discord', () => {
       const m = discord.original(token);
       return m?.content.startsWith('Listing drafts ready') ? m : undefined;
     });
-    expect(original.content).toMatch(/Amazon \d+ · eBay \d+ · Etsy \d+ · Shopify \d+/);
+    expect(original.content).toMatch(/Amazon \d+, eBay \d+, Etsy \d+, Shopify \d+/);
     expect(original.channel_id).toBe(CHANNEL);
     expect(discord.threads.get(original.id)?.name).toMatch(/listing drafts from 2 photos/);
 
