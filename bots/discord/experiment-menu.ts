@@ -6,8 +6,7 @@ import { commandFromOptions, type Command } from '../shared/command-grammar.ts';
 import type { Reply } from '../shared/reply.ts';
 import { rerunCardText, TAG_LABELS } from '../shared/experiment-text.ts';
 import { fitMessage } from './limits.ts';
-import type { DiscordMessage } from './render-common.ts';
-import { COLORS } from './render.ts';
+import { COLORS, type DiscordMessage } from './render.ts';
 
 /**
  * Experiments on Discord: the shared text in an embed, and a string select menu (1–8 of the

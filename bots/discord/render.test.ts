@@ -2,8 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { finishedView, runningView } from '../../test/discord/views.ts';
 import { embedLength, fitMessage, LIMITS } from './limits.ts';
-import type { DiscordMessage } from './render-common.ts';
-import { renderRoot, renderStageDetail } from './render.ts';
+import { renderRoot, renderStageDetail, type DiscordMessage } from './render.ts';
 import { responseFor } from './replies.ts';
 
 /** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */

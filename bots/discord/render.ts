@@ -1,9 +1,8 @@
-import type { APIButtonComponent, APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow, APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import { actionRows, button } from './components.ts';
 import { clip, fitMessage } from './limits.ts';
-import type { DiscordMessage, RootOptions } from './render-common.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -19,6 +18,19 @@ import { STAGE_ICONS } from '../shared/stage-icons.ts';
 export const COLORS = { running: 0x5865f2, won: 0x57f287, tie: 0xfee75c, failed: 0xed4245 } as const;
 const TONE: Record<Tone, number> = { ...COLORS, done: COLORS.won, warn: COLORS.tie };
 const ICON = STAGE_ICONS.discord;
+
+export interface DiscordMessage {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** Listing text is untrusted: never let it ping @everyone, roles or users. */
+  allowed_mentions: { parse: [] };
+}
+
+export interface RootOptions {
+  /** The workspace's balance is low: offer the Buy credits button. */
+  readonly lowCredits?: boolean;
+}
 
 export function markdown(line: Line): string {
   return line

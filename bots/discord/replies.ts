@@ -4,8 +4,7 @@ import type { Reply } from '../shared/reply.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
 import { experimentReplyMessage, isRerun } from './experiment-menu.ts';
-import type { DiscordMessage } from './render-common.ts';
-import { renderRoot, textMessage } from './render.ts';
+import { renderRoot, textMessage, type DiscordMessage } from './render.ts';
 
 /**
  * A dispatcher Reply → the interaction's HTTP response. Everything but a new comparison is

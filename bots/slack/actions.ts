@@ -5,7 +5,7 @@ import type { RunView } from '../../service/app/views/index.ts';
 import { commandContext, targetOf, workspaceOf, type SlackBotDeps, type SlackRequest } from './context.ts';
 import { manualModal, MANUAL_VIEW, parseManualSubmission } from './manual-modal.ts';
 import { plain, sendPrivately } from './private.ts';
-import { ACTION } from './render-common.ts';
+import { ACTION } from './render.ts';
 import { answer } from './replies.ts';
 
 type ModalView = Parameters<WebClient['views']['open']>[0]['view'];

@@ -4,7 +4,7 @@ import { rerunCardText } from '../shared/experiment-text.ts';
 import { actions, clampBlocks, esc, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { rerunButton } from './experiment-modal.ts';
 import type { PrivateMessage } from './private.ts';
-import type { SlackMessage } from './render-common.ts';
+import type { SlackMessage } from './render.ts';
 
 /**
  * Experiments in Block Kit: the shared plain text (bots/shared/experiment-text.ts), escaped, in

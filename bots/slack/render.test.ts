@@ -2,9 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { RunView, StageView } from '../../service/app/views/index.ts';
 import type { Verdict } from '../../service/domain/stage-outputs.ts';
 import { LIMITS, type Block } from './blocks.ts';
-import { ACTION } from './render-common.ts';
-import { rootMessage, rootText } from './render.ts';
-import { stageDetail } from './render.ts';
+import { ACTION, rootMessage, rootText, stageDetail } from './render.ts';
 
 /** Block Kit limits hold for any RunView, however long what the listings and models wrote. */
 

@@ -1,7 +1,6 @@
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type Section, type StageLine, type StageView } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import { actions, button, clampBlocks, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
-import { ACTION, type RootOptions, type SlackMessage } from './render-common.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -14,6 +13,27 @@ import { STAGE_ICONS } from '../shared/stage-icons.ts';
  */
 
 const ICON = STAGE_ICONS.slack;
+
+export interface SlackMessage {
+  /** The notification fallback (and what screen readers read). */
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+export interface RootOptions {
+  /** Show "Buy credits": the workspace cannot afford another comparison (default false). */
+  readonly lowBalance?: boolean;
+  /** Show the buttons (default true; a private `status` reply has none). */
+  readonly buttons?: boolean;
+}
+
+/** Action ids: what the buttons send back (bots/slack/actions.ts handles them). */
+export const ACTION = {
+  rerunFresh: 'listing_rerun_fresh',
+  saveExperiment: 'listing_save_experiment',
+  buyCredits: 'listing_buy_credits',
+  manualFallback: 'listing_manual_fallback',
+} as const;
 
 /** Emphasis markers must hug the text (`*bold*`, not `* bold *`), so surrounding spaces stay outside. */
 function wrap(text: string, mark: string): string {

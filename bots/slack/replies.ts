@@ -3,7 +3,7 @@ import { dispatch, type CommandContext, type Reply } from '../shared/dispatch.ts
 import type { Command } from '../shared/command.ts';
 import { assertNever, type ErrorCode } from '../../service/domain/errors.ts';
 import { actions, button, section } from './blocks.ts';
-import { ACTION } from './render-common.ts';
+import { ACTION } from './render.ts';
 import type { SlackBotDeps } from './context.ts';
 import { checkoutReply } from './commands/buy.ts';
 import { startedReply } from './commands/compare.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXPERIMENT_ACTION, RERUN_VIEW } from '../../bots/slack/experiment-modal.ts';
-import { ACTION } from '../../bots/slack/render-common.ts';
+import { ACTION } from '../../bots/slack/render.ts';
 import { experimentRuns, experiments, runs } from '../../service/db/schema.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';
 import { axessoItem } from '../emulators/axesso-items.ts';

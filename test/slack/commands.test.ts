@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { ACTION } from '../../bots/slack/render-common.ts';
+import { ACTION } from '../../bots/slack/render.ts';
 import { startApifyEmulator } from '../emulators/apify.ts';
 import { axessoItem } from '../emulators/axesso-items.ts';
 import { startImageHost } from '../emulators/image-host.ts';

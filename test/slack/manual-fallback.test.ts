@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MANUAL_VIEW } from '../../bots/slack/manual-modal.ts';
-import { ACTION } from '../../bots/slack/render-common.ts';
+import { ACTION } from '../../bots/slack/render.ts';
 import { putImage } from '../../service/db/repos/blobs.ts';
 import { runs } from '../../service/db/schema.ts';
 import { isUserError } from '../../service/domain/errors.ts';
