@@ -1,5 +1,6 @@
 import { ButtonStyle, ComponentType, TextInputStyle } from 'discord-api-types/v10';
-import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow, APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow, APIModalInteractionResponseCallbackData, APIStringSelectComponent } from 'discord-api-types/v10';
+import { EXPERIMENT_TAGS, TAG_LABELS } from '../shared/command.ts';
 
 /**
  * Buttons and modals on our messages, and the `custom_id` that tells us which one was used. A
@@ -96,4 +97,20 @@ export function manualListingModal(runId: string, side: 'A' | 'B'): APIModalInte
       input('images', 'Image URLs (one per line, main image first)', TextInputStyle.Paragraph, true, 4000, 'https://m.media-amazon.com/images/I/….jpg'),
     ],
   };
+}
+
+/** The custom_id of an experiment's tags menu: `ll:tags:<experiment id>` (experiment-menu.ts reads it back). */
+export const TAGS_MENU = 'll:tags:';
+
+/** A string select of 1–8 change tags that re-runs the experiment; it needs an action row of its own. */
+export function tagsMenu(experimentId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
+  const menu: APIStringSelectComponent = {
+    type: ComponentType.StringSelect,
+    custom_id: `${TAGS_MENU}${experimentId}`,
+    placeholder: 'What changed? Pick 1–8 to re-run with fresh data',
+    min_values: 1,
+    max_values: EXPERIMENT_TAGS.length,
+    options: EXPERIMENT_TAGS.map((tag) => ({ label: TAG_LABELS[tag], value: tag })),
+  };
+  return { type: ComponentType.ActionRow, components: [menu] };
 }

@@ -1,7 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow, APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
-import { actionRows, button } from './components.ts';
+import { actionRows, button, tagsMenu } from './components.ts';
 import { clip, fitMessage } from './limits.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
@@ -62,7 +62,7 @@ function embedOf(p: Presentation): APIEmbed {
     if (s.title && s.code === undefined) fields.push({ name: s.title, value: lines.join('\n'), inline: false });
     else description.push([...(s.title ? [`**${s.title}**${s.aside ? ` (${s.aside})` : ''}`] : []), ...lines].join('\n'));
   }
-  return { title: p.title, color: TONE[p.tone], fields, footer: { text: plainText(p.footer) }, ...(description.length ? { description: description.join('\n\n') } : {}) };
+  return { title: p.title, color: TONE[p.tone], fields, ...(p.footer.length ? { footer: { text: plainText(p.footer) } } : {}), ...(description.length ? { description: description.join('\n\n') } : {}) };
 }
 
 function buttonsFor(i: Intent): APIButtonComponent[] {
@@ -75,6 +75,8 @@ function buttonsFor(i: Intent): APIButtonComponent[] {
       return (['A', 'B'] as const).map((side) => button({ kind: 'manual', runId: i.runId, side }, `Paste ${side} by hand`));
     case 'buy_credits':
       return [button({ kind: 'buy' })];
+    case 'rerun_experiment':
+      return []; // a select menu, in a row of its own (discordMessage)
     default:
       return assertNever(i, 'intent');
   }
@@ -83,8 +85,12 @@ function buttonsFor(i: Intent): APIButtonComponent[] {
 /** Any Presentation as a Discord message; a stage card's content starts with its status icon. */
 export function discordMessage(p: Presentation): DiscordMessage {
   const content = `${p.status ? `${ICON[p.status]} ` : ''}${markdown(p.headline)}`;
-  return fitMessage({ content, embeds: [embedOf(p)], components: actionRows(p.actions.flatMap(buttonsFor)), allowed_mentions: { parse: [] } });
+  const menus = p.actions.flatMap((i) => (i.kind === 'rerun_experiment' ? [tagsMenu(i.experimentId)] : []));
+  return fitMessage({ content, embeds: [embedOf(p)], components: [...actionRows(p.actions.flatMap(buttonsFor)), ...menus], allowed_mentions: { parse: [] } });
 }
+
+/** Every section's lines in Discord markdown: a private text reply (the experiment list). */
+export const discordText = (p: Presentation) => p.sections.map((s) => s.lines.map(markdown).join('\n')).join('\n\n');
 
 /** The run's root message: edited in place as stages finish. */
 export function renderRoot(v: RunView, opts: RootOptions = {}): DiscordMessage {

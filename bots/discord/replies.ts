@@ -3,8 +3,8 @@ import type { APIInteractionResponse, APIInteractionResponseCallbackData } from 
 import type { Reply } from '../shared/reply.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
-import { experimentReplyMessage, isRerun } from './experiment-menu.ts';
-import { renderRoot, textMessage, type DiscordMessage } from './render.ts';
+import { isRerun } from './experiment-menu.ts';
+import { discordMessage, discordText, renderRoot, textMessage, type DiscordMessage } from './render.ts';
 
 /**
  * A dispatcher Reply → the interaction's HTTP response. Everything but a new comparison is
@@ -60,8 +60,8 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
     case 'status':
       return privateMessage(renderRoot(reply.view));
     case 'experiment':
-      return privateMessage(experimentReplyMessage(reply));
+      return privateMessage(discordMessage(reply.presentation));
     case 'experiments':
-      return privateText(reply.text);
+      return privateText(discordText(reply.presentation));
   }
 }

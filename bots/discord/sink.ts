@@ -1,13 +1,12 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { type MessageRef, type MessageSink, DeliveryRefused } from '../../service/app/delivery/index.ts';
-import { isFinished, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { isFinished, presentExperimentCard, type RunView, type StageView } from '../../service/app/views/index.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
 import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
 import { TOKEN_LIFETIME_MS, type DiscordOrigin } from './interaction.ts';
 import { clip } from './limits.ts';
-import { experimentCardBody } from './experiment-menu.ts';
-import { renderRoot, renderStageDetail, textMessage } from './render.ts';
+import { discordMessage, renderRoot, renderStageDetail, textMessage } from './render.ts';
 
 /**
  * The MessageSink for Discord. The run's root is the interaction's deferred response: edited via
@@ -115,7 +114,7 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
 
     async postExperimentCard(card, origin, root) {
       // Like a stage card: in the root's thread, else a follow-up, else a reply to the root.
-      const body = experimentCardBody(card);
+      const body = discordMessage(presentExperimentCard(card));
       if (root.threadRef) {
         try {
           const m = await api.postMessage(root.threadRef, body);

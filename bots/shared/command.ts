@@ -33,6 +33,18 @@ export const EXPERIMENT_TAGS = [
 ] as const;
 export type ExperimentTag = (typeof EXPERIMENT_TAGS)[number];
 
+/** What each change tag means, for pickers (Slack multi-select, Discord select menu). */
+export const TAG_LABELS: Readonly<Record<ExperimentTag, string>> = {
+  'main-image': 'Main image',
+  gallery: 'Gallery images',
+  title: 'Title',
+  bullets: 'Bullet points',
+  description: 'Description',
+  price: 'Price',
+  aplus: 'A+ content',
+  other: 'Something else',
+};
+
 export type ExperimentCommand =
   /** `job`: the run to keep as a baseline; `label`: the experiment's optional name. */
   | { name: 'experiment'; action: 'save'; job: string; label?: string }

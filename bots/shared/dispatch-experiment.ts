@@ -2,7 +2,7 @@ import type { AppServices } from '../../service/app/services.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import type { ExperimentCommand } from './command.ts';
 import type { CommandContext } from './command-context.ts';
-import { experimentListText, experimentText } from './experiment-text.ts';
+import { code, presentExperiment, presentExperimentList, t } from '../../service/app/views/index.ts';
 import { PREFIX } from './help.ts';
 import { startedReply, type Reply } from './reply.ts';
 
@@ -16,24 +16,23 @@ export async function experimentReply(cmd: ExperimentCommand, ctx: CommandContex
   switch (cmd.action) {
     case 'save': {
       const { experiment, existing } = await ex.save(ctx.workspace, { job: cmd.job, name: cmd.label });
-      const note = existing
-        ? `Run \`${experiment.baseline.shortId}\` is already the baseline of experiment \`${experiment.shortId}\`.`
-        : `Saved run \`${experiment.baseline.shortId}\` as the baseline of experiment \`${experiment.shortId}\`. After a change: ${PREFIX} experiment rerun ${experiment.shortId} <tag…>`;
-      return { kind: 'experiment', experiment, note, text: experimentText(experiment, note) };
+      const ids = [code(experiment.baseline.shortId), t(existing ? ' is already the baseline of experiment ' : ' as the baseline of experiment '), code(experiment.shortId)];
+      const note = existing ? [t('Run '), ...ids, t('.')] : [t('Saved run '), ...ids, t(`. After a change: ${PREFIX} experiment rerun ${experiment.shortId} <tag…>`)];
+      return { kind: 'experiment', experiment, presentation: presentExperiment(experiment, note) };
     }
     case 'list': {
       const list = await ex.list(ctx.workspace, 15);
-      return { kind: 'experiments', list, text: experimentListText(list) };
+      return { kind: 'experiments', list, presentation: presentExperimentList(list) };
     }
     case 'show': {
       const experiment = await ex.show(ctx.workspace, cmd.id);
-      return { kind: 'experiment', experiment, note: null, text: experimentText(experiment) };
+      return { kind: 'experiment', experiment, presentation: presentExperiment(experiment) };
     }
     case 'pin':
     case 'unpin': {
       const experiment = await ex.setPinned(ctx.workspace, cmd.id, cmd.action === 'pin');
-      const note = cmd.action === 'pin' ? `Pinned experiment \`${experiment.shortId}\`: it is listed first.` : `Unpinned experiment \`${experiment.shortId}\`.`;
-      return { kind: 'experiment', experiment, note, text: experimentText(experiment, note) };
+      const note = cmd.action === 'pin' ? [t('Pinned experiment '), code(experiment.shortId), t(': it is listed first.')] : [t('Unpinned experiment '), code(experiment.shortId), t('.')];
+      return { kind: 'experiment', experiment, presentation: presentExperiment(experiment, note) };
     }
     case 'rerun': {
       const { experiment, started } = await ex.rerun(ctx.workspace, cmd.id, {

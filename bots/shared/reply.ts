@@ -1,4 +1,4 @@
-import type { ExperimentView, RunView } from '../../service/app/views/index.ts';
+import type { ExperimentView, Presentation, RunView } from '../../service/app/views/index.ts';
 import type { CheckoutLink, CreditsSummary } from '../../service/app/credits/index.ts';
 import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import type { ErrorCode } from '../../service/domain/errors.ts';
@@ -27,9 +27,9 @@ export type Reply =
   | { readonly kind: 'credits'; readonly summary: CreditsSummary; readonly text: string }
   | { readonly kind: 'history'; readonly lines: readonly HistoryLine[]; readonly text: string }
   | { readonly kind: 'status'; readonly view: RunView }
-  /** One experiment (save, show, pin, unpin); `note` says what just happened. */
-  | { readonly kind: 'experiment'; readonly experiment: ExperimentView; readonly note: string | null; readonly text: string }
-  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly text: string };
+  /** One experiment (save, show, pin, unpin), presented with what just happened. */
+  | { readonly kind: 'experiment'; readonly experiment: ExperimentView; readonly presentation: Presentation }
+  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly presentation: Presentation };
 
 /** What a run creation (comparison, draft or experiment re-run) tells the user. */
 export function startedReply(r: {

@@ -1,5 +1,4 @@
-import { EXPERIMENT_TAGS, type ExperimentTag } from '../shared/command.ts';
-import { TAG_LABELS } from '../shared/experiment-text.ts';
+import { EXPERIMENT_TAGS, TAG_LABELS, type ExperimentTag } from '../shared/command.ts';
 import { parseTag } from '../shared/command-words.ts';
 import { button, esc, truncate, LIMITS, type ButtonElement } from './blocks.ts';
 

@@ -2,6 +2,7 @@ import { plainText, presentRoot, presentStage, type Intent, type Line, type Pres
 import { assertNever } from '../../service/domain/errors.ts';
 import { actions, button, clampBlocks, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
+import { rerunButton } from './experiment-modal.ts';
 
 /**
  * A Presentation (service/app/views) → Block Kit: the title as a header, each section as mrkdwn
@@ -84,6 +85,8 @@ function buttonFor(i: Intent) {
       return button('Save as experiment', ACTION.saveExperiment, i.runId);
     case 'buy_credits':
       return button('Buy credits', ACTION.buyCredits, i.runId ?? 'refusal', 'primary');
+    case 'rerun_experiment':
+      return rerunButton(i.experimentId);
     default:
       return assertNever(i, 'intent');
   }
@@ -91,9 +94,15 @@ function buttonFor(i: Intent) {
 
 /** Any Presentation as a Slack message; `buttons: false` leaves the intents out (a private status reply). */
 export function slackMessage(p: Presentation, blockId: string, opts: { buttons?: boolean } = {}): SlackMessage {
-  const blocks = [header(p.title), ...p.sections.flatMap(blocksOf), context(mrkdwn(p.footer)), opts.buttons === false ? undefined : actions(blockId, p.actions.map(buttonFor))];
+  const blocks = [header(p.title), ...p.sections.flatMap(blocksOf), p.footer.length ? context(mrkdwn(p.footer)) : undefined, opts.buttons === false ? undefined : actions(blockId, p.actions.map(buttonFor))];
   return { text: truncate(plainText(p.headline), LIMITS.messageText), blocks: clampBlocks(blocks, mrkdwn(p.more)) };
 }
+
+/** Every section's lines in mrkdwn: the text of a message read in place (experiments), where the headline alone says too little. */
+export const slackText = (p: Presentation) => truncate(p.sections.map((s) => s.lines.map(mrkdwn).join('\n')).join('\n\n'), LIMITS.messageText);
+
+/** A Presentation whose text is all of it (slackText): experiments, privately or in a re-run's thread. */
+export const slackReply = (p: Presentation, blockId: string): SlackMessage => ({ ...slackMessage(p, blockId), text: slackText(p) });
 
 /** The notification text: `Verdict: <ASIN> wins …` / `Verdict: tie …` once there is a verdict. */
 export const rootText = (v: RunView) => slackMessage(presentRoot(v), '').text;

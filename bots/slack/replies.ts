@@ -2,8 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import { dispatch, type CommandContext, type Reply } from '../shared/dispatch.ts';
 import type { Command } from '../shared/command.ts';
 import { assertNever, type ErrorCode } from '../../service/domain/errors.ts';
-import { actions, button, section } from './blocks.ts';
-import { ACTION } from './render.ts';
+import { actions, button, esc, section, truncate } from './blocks.ts';
+import { ACTION, slackReply, slackText } from './render.ts';
 import type { SlackBotDeps } from './context.ts';
 import { checkoutReply } from './commands/buy.ts';
 import { startedReply } from './commands/compare.ts';
@@ -11,7 +11,6 @@ import { creditsReply } from './commands/credits.ts';
 import { historyReply } from './commands/history.ts';
 import { statusReply } from './commands/status.ts';
 import { plain, sendPrivately, type PrivateMessage, type PrivateTarget } from './private.ts';
-import { experimentReply, rerunStartedReply } from './render-experiment.ts';
 
 /** Refusals a purchase would fix: the reply carries a "Buy credits" button. */
 const OFFER_BUY: ReadonlySet<ErrorCode> = new Set(['insufficient_credits']);
@@ -19,6 +18,16 @@ const OFFER_BUY: ReadonlySet<ErrorCode> = new Set(['insufficient_credits']);
 function withBuyButton(msg: PrivateMessage): PrivateMessage {
   const buttons = actions('buy', [button('Buy credits', ACTION.buyCredits, 'refusal', 'primary')]);
   return { text: msg.text, blocks: [section(msg.text), ...(buttons ? [buttons] : [])] };
+}
+
+/** A re-run started: the run's root message is posted in the channel; this says what it is for. */
+export function rerunStartedReply(r: Extract<Reply, { kind: 'started' }>, via: 'command' | 'button'): PrivateMessage | undefined {
+  const exp = r.experiment;
+  if (!exp) return undefined;
+  if (r.existing === 'same_request') return via === 'button' ? { text: `Already started as job \`${r.shortId}\`: see \`/listing status ${r.shortId}\`.` } : undefined;
+  const where = r.queuePosition != null ? ` It is queued (#${r.queuePosition} in line) and starts when a slot frees up.` : '';
+  const text = `Re-running experiment \`${exp.shortId}\` (${esc(truncate(exp.name, 200))}) as job \`${r.shortId}\`, changed: ${esc(exp.tags.join(', '))}. The score changes against the baseline will be posted in the run's thread.${where}`;
+  return { text };
 }
 
 /**
@@ -42,9 +51,9 @@ export async function renderReply(reply: Reply, ctx: CommandContext, deps: Slack
     case 'checkout':
       return checkoutReply(reply);
     case 'experiment':
-      return experimentReply(reply);
+      return slackReply(reply.presentation, `experiment:${reply.experiment.id}`);
     case 'experiments':
-      return plain(reply.text);
+      return { text: slackText(reply.presentation) };
     default:
       return assertNever(reply, 'reply');
   }

@@ -1,11 +1,10 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery/index.ts';
-import type { RunView } from '../../service/app/views/index.ts';
+import { presentExperimentCard, type RunView } from '../../service/app/views/index.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';
-import { rootMessage, stageDetail } from './render.ts';
-import { experimentCardMessage } from './render-experiment.ts';
+import { rootMessage, slackReply, stageDetail } from './render.ts';
 
 /**
  * The Slack MessageSink (transport only; the deliver_run task decides what to post when): the
@@ -107,7 +106,7 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
 
     async postExperimentCard(card, origin, root): Promise<MessageRef> {
       const c = await client(origin.teamId, origin.enterpriseId);
-      const msg = experimentCardMessage(card);
+      const msg = slackReply(presentExperimentCard(card), `experiment:${card.experiment.id}`);
       const threadTs = root.threadRef ?? root.messageRef;
       const res = await call(() =>
         c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),

@@ -24,6 +24,9 @@ export function sectionLines(s: Section, opts: { stages?: boolean } = {}): strin
   return out;
 }
 
+/** A whole Presentation's sections as one text (the experiment commands print it). */
+export const presentationText = (p: Presentation): string => presentationLines(p).join('\n').trim();
+
 /** Sections separated by blank lines; `stages: false` leaves the checklist out. */
 export function presentationLines(p: Presentation, opts: { stages?: boolean } = {}): string[] {
   return p.sections.flatMap((s) => {

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { ExperimentCommand } from '../../bots/shared/command.ts';
 import { commandFromOptions } from '../../bots/shared/command-grammar.ts';
-import { experimentListText, experimentText, rerunCardText } from '../../bots/shared/experiment-text.ts';
+import { presentationText } from '../../bots/terminal/present.ts';
 import { stageLine } from '../../bots/terminal/render.ts';
 import { readListingFolder } from '../acquire/folder-source.ts';
 import { createExperimentServices, type ExperimentServices } from '../app/experiments/index.ts';
 import { importListingFolder } from '../app/comparisons/index.ts';
-import type { RunView } from '../app/views/index.ts';
+import { presentExperiment, presentExperimentCard, presentExperimentList, t, type RunView } from '../app/views/index.ts';
 import type { ListingInputRef } from '../domain/listing.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import type { Side } from '../domain/listing.ts';
@@ -96,17 +96,17 @@ export async function runExperimentCommand(c: ExperimentCliCommand, io: Experime
         const note = r.existing
           ? `Run ${r.experiment.baseline.shortId} is already the baseline of experiment ${r.experiment.shortId}.`
           : `Saved run ${r.experiment.baseline.shortId} as the baseline of experiment ${r.experiment.shortId}.`;
-        io.out(c.json ? json(r) : `${experimentText(r.experiment, note)}\n`);
+        io.out(c.json ? json(r) : `${presentationText(presentExperiment(r.experiment, [t(note)]))}\n`);
         return 0;
       }
       case 'list': {
         const list = await ex.list(CLI_WORKSPACE, 50);
-        io.out(c.json ? json(list) : `${experimentListText(list)}\n`);
+        io.out(c.json ? json(list) : `${presentationText(presentExperimentList(list))}\n`);
         return 0;
       }
       case 'show': {
         const view = await ex.show(CLI_WORKSPACE, cmd.id);
-        io.out(c.json ? json(view) : `${experimentText(view)}\n`);
+        io.out(c.json ? json(view) : `${presentationText(presentExperiment(view))}\n`);
         return 0;
       }
       case 'pin':
@@ -127,7 +127,7 @@ export async function runExperimentCommand(c: ExperimentCliCommand, io: Experime
         const after = await ex.show(CLI_WORKSPACE, experiment.id);
         const rerun = after.reruns.find((r) => r.runId === run.id);
         if (c.json) io.out(json({ job: run.id, status: run.status, experiment: after, rerun }));
-        else io.out(`${rerun ? rerunCardText({ experiment: after, rerun }) : `Run ${run.shortId} ${run.status}.`}\n`);
+        else io.out(`${rerun ? presentationText(presentExperimentCard({ experiment: after, rerun })) : `Run ${run.shortId} ${run.status}.`}\n`);
         return run.status === 'failed' ? 1 : 0;
       }
     }

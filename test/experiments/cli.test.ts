@@ -102,8 +102,8 @@ describe('listinglab experiment: save → rerun with tags → show', () => {
   test('show prints the baseline and the per-stage deltas; --json is the same experiment as data', async () => {
     const text = await cli('show', experimentId.slice(0, 8));
     expect(text.code).toBe(0);
-    expect(text.out).toContain(`Baseline: run \`${baselineRun.slice(0, 8)}\``);
-    expect(text.out).toContain(`Re-run \`${rerunRun.slice(0, 8)}\``);
+    expect(text.out).toContain(`Baseline: run ${baselineRun.slice(0, 8)} — `);
+    expect(text.out).toContain(`Re-run ${rerunRun.slice(0, 8)} (`);
     expect(text.out).toContain('changed: title');
     expect(text.out).toMatch(/Main image \(click\): A \d+\.\d\d → \d+\.\d\d \(±0\.00\) · B \d+\.\d\d → \d+\.\d\d \(±0\.00\)/);
     expect(text.out).toMatch(/Title & copy: A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(\+\d+\.\d\d\)/);
@@ -122,7 +122,7 @@ describe('pin, unpin and list', () => {
     expect(await ids()).toEqual([saved.experiment.id, experimentId]);
     expect((await cli('pin', experimentId.slice(0, 8))).out).toMatch(/^Pinned experiment/);
     expect(await ids()).toEqual([experimentId, saved.experiment.id]);
-    expect((await cli('list')).out.split('\n')[0]).toMatch(new RegExp(`^📌 \`${experimentId.slice(0, 8)}\` B title fix`));
+    expect((await cli('list')).out.split('\n')[0]).toMatch(new RegExp(`^📌 ${experimentId.slice(0, 8)} B title fix`));
     await cli('unpin', experimentId.slice(0, 8));
     expect(await ids()).toEqual([saved.experiment.id, experimentId]);
   });

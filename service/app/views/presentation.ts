@@ -1,8 +1,8 @@
 import type { StageStatus } from './run-view-model.ts';
 
 /**
- * Presentation: everything a person sees of a run, in words, built once from RunView (present-run.ts,
- * present-stage.ts, present-draft.ts). Every surface is one thin renderer of it (bots/slack,
+ * Presentation: everything a person sees of a run or an experiment, in words, built once from its
+ * view (present-run.ts, present-stage.ts, present-draft.ts, present-experiment.ts). Every surface is one thin renderer of it (bots/slack,
  * bots/discord, bots/terminal; later a scorecard image or a report page): it maps sections, fields
  * and intents to its own blocks, embeds, buttons or lines, and keeps its own platform limits.
  *
@@ -65,7 +65,9 @@ export type Intent =
   | { readonly kind: 'rerun_fresh'; readonly runId: string; readonly a: string; readonly b: string }
   | { readonly kind: 'save_experiment'; readonly runId: string }
   | { readonly kind: 'buy_credits'; readonly runId?: string }
-  | { readonly kind: 'manual_fallback'; readonly runId: string };
+  | { readonly kind: 'manual_fallback'; readonly runId: string }
+  /** Re-run a saved experiment after a change: pick what changed (the tags), then it starts. */
+  | { readonly kind: 'rerun_experiment'; readonly experimentId: string };
 
 /** How the message feels at a glance (a surface's colour or icon). */
 export type Tone = 'running' | 'won' | 'tie' | 'failed' | 'warn' | 'done';
