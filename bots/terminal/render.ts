@@ -19,7 +19,10 @@ export function checklist(v: RunView): string[] {
  * error as it settled, and a terminal shows both streams.
  */
 export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string[] {
-  const root = presentRoot(v);
+  const presented = presentRoot(v);
+  // The root's "Top fixes" point to the thread's Verdict card; a terminal has no thread, and the
+  // full list follows below, so the excerpt is left out here.
+  const root = v.verdict ? { ...presented, sections: presented.sections.filter((x) => x.title !== 'Top fixes') } : presented;
   const out = ['', `ListingLab — ${root.title}`, ...presentationLines(root, { stages: opts.stages ?? false })];
   for (const s of v.stages) {
     if (!v.verdict || s.status !== 'succeeded' || (s.name !== 'avatars' && s.name !== 'verdict')) continue;
