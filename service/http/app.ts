@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { errorCodes, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
@@ -10,6 +10,15 @@ export interface AppDeps {
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
 }
 
+/** Bodies over this are refused (413): every payload we accept is a few kilobytes. */
+const BODY_LIMIT = 1_048_576;
+/**
+ * A body over the limit but under this is read (and thrown away) before the 413 is sent: a client
+ * still writing when the server closes the connection sees a reset instead of the answer. Larger
+ * ones are refused at once — the client gets no answer worth reading.
+ */
+const DRAIN_LIMIT = 8 * BODY_LIMIT;
+
 /**
  * Builds the HTTP app without listening (fastify demo's app.ts vs server.ts): tests call
  * `app.inject()`, main/ calls `listen()`.
@@ -18,7 +27,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
-    bodyLimit: 1_048_576,
+    bodyLimit: BODY_LIMIT,
     // Behind Fly's proxy the client address is in X-Forwarded-For.
     trustProxy: true,
   });
@@ -33,6 +42,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const message = error instanceof Error ? error.message : 'Bad request';
     const code = error instanceof AppError ? error.code : 'bad_request';
     return reply.code(status).send({ error: code, message });
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const length = Number(request.headers['content-length']);
+    if (length > BODY_LIMIT && length <= DRAIN_LIMIT) {
+      for await (const _chunk of request.raw) {
+        // Discarded: only the refusal matters.
+      }
+      throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    }
   });
 
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'Not found' }));

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import postgres from 'postgres';
 import { afterAll, describe, expect, test } from 'vitest';
 import { databaseReadiness } from '../../service/db/readiness.ts';
@@ -85,5 +86,51 @@ describe('logging', () => {
     const line = lines().find((l) => l.includes('call failed'))!;
     expect(line).toContain('upstream said no');
     expect(line).not.toContain('TOPSECRET');
+  });
+});
+
+describe('bodies over the limit', () => {
+  test('a 2 MB body is answered 413 over a real socket every time, never with a reset connection', async () => {
+    const server = await buildApp({ logger, readiness: async () => ({ ready: true, checks: {} }), plugins: [async (a) => void a.post('/in', () => ({ ok: true }))] });
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const body = Buffer.alloc(2 * 1024 * 1024, 'a');
+      const outcomes: string[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next++ < 60) {
+          const res = await fetch(`${address}/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+            async (r) => `${r.status} ${(await r.json() as { message?: string }).message ?? ''}`,
+            (e: unknown) => `no answer: ${e instanceof Error ? `${e.message} ${e.cause instanceof Error ? e.cause.message : ''}` : String(e)}`,
+          );
+          outcomes.push(res);
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, lane));
+      expect(outcomes.length).toBe(60);
+      expect(new Set(outcomes)).toEqual(new Set(['413 Request body is too large']));
+      // The mechanism: the refusal waits until the client has sent its whole body, so it is never
+      // cut off mid-write (a server that answers early and closes makes the client see EPIPE).
+      const { port } = new URL(address);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString()));
+      socket.write(`POST /in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(body.subarray(0, body.length / 2));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answer).toBe('');
+      socket.write(body.subarray(body.length / 2));
+      await new Promise<void>((resolve) => {
+        const check = () => (answer.includes('\r\n\r\n') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      socket.destroy();
+      expect(answer).toMatch(/^HTTP\/1\.1 413/);
+      // A body within the limit still goes through.
+      const ok = await fetch(`${address}/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(ok.status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
