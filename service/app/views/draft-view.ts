@@ -8,6 +8,7 @@ import {
   MARKETPLACES,
   type Marketplace,
 } from '../../domain/draft-outputs.ts';
+import { runHeader } from './run-header.ts';
 import type { DraftView, RunView, StageView } from './run-view-model.ts';
 
 /**
@@ -81,25 +82,14 @@ export function draftRunView(run: Run, rows: readonly StageRow[], position: numb
   const photoCount = ((run.inputs as { photos?: unknown[] }).photos ?? []).length;
   const label = `${photoCount} photo${photoCount === 1 ? '' : 's'}`;
   const side = { label, asin: null, title: null, url: null };
-  const failed = rows.find((r) => r.status === 'failed');
   const made = ['draft_analyze', 'draft_write'].map((n) => byName.get(n)).filter((r) => r?.status === 'succeeded');
   return {
-    id: run.id,
-    shortId: run.id.slice(0, 8),
-    kind: run.kind,
-    status: run.status,
-    createdAt: run.createdAt,
-    finishedAt: run.finishedAt,
+    ...runHeader(run, rows, position),
     // A draft has no pair; the sides name the photos so code written for comparisons reads sensibly.
     pair: { A: side, B: side },
-    cost: run.reservedCredits,
-    refunded: rows.filter((r) => r.status === 'failed' || r.status === 'skipped').reduce((s, r) => s + r.credits, 0),
     stages,
     verdict: null,
     avatars: null,
-    errorCode: run.errorCode,
-    errorMessage: run.status === 'failed' ? (failed?.errorMessage ?? null) : null,
-    queuePosition: position,
     draft: {
       photoCount,
       ...content,

@@ -4,6 +4,7 @@ import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Verdict, Winner }
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import type { ListingInputRef } from '../../domain/listing.ts';
 import { draftRunView } from './draft-view.ts';
+import { runHeader } from './run-header.ts';
 import type { RunView, SideView, StageView } from './run-view-model.ts';
 
 /**
@@ -83,24 +84,12 @@ export function toRunView(run: Run, rows: readonly StageRow[], position: number 
         output: ok ? r.output : null,
       };
     });
-  const failedCredits = rows.filter((r) => r.status === 'failed' || r.status === 'skipped').reduce((s, r) => s + r.credits, 0);
-  const failed = rows.find((r) => r.status === 'failed');
   return {
-    id: run.id,
-    shortId: run.id.slice(0, 8),
-    kind: run.kind,
-    status: run.status,
-    createdAt: run.createdAt,
-    finishedAt: run.finishedAt,
+    ...runHeader(run, rows, position),
     pair: { A: sideView(inputs.a, acquired?.A), B: sideView(inputs.b, acquired?.B) },
-    cost: run.reservedCredits,
-    refunded: failedCredits,
     stages,
     verdict: (byName.get('verdict')?.status === 'succeeded' ? byName.get('verdict')?.output : null) as Verdict | null,
     avatars: (byName.get('avatars')?.status === 'succeeded' ? byName.get('avatars')?.output : null) as AvatarsOutput | null,
-    errorCode: run.errorCode,
-    errorMessage: run.status === 'failed' ? (failed?.errorMessage ?? null) : null,
-    queuePosition: position,
   };
 }
 
