@@ -115,6 +115,21 @@ describe('root message', () => {
   });
 });
 
+describe('who made what', () => {
+  test('stages judged by a model are credited to it; the verdict is arithmetic, never "made without a model"', () => {
+    const byModel = { provider: 'openai', model: 'gpt-4.1-mini', madeWithoutModel: false };
+    const v = view({
+      verdict: { ...verdict, rulesOnly: false },
+      stages: view().stages.map((s) => (s.name === 'verdict' || s.name === 'acquire' ? s : { ...s, ...byModel })),
+    });
+    const root = JSON.stringify(rootMessage(v, {}).blocks);
+    expect(root).not.toContain('no model');
+    const verdictCard = JSON.stringify(stageDetail(v, v.stages.find((s) => s.name === 'verdict')!).blocks);
+    expect(verdictCard).toContain('computed from the stages');
+    expect(JSON.stringify(stageDetail(v, v.stages.find((s) => s.name === 'ctr')!).blocks)).toContain('openai gpt-4.1-mini');
+  });
+});
+
 describe('stage detail cards', () => {
   test.each(['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'])('%s stays within Block Kit limits', (name) => {
     const v = view();

@@ -2,6 +2,9 @@ import type { Winner } from '../../domain/stage-outputs.ts';
 import { bold, clip, code, italic, t, type Intent, type Line, type Presentation, type Section, type StageLine } from './presentation.ts';
 import type { RunView, SideView, StageView } from './run-view-model.ts';
 
+/** Stages that are fetching or arithmetic, never a judgement: no "made without a model" note. */
+const COMPUTED: ReadonlySet<string> = new Set(['acquire', 'verdict', 'draft_acquire', 'draft_score']);
+
 /**
  * RunView → the run's root message as a Presentation: the pair, its state, the stage checklist,
  * the verdict in words with the top fixes, and what the person can do next.
@@ -59,7 +62,8 @@ export function stageLine(v: RunView, s: StageView): StageLine {
       if (s.score) say(scoreWords(s.score));
       if (s.winner) say(winnerWords(v, s.winner));
       if (s.summary && (s.name === 'avatars' || v.kind === 'draft')) say(clip(s.summary, 300));
-      if (s.madeWithoutModel && s.name !== 'acquire' && s.name !== 'draft_acquire' && s.name !== 'draft_score') parts.push([italic('rules engine, no model')]);
+      // The verdict is always arithmetic over the stages; whether a model judged them is said once, in the verdict.
+      if (s.madeWithoutModel && !COMPUTED.has(s.name)) parts.push([italic('rules engine, no model')]);
       break;
   }
   const model = s.status === 'succeeded' && !s.madeWithoutModel && s.provider ? `${s.provider} ${s.model ?? ''}`.trim() : null;

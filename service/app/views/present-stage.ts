@@ -15,7 +15,7 @@ const EFFECT: Record<Evidence['effect'], string> = { positive: '➕', negative: 
 
 /** `openai gpt-4o · 1.2 s`, or the rules engine. */
 export function madeBy(s: StageView): string {
-  const by = s.madeWithoutModel ? 'offline rules engine (no model)' : [s.provider, s.model].filter(Boolean).join(' ') || 'unknown';
+  const by = s.name === 'verdict' ? 'computed from the stages (deterministic)' : s.madeWithoutModel ? 'offline rules engine (no model)' : [s.provider, s.model].filter(Boolean).join(' ') || 'unknown';
   return `${by}${s.latencyMs != null ? ` · ${(s.latencyMs / 1000).toFixed(1)} s` : ''}`;
 }
 
