@@ -53,7 +53,10 @@ function codeBlock(text: string, max: number): string {
 function embedOf(p: Presentation): APIEmbed {
   const description: string[] = [];
   const fields: APIEmbedField[] = [];
-  for (const s of p.sections) {
+  // The content line already shows the headline: a leading section that only repeats it is left out.
+  const [first, ...others] = p.sections;
+  const repeatsHeadline = first !== undefined && !first.title && first.lines.length === 1 && plainText(first.lines[0]!) === plainText(p.headline);
+  for (const s of repeatsHeadline ? others : p.sections) {
     for (const st of s.stages ?? []) fields.push({ name: `${ICON[st.status]} ${st.title}`, value: st.parts.map(markdown).join('\n') || '—', inline: true });
     for (const f of s.fields ?? []) fields.push({ name: f.label, value: markdown(f.value), inline: true });
     const lines = s.lines.map((l) => (s.note ? `_${markdown(l)}_` : markdown(l)));

@@ -114,7 +114,10 @@ describe('experiments on Discord', () => {
     const list = await h.send(command('experiment list'));
     expect(list.json.data?.content).toContain(experimentId.slice(0, 8));
     expect((await h.send(command('experiment pin', { id: experimentId.slice(0, 8) }))).json.data?.content).toMatch(/Only server admins/);
-    expect((await h.send(command('experiment pin', { id: experimentId.slice(0, 8) }, { permissions: ADMIN }))).json.data?.content).toMatch(/^Pinned experiment/);
+    const pinned = (await h.send(command('experiment pin', { id: experimentId.slice(0, 8) }, { permissions: ADMIN }))).json.data;
+    expect(pinned?.content).toMatch(/^Pinned experiment/);
+    // The note is the content line; the embed does not say it a second time.
+    expect(JSON.stringify(pinned?.embeds)).not.toContain('Pinned experiment');
     const [exp] = await db.select().from(experiments);
     expect(exp?.pinned).toBe(true);
     const rerun = command('experiment rerun', { id: experimentId.slice(0, 8), tags: 'gallery, bullets' });
