@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
-import { type MessageSink, type RunOrigin, notifyWorkspace } from '../../service/app/delivery/index.ts';
+import { notifyWorkspace } from '../../service/app/delivery/index.ts';
 import { applyLedgerEntry } from '../../service/db/repos/ledger.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
 import { signedDelivery, type CheckoutSession } from '../emulators/stripe.ts';
 import { chargeRefundedEvent, disputeClosedEvent, newChargeId, newPaymentIntentId, paidCheckoutEvent } from '../emulators/stripe-refunds.ts';
-import { startStripeHarness } from '../support/stripe-harness.ts';
+import { recordingNoticeSink, startStripeHarness } from '../support/stripe-harness.ts';
 import { balanceOf, expectLedgerConsistent, ledgerRows, slack, slackOrigin } from '../support/credits.ts';
 
 /**
@@ -69,15 +69,7 @@ async function reversalNotices(workspaceId: string): Promise<{ workspaceId: stri
 /** Runs the notify_workspace task for a payload and returns what was posted. */
 async function posted(payload: { workspaceId: string; channelId: string; notice: string; ref: string }): Promise<string[][]> {
   const out: string[][] = [];
-  const sink: MessageSink<Extract<RunOrigin, { platform: 'slack' }>> = {
-    platform: 'slack',
-    upsertRoot: () => Promise.reject(new Error('unused')),
-    postStageDetail: () => Promise.reject(new Error('unused')),
-    notifyPrivately: () => Promise.resolve(),
-    postNotice: async (team, channel, text) => {
-      out.push([team, channel, text]);
-    },
-  };
+  const sink = recordingNoticeSink(out);
   await notifyWorkspace({ db, sinks: { slack: sink }, logger }, payload as Parameters<typeof notifyWorkspace>[1]);
   return out;
 }

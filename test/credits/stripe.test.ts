@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { dispatch, type CommandContext } from '../../bots/shared/dispatch.ts';
-import { type MessageSink, type RunOrigin, notifyWorkspace } from '../../service/app/delivery/index.ts';
+import { notifyWorkspace } from '../../service/app/delivery/index.ts';
 import { parseConfig } from '../../service/config/schema.ts';
 import { stripeEvents } from '../../service/db/schema.ts';
 import { stripeFrontEnd, stripeHostOptions } from '../../service/main/stripe.ts';
 import { appServices } from '../../service/main/wiring.ts';
 import { checkoutEvent, signedDelivery, type CheckoutSession } from '../emulators/stripe.ts';
-import { startStripeHarness } from '../support/stripe-harness.ts';
+import { recordingNoticeSink, startStripeHarness } from '../support/stripe-harness.ts';
 import { balanceOf, expectLedgerConsistent, jobsFor, ledgerRows, slack, slackOrigin } from '../support/credits.ts';
 
 /** `buy` → Stripe Checkout (real SDK, emulated API) → a signed webhook → credited exactly once. */
@@ -157,15 +157,7 @@ describe('POST /stripe/webhook', () => {
       where t.identifier = 'notify_workspace' and j.payload->>'workspaceId' = ${workspaceId}`;
     expect(jobs).toHaveLength(1);
     const posted: string[][] = [];
-    const sink: MessageSink<Extract<RunOrigin, { platform: 'slack' }>> = {
-      platform: 'slack',
-      upsertRoot: () => Promise.reject(new Error('unused')),
-      postStageDetail: () => Promise.reject(new Error('unused')),
-      notifyPrivately: () => Promise.resolve(),
-      postNotice: async (team, channel, text) => {
-        posted.push([team, channel, text]);
-      },
-    };
+    const sink = recordingNoticeSink(posted);
     await notifyWorkspace({ db, sinks: { slack: sink }, logger }, jobs[0]!.payload as Parameters<typeof notifyWorkspace>[1]);
     expect(posted).toEqual([['TNOTICE', 'C0BILLING', 'Thanks! 100 credits were added to this workspace. Balance: 130 credits.']]);
     expect((await jobsFor(db, 'notify_workspace')).length).toBeGreaterThanOrEqual(1);

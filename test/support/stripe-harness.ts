@@ -1,4 +1,5 @@
 import { afterAll } from 'vitest';
+import type { MessageSink, RunOrigin } from '../../service/app/delivery/index.ts';
 import { parseConfig } from '../../service/config/schema.ts';
 import { databaseReadiness } from '../../service/db/readiness.ts';
 import { buildApp } from '../../service/http/app.ts';
@@ -25,4 +26,17 @@ export async function startStripeHarness(secrets: { secretKey: string; webhookSe
   const http = await buildApp({ logger, readiness: () => databaseReadiness(tdb.sql), plugins: [stripeFrontEnd(config, { db: database, logger })!] });
   afterAll(() => http.close());
   return { tdb, db: tdb.db, emulator, config, database, logger, lines, app, http };
+}
+
+/** A Slack sink that records the workspace notices posted through it (all notify_workspace uses). */
+export function recordingNoticeSink(out: string[][]): MessageSink<Extract<RunOrigin, { platform: 'slack' }>> {
+  return {
+    platform: 'slack',
+    upsertRoot: () => Promise.reject(new Error('unused')),
+    postStageDetail: () => Promise.reject(new Error('unused')),
+    notifyPrivately: () => Promise.resolve(),
+    postNotice: async (team, channel, text) => {
+      out.push([team, channel, text]);
+    },
+  };
 }
