@@ -7,7 +7,7 @@ import { ACTION, rootMessage, rootText, stageDetail } from './render.ts';
 /** Block Kit limits hold for any RunView, however long what the listings and models wrote. */
 
 const long = (n: number, unit = 'word <!channel> & ') => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-const evidence = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `A.x.${i}`, observation: long(400), effect: 'negative' as const, fix: long(300), impact: 3, ease: 2 }));
+const evidence = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `A.x.${i}`, observation: long(400), effect: 'negative' as const, fix: long(300), impact: 3, ease: 2, dimension: null, current: long(120), target: long(120), effort: 'text' as const, compliance: null, scoreIfFixed: null }));
 const scoredOutput = (dims: string[]) => ({
   listings: Object.fromEntries(['A', 'B'].map((s) => [s, { scores: Object.fromEntries(dims.map((d) => [d, 6.5])), evidence: evidence(20), images: [], answered: [long(200)], open: Array(12).fill(long(200)) }])),
   winner: 'A',
@@ -20,12 +20,12 @@ const verdict: Verdict = {
   confidence: 0.72,
   clickWinner: 'B',
   saleWinner: 'B',
-  fixes: Array.from({ length: 60 }, (_, i) => ({ listing: i % 2 ? 'A' : 'B', priority: i + 1, action: long(500), evidence: [`A.ctr.${i}`], stage: 'ctr', impact: 3, ease: 3 })),
+  fixes: Array.from({ length: 60 }, (_, i) => ({ listing: i % 2 ? 'A' : 'B', priority: i + 1, action: long(500), evidence: [`A.ctr.${i}`], observation: long(400), stage: 'ctr', impact: 3, ease: 3, current: long(120), target: long(120), effort: 'new-shoot', compliance: i % 3 === 0, effect: { points: 1.25, changesWinner: i % 2 === 0 } })),
   missing: [],
   rulesOnly: true,
   hash: 'a'.repeat(64),
 };
-const persona = { name: long(80), profile: long(400), caresAbout: Array(6).fill({ aspect: long(80), citation: long(300) }), clicks: 'A', buys: 'B', why: long(500), objections: Array(5).fill(long(300)) };
+const persona = { name: long(80), profile: long(400), caresAbout: Array(6).fill({ aspect: long(80), citation: long(300), from: 'A' }), clicks: 'A', buys: 'B', why: long(500), objections: Array(5).fill(long(300)) };
 
 function stage(name: string, output: unknown, extra: Partial<StageView> = {}): StageView {
   return { name, title: name, status: 'succeeded', provider: 'rules', model: 'rules-v1', madeWithoutModel: true, winner: 'A', score: { A: 6, B: 5 }, summary: long(100), error: null, credits: 3, latencyMs: 1200, output, ...extra };
@@ -41,6 +41,8 @@ function view(over: Partial<RunView> = {}): RunView {
     createdAt: new Date(0),
     finishedAt: new Date(0),
     pair: { A: side('B0799CK52K'), B: side('B074M5HPBD') },
+    mine: null,
+    mineSource: null,
     cost: 10,
     refunded: 0,
     stages: [

@@ -17,7 +17,7 @@ const sink = createSlackSink({ clients: createSlackClients({ apiUrl: slack.apiUr
 const view = {
   id: '00000000-0000-4000-8000-000000000001', shortId: '00000000', kind: 'compare', status: 'running', createdAt: new Date(0), finishedAt: null,
   pair: { A: { label: 'B0799CK52K', asin: 'B0799CK52K', title: null, url: null }, B: { label: 'B074M5HPBD', asin: 'B074M5HPBD', title: null, url: null } },
-  cost: 10, refunded: 0, stages: [], verdict: null, avatars: null, errorCode: null, errorMessage: null, queuePosition: null,
+  mine: null, mineSource: null, cost: 10, refunded: 0, stages: [], verdict: null, avatars: null, errorCode: null, errorMessage: null, queuePosition: null,
 } as RunView;
 const origin = (channelId: string, responseUrl?: string): SlackOrigin => ({ platform: 'slack', teamId: 'T1', channelId, userId: 'U1', ...(responseUrl ? { responseUrl } : {}) });
 

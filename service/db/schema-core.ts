@@ -56,6 +56,26 @@ export const installations = pgTable(
   (t) => [uniqueIndex('installations_workspace_uq').on(t.workspaceId, t.platform)],
 );
 
+/**
+ * A workspace's own brands and ASINs (`/listing brand add …`): a comparison whose one side
+ * matches is marked as the workspace's listing. `key` is the value normalised for matching
+ * (brand: lower case, spaces collapsed; ASIN: upper case).
+ */
+export const workspaceBrands = pgTable(
+  'workspace_brands',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['brand', 'asin'] }).notNull(),
+    /** As the person typed it, for showing back. */
+    value: text('value').notNull(),
+    key: text('key').notNull(),
+    addedBy: text('added_by'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('workspace_brands_uq').on(t.workspaceId, t.kind, t.key)],
+);
+
 export const RUN_KINDS = ['compare', 'draft'] as const;
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
 
@@ -91,6 +111,13 @@ export const runs = pgTable(
      * reservation and any new refunds are distinct from the first attempt's.
      */
     generation: integer('generation').notNull().default(0),
+    /**
+     * Which side is the workspace's own listing (null: neither or both). Said in the command
+     * (`mine:A`, `--mine A`) or found by the workspace's brand list; `mineSource` says which.
+     * Presentation only: the verdict never depends on it.
+     */
+    mine: text('mine', { enum: ['A', 'B'] }),
+    mineSource: text('mine_source', { enum: ['asked', 'asin', 'brand'] }),
     verdictHash: text('verdict_hash'),
     errorCode: text('error_code'),
     /** When the credits of the run were settled (final): set once. */

@@ -1,4 +1,4 @@
-import type { Fix, ParallelStage } from './stage-outputs.ts';
+import type { Effort, Fix, ParallelStage } from './stage-outputs.ts';
 
 /**
  * Every weight and threshold of the verdict (stage 5), in one place. The verdict is a pure
@@ -70,25 +70,32 @@ export function voteAgreement(vote: 'A' | 'B' | 'tie', verdict: 'A' | 'B' | 'tie
 /** A fix's impact or ease when the evidence left it open (null): the middle of 1–3. */
 export const DEFAULT_IMPACT = 2;
 export const DEFAULT_EASE = 2;
-/** At most this many fixes in a verdict, and at most PER_LISTING for one listing. */
-export const MAX_FIXES = 12;
+/** At most this many fixes per listing in a verdict. */
 export const MAX_FIXES_PER_LISTING = 8;
 
+/** How many units of work each kind of effort is, for ranking by projected gain per effort. */
+export const EFFORT_COST: Readonly<Record<Effort, number>> = { text: 1, 'photo-edit': 2, 'new-shoot': 4 };
+
 /**
- * Fix order: impact × ease (high first), then the weight of the fix's stage (high first), then
- * its first evidence id, then the action text, then the listing — a total order, so the ranking
- * never depends on the order the fixes were found in. Evidence ids come before the listing so
- * that swapping A and B swaps the listings of the fixes and keeps their order.
+ * Fix order within a listing: compliance problems first (they can get the listing suppressed),
+ * then projected points per unit of effort (high first), then impact × ease, then the weight of
+ * the fix's stage, then its first evidence id without its side, then the action text — a total
+ * order, so the ranking never depends on the order the fixes were found in, nor on which side
+ * the listing was given as.
  */
 export function compareFixes(a: Omit<Fix, 'priority'>, b: Omit<Fix, 'priority'>): number {
   return (
+    Number(b.compliance) - Number(a.compliance) ||
+    b.effect.points / EFFORT_COST[b.effort] - a.effect.points / EFFORT_COST[a.effort] ||
     b.impact * b.ease - a.impact * a.ease ||
     STAGE_WEIGHTS[b.stage] - STAGE_WEIGHTS[a.stage] ||
-    compareText(a.evidence[0] ?? '', b.evidence[0] ?? '') ||
-    compareText(a.action, b.action) ||
-    compareText(a.listing, b.listing)
+    compareText(unsided(a.evidence[0] ?? ''), unsided(b.evidence[0] ?? '')) ||
+    compareText(a.action, b.action)
   );
 }
+
+/** An evidence id without its side prefix: "B.main.fill_low" → "main.fill_low". */
+const unsided = (id: string) => id.replace(/^[AB]\./, '');
 
 /** Code-unit order, independent of locale (localeCompare is not deterministic across hosts). */
 export function compareText(a: string, b: string): number {

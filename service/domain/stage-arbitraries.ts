@@ -57,6 +57,12 @@ export function evidenceArb(side: Side, stage: ParallelStage): fc.Arbitrary<Evid
       fix: fc.option(fixTextArb, { nil: null }),
       impact: rating,
       ease: rating,
+      dimension: fc.option(fc.constantFrom(...DIMENSIONS[stage]), { nil: null }),
+      current: fc.option(fc.constantFrom('69% of the frame', '230 characters', '4 images'), { nil: null }),
+      target: fc.option(fc.constantFrom('at least 85%', 'at most 75 characters', 'at least 6 images'), { nil: null }),
+      effort: fc.option(fc.constantFrom('text', 'photo-edit', 'new-shoot'), { nil: null }),
+      compliance: fc.option(fc.boolean(), { nil: null }),
+      scoreIfFixed: fc.option(scoreArb, { nil: null }),
     })
     .map(({ slug, ...rest }) => ({ id: `${side}.${stage}.e${slug}`, ...rest }));
 }
@@ -128,11 +134,15 @@ export const personaArb: fc.Arbitrary<Persona> = fc.record({
   name: fc.string({ minLength: 1, maxLength: 30 }),
   profile: fc.string({ minLength: 1, maxLength: 80 }),
   caresAbout: fc.array(
-    fc.record({ aspect: fc.string({ minLength: 1, maxLength: 30 }), citation: fc.string({ maxLength: 60 }) }),
+    fc.record({
+      aspect: fc.string({ minLength: 1, maxLength: 30 }),
+      citation: fc.string({ maxLength: 60 }),
+      from: fc.constantFrom('A', 'B', 'both', 'category'),
+    }),
     { minLength: 1, maxLength: 3 },
   ),
-  clicks: fc.constantFrom('A', 'B'),
-  buys: fc.constantFrom('A', 'B'),
+  clicks: winnerArb,
+  buys: winnerArb,
   why: fc.string({ minLength: 1, maxLength: 80 }),
   objections: fc.array(fc.string({ maxLength: 40 }), { maxLength: 2 }),
 });

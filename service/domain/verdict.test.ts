@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { canonicalJson } from './canonical-json.ts';
-import { CONFIDENCE, MAX_FIXES, MAX_FIXES_PER_LISTING } from './scoring.ts';
+import { CONFIDENCE, MAX_FIXES_PER_LISTING } from './scoring.ts';
 import {
   avatarsArb,
   ctrArb,
@@ -75,7 +75,10 @@ describe('computeVerdict properties', () => {
         for (const [stage, e] of Object.entries(v.stages)) {
           expect(s.stages[stage]).toEqual({ A: e.B, B: e.A, winner: swapWinner(e.winner), weight: e.weight });
         }
-        expect(s.fixes).toEqual(v.fixes.map((f) => ({ ...f, listing: swapWinner(f.listing) })));
+        // Grouped per listing, A's first: the swapped verdict lists the old B's fixes first.
+        const mirrored = [...v.fixes.filter((f) => f.listing === 'B'), ...v.fixes.filter((f) => f.listing === 'A')];
+        const sameWinnerChange = (f: Verdict['fixes'][number]) => ({ ...f, listing: swapWinner(f.listing) });
+        expect(s.fixes).toEqual(mirrored.map(sameWinnerChange));
       }),
     );
   });
@@ -177,7 +180,7 @@ describe('computeVerdict properties', () => {
     );
   });
 
-  test('(f) fixes are numbered 1..n in rank order and cite negative evidence of their listing', () => {
+  test('(f) fixes are grouped per listing, numbered 1..n within it in rank order, and cite negative evidence of their listing', () => {
     fc.assert(
       fc.property(verdictInputArb, (input) => {
         const v = computeVerdict(input);
@@ -187,39 +190,61 @@ describe('computeVerdict properties', () => {
             for (const e of input[stage]!.listings[side].evidence) found.set(`${side}:${e.id}`, e);
           }
         }
-        expect(v.fixes.map((f) => f.priority)).toEqual(v.fixes.map((_, i) => i + 1));
-        expect(v.fixes.length).toBeLessThanOrEqual(MAX_FIXES);
+        // Never interleaved: every A fix comes before every B fix.
+        const sides = v.fixes.map((f) => f.listing).join('');
+        expect(sides).toMatch(/^A*B*$/);
         for (const side of ['A', 'B'] as const) {
-          expect(v.fixes.filter((f) => f.listing === side).length).toBeLessThanOrEqual(MAX_FIXES_PER_LISTING);
+          const mine = v.fixes.filter((f) => f.listing === side);
+          expect(mine.length).toBeLessThanOrEqual(MAX_FIXES_PER_LISTING);
+          expect(mine.map((f) => f.priority)).toEqual(mine.map((_, i) => i + 1));
+          mine.forEach((f, i) => {
+            const prev = mine[i - 1];
+            // Compliance problems first.
+            if (prev && !prev.compliance) expect(f.compliance).toBe(false);
+            expect(f.effect.points).toBeGreaterThanOrEqual(0);
+          });
         }
-        v.fixes.forEach((f, i) => {
+        for (const f of v.fixes) {
           expect(f.evidence.length).toBeGreaterThanOrEqual(1);
           for (const id of f.evidence) {
             const e = found.get(`${f.listing}:${id}`);
             expect(e?.effect).toBe('negative');
             expect(e?.fix?.trim()).toBeTruthy();
           }
-          const prev = v.fixes[i - 1];
-          if (prev) expect(prev.impact * prev.ease).toBeGreaterThanOrEqual(f.impact * f.ease);
-        });
-        // Under the caps, no negative evidence with a fix is left out.
-        const capped = v.fixes.length === MAX_FIXES || ['A', 'B'].some((l) => v.fixes.filter((f) => f.listing === l).length === MAX_FIXES_PER_LISTING);
-        if (!capped) {
+        }
+        // Under the cap, no negative evidence with a fix is left out.
+        for (const side of ['A', 'B'] as const) {
+          if (v.fixes.filter((f) => f.listing === side).length === MAX_FIXES_PER_LISTING) continue;
           const cited = new Set(v.fixes.flatMap((f) => f.evidence.map((id) => `${f.listing}:${id}`)));
           for (const [key, e] of found) {
-            if (e.effect === 'negative' && e.fix?.trim()) expect(cited.has(key)).toBe(true);
+            if (key.startsWith(`${side}:`) && e.effect === 'negative' && e.fix?.trim()) expect(cited.has(key)).toBe(true);
           }
+        }
+      }),
+    );
+  });
+
+  test('(g) a fix\'s effect is the verdict recomputed as if it were made', () => {
+    fc.assert(
+      fc.property(verdictInputArb, (input) => {
+        const v = computeVerdict(input);
+        for (const f of v.fixes) {
+          // Points are on the 0–10 scale and never more than the room left above the listing's score.
+          expect(f.effect.points).toBeLessThanOrEqual(roundUp(10 - v.score[f.listing]));
+          if (f.effect.points === 0) expect(f.effect.changesWinner).toBe(false);
         }
       }),
     );
   });
 });
 
+const roundUp = (x: number) => Math.round(x * 100) / 100 + 0.01;
+
 // ---- hand-written examples ----
 
 type SideSpec = { score: number; evidence?: Evidence[] };
 function ev(id: string, effect: Evidence['effect'], fix: string | null, impact: number | null, ease: number | null): Evidence {
-  return { id, observation: `observed ${id}`, effect, fix, impact, ease };
+  return { id, observation: `observed ${id}`, effect, fix, impact, ease, dimension: null, current: null, target: null, effort: null, compliance: null, scoreIfFixed: null };
 }
 function side<S extends ParallelStage>(stage: S, s: SideSpec) {
   const scores = Object.fromEntries(DIMENSIONS[stage].map((d) => [d, s.score])) as Record<(typeof DIMENSIONS)[S][number], number>;
@@ -253,7 +278,7 @@ describe('computeVerdict examples', () => {
       }, { score: 5 }, 'A'),
       avatars: {
         categoryDefault: false,
-        personas: [1, 2, 3].map((n) => ({ name: `P${n}`, profile: 'p', caresAbout: [{ aspect: 'a', citation: '' }], clicks: 'A' as const, buys: 'A' as const, why: 'w', objections: [] })),
+        personas: [1, 2, 3].map((n) => ({ name: `P${n}`, profile: 'p', caresAbout: [{ aspect: 'a', citation: '', from: 'A' as const }], clicks: 'A' as const, buys: 'A' as const, why: 'w', objections: [] })),
       },
       rulesOnly: false,
       missing: [],
@@ -261,11 +286,15 @@ describe('computeVerdict examples', () => {
     const v = computeVerdict(input);
     expect(v).toMatchObject({ winner: 'A', score: { A: 7.65, B: 5 }, confidence: 1, clickWinner: 'A', saleWinner: 'A', missing: [] });
     expect(v.stages['pdp']).toEqual({ A: 8, B: 5, winner: 'A', weight: 0.3 });
-    expect(v.fixes).toEqual([
+    expect(v.fixes.map(({ listing, priority, action, evidence, stage, impact, ease }) => ({ listing, priority, action, evidence, stage, impact, ease }))).toEqual([
+      { listing: 'A', priority: 1, action: 'Shorten the title to 75 characters', evidence: ['A.text.long'], stage: 'text', impact: 2, ease: 3 },
       { listing: 'B', priority: 1, action: 'Use a pure white background', evidence: ['B.ctr.bg', 'B.pdp.white'], stage: 'ctr', impact: 3, ease: 3 },
-      { listing: 'A', priority: 2, action: 'Shorten the title to 75 characters', evidence: ['A.text.long'], stage: 'text', impact: 2, ease: 3 },
-      { listing: 'B', priority: 3, action: 'Add a scale image', evidence: ['B.pdp.scale'], stage: 'pdp', impact: 2, ease: 2 },
+      { listing: 'B', priority: 2, action: 'Add a scale image', evidence: ['B.pdp.scale'], stage: 'pdp', impact: 2, ease: 2 },
     ]);
+    // Without a stated effort: copy is a text edit, an easy image fix a photo edit, a harder one a new shoot.
+    expect(v.fixes.map((f) => f.effort)).toEqual(['text', 'photo-edit', 'new-shoot']);
+    // No dimension named and no score the rules engine could project: no measurable effect.
+    expect(v.fixes.every((f) => f.effect.points === 0 && !f.effect.changesWinner)).toBe(true);
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(computeVerdict(input).hash).toBe(v.hash);
   });
@@ -309,5 +338,42 @@ describe('computeVerdict examples', () => {
     const withoutPdp = computeVerdict({ ctr: ctr({ score: 8 }, { score: 4 }, 'A'), text: text({ score: 8 }, { score: 4 }, 'A'), rulesOnly: false, missing: ['pdp'] });
     expect(full.confidence).toBe(0.62);
     expect(withoutPdp.confidence).toBe(0.8);
+  });
+});
+
+describe('projected effect of a fix', () => {
+  const fixEv = (id: string, extra: Partial<Evidence>): Evidence => ({ ...ev(id, 'negative', `fix ${id}`, 2, 2), ...extra });
+
+  test('a model-judged dimension moves to the other listing\'s score on it, and can change the winner', () => {
+    const a = side('ctr', { score: 6 });
+    const b = side('ctr', { score: 7, evidence: [fixEv('B.ctr.x', { dimension: 'compliance', effort: 'photo-edit' }), fixEv('B.ctr.y', { dimension: 'appeal' })] });
+    // A is far better on compliance: lifting B's compliance to A's moves B's ctr mean by (10 − 4) / 5.
+    a.scores.compliance = 10;
+    b.scores.compliance = 4;
+    const input: VerdictInput = { ctr: { listings: { A: a, B: b }, winner: 'A', summary: 's' }, rulesOnly: false, missing: [] };
+    const v = computeVerdict(input);
+    expect(v.winner).toBe('A'); // A 6.8 vs B 6.4
+    const x = v.fixes.find((f) => f.evidence.includes('B.ctr.x'))!;
+    expect(x.effect).toEqual({ points: 1.2, changesWinner: true });
+    expect(x.effort).toBe('photo-edit');
+    // B is already ahead on appeal: nothing to gain by "moving" it to A's lower score.
+    expect(v.fixes.find((f) => f.evidence.includes('B.ctr.y'))!.effect).toEqual({ points: 0, changesWinner: false });
+  });
+
+  test('the rules engine\'s re-scored stage counts by the stage weight, and compliance problems come first', () => {
+    const input: VerdictInput = {
+      ctr: ctr({ score: 8 }, { score: 5, evidence: [fixEv('B.main.fill_low', { scoreIfFixed: 7, effort: 'photo-edit' }), fixEv('B.main.bg_off_white', { scoreIfFixed: 5.4, compliance: true, effort: 'photo-edit' })] }, 'A'),
+      text: text({ score: 8 }, { score: 8 }, 'tie'),
+      rulesOnly: true,
+      missing: ['pdp', 'avatars'],
+    };
+    const v = computeVerdict(input);
+    // ctr weighs 0.35 of 0.7: a stage score up by 2 moves the overall by 1.
+    expect(v.fixes.map((f) => [f.evidence[0], f.priority, f.compliance, f.effect.points])).toEqual([
+      ['B.main.bg_off_white', 1, true, 0.2],
+      ['B.main.fill_low', 2, false, 1],
+    ]);
+    expect(v.winner).toBe('A');
+    expect(v.fixes[1]!.effect.changesWinner).toBe(false); // A 8 vs B 7.5 would still be A
   });
 });

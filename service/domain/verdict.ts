@@ -4,7 +4,6 @@ import {
   CONFIDENCE,
   DEFAULT_EASE,
   DEFAULT_IMPACT,
-  MAX_FIXES,
   MAX_FIXES_PER_LISTING,
   SALE_STAGES,
   SCORE_DECIMALS,
@@ -19,6 +18,7 @@ import {
 import { DIMENSIONS, PARALLEL_STAGES } from './stage-outputs.ts';
 import type {
   AvatarsOutput,
+  Effort,
   CtrOutput,
   Evidence,
   Fix,
@@ -39,7 +39,8 @@ import type {
  * - clickWinner = ctr's winner; saleWinner = pdp + text scores, weighted, same tie margin;
  * - confidence from the margin and the agreement of stage winners and persona `buys` votes,
  *   lowered when made without a model and per missing stage;
- * - fixes: every negative evidence item with a fix, merged per (listing, action), ranked;
+ * - fixes: every negative evidence item with a fix, merged per (listing, action), each with its
+ *   projected effect (the verdict recomputed as if it were made), grouped per listing and ranked;
  * - hash: SHA-256 of the canonical JSON of everything else. Nothing time- or id-dependent.
  *
  * Callers do not compute a verdict when all of stages 1–3 failed (PRODUCT.md); asked anyway, the
@@ -101,7 +102,7 @@ export function computeVerdict(input: VerdictInput): Verdict {
     confidence: scored.length === 0 ? 0 : confidence(scored, winner, score, input, missing.length),
     clickWinner: input.ctr?.winner ?? 'tie',
     saleWinner,
-    fixes: rankFixes(collectFixes(scored)),
+    fixes: rankFixes(collectFixes(scored).map((f) => completeFix(f, scored, winner))),
     missing,
     rulesOnly: input.rulesOnly,
   };
@@ -190,10 +191,11 @@ function confidence(
  * Every negative evidence item with a non-empty fix becomes a fix for the listing it was found
  * under (not the letter its id starts with). The same action (whitespace and case aside) for the
  * same listing is one fix citing every evidence id: its impact is the highest, its ease the
- * lowest of theirs (nulls count as 2), its stage the weightiest among them.
+ * lowest of theirs (nulls count as 2), its stage the weightiest among them; it is a compliance
+ * problem when any of them is; current, target and effort come from the first that states them.
  */
-function collectFixes(scored: readonly StageScore[]): FixDraft[] {
-  const byKey = new Map<string, FixDraft>();
+function collectFixes(scored: readonly StageScore[]): FixSource[] {
+  const byKey = new Map<string, FixSource>();
   for (const { stage, output } of scored) {
     for (const side of SIDES) {
       for (const e of output.listings[side].evidence) {
@@ -205,10 +207,11 @@ function collectFixes(scored: readonly StageScore[]): FixDraft[] {
         const key = `${side} ${action.toLowerCase()}`;
         const found = byKey.get(key);
         if (!found) {
-          byKey.set(key, { listing: side, action, evidence: [e.id], stage, impact, ease });
+          byKey.set(key, { listing: side, action, evidence: [e.id], stage, impact, ease, items: [{ stage, e }] });
           continue;
         }
         if (!found.evidence.includes(e.id)) found.evidence.push(e.id);
+        found.items.push({ stage, e });
         if (STAGE_WEIGHTS[stage] > STAGE_WEIGHTS[found.stage]) found.stage = stage;
         found.impact = Math.max(found.impact, impact);
         found.ease = Math.min(found.ease, ease);
@@ -218,15 +221,74 @@ function collectFixes(scored: readonly StageScore[]): FixDraft[] {
   return [...byKey.values()];
 }
 
-/** Ranked by compareFixes, capped at MAX_FIXES and MAX_FIXES_PER_LISTING, numbered 1..n. */
-function rankFixes(drafts: FixDraft[]): Fix[] {
-  const perListing: Record<Side, number> = { A: 0, B: 0 };
-  const fixes: Fix[] = [];
-  for (const f of [...drafts].sort(compareFixes)) {
-    if (fixes.length >= MAX_FIXES) break;
-    if (perListing[f.listing] >= MAX_FIXES_PER_LISTING) continue;
-    perListing[f.listing] += 1;
-    fixes.push({ ...f, priority: fixes.length + 1 });
-  }
-  return fixes;
+type FixSource = Pick<Fix, 'listing' | 'action' | 'evidence' | 'stage' | 'impact' | 'ease'> & {
+  items: { stage: ParallelStage; e: Evidence }[];
+};
+
+/** A fix with what it states and what making it would do, before ranking. */
+function completeFix(f: FixSource, scored: readonly StageScore[], winner: Winner): FixDraft {
+  const first = <K extends 'current' | 'target' | 'effort'>(k: K) => f.items.map((i) => i.e[k] ?? null).find((x) => x !== null) ?? null;
+  return {
+    listing: f.listing,
+    action: f.action,
+    evidence: f.evidence,
+    observation: f.items[0]?.e.observation ?? '',
+    stage: f.stage,
+    impact: f.impact,
+    ease: f.ease,
+    current: first('current'),
+    target: first('target'),
+    effort: first('effort') ?? defaultEffort(f.stage, f.ease),
+    compliance: f.items.some((i) => i.e.compliance === true),
+    effect: projectedEffect(f, scored, winner),
+  };
+}
+
+/** Without a stated effort: copy is a text edit; an image fix that is easy is a photo edit, else a new shoot. */
+function defaultEffort(stage: ParallelStage, ease: number): Effort {
+  if (stage === 'text') return 'text';
+  return ease >= 3 ? 'photo-edit' : 'new-shoot';
+}
+
+/**
+ * The verdict computed again as if the fix were made. Per stage the fix touches, the listing's
+ * stage score becomes the best of: what the rules engine says it would be (`scoreIfFixed`), or
+ * its mean with each named dimension raised to the other listing's score on it (a model's
+ * judgement moves to what the other listing shows is possible). Never lower than now.
+ */
+function projectedEffect(f: FixSource, scored: readonly StageScore[], winner: Winner): Fix['effect'] {
+  const other: Side = f.listing === 'A' ? 'B' : 'A';
+  const changed = scored.map((s) => {
+    const items = f.items.filter((i) => i.stage === s.stage).map((i) => i.e);
+    if (items.length === 0) return s;
+    const own = s.output.listings[f.listing].scores;
+    const theirs = s.output.listings[other].scores;
+    const lifted: Record<string, number> = { ...own };
+    for (const e of items) {
+      if (e.dimension !== null && e.dimension in own) lifted[e.dimension] = Math.max(own[e.dimension] ?? 0, theirs[e.dimension] ?? 0);
+    }
+    let next = Math.max(s[f.listing], meanOf(s.stage, lifted));
+    for (const e of items) if (e.scoreIfFixed !== null) next = Math.max(next, e.scoreIfFixed);
+    return { ...s, [f.listing]: next };
+  });
+  const before = weightedScores(scored);
+  const after = weightedScores(changed);
+  if (!before || !after) return { points: 0, changesWinner: false };
+  const points = roundTo(after[f.listing] - before[f.listing], SCORE_DECIMALS);
+  const next = winnerOf(roundTo(after.A, SCORE_DECIMALS), roundTo(after.B, SCORE_DECIMALS));
+  return { points: Math.max(0, points), changesWinner: next !== winner };
+}
+
+/**
+ * Grouped per listing (A's, then B's — never interleaved), each ranked by compareFixes, capped at
+ * MAX_FIXES_PER_LISTING and numbered 1..n within its listing.
+ */
+function rankFixes(drafts: readonly FixDraft[]): Fix[] {
+  return SIDES.flatMap((side) =>
+    drafts
+      .filter((f) => f.listing === side)
+      .sort(compareFixes)
+      .slice(0, MAX_FIXES_PER_LISTING)
+      .map((f, i) => ({ ...f, priority: i + 1 })),
+  );
 }

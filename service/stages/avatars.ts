@@ -52,7 +52,7 @@ export function avatarsOffline(input: StageInput): AvatarsOutput {
       return {
         name: p.name,
         profile: p.profile,
-        caresAbout: [{ aspect: p.aspect, citation: `category default for ${category} (no review insights)` }],
+        caresAbout: [{ aspect: p.aspect, citation: `category default for ${category} (no review insights)`, from: 'category' as const }],
         clicks,
         buys,
         why: `Clicks ${clicks}, whose main image measures better; buys ${buys}, which scores higher on ${i === 0 ? 'the click factors' : 'gallery and copy'}.`,
@@ -71,7 +71,7 @@ export function avatarsOffline(input: StageInput): AvatarsOutput {
     return {
       name: `${main.sentiment === 'NEGATIVE' ? 'Wary about' : 'Looking for'} ${main.name.toLowerCase()}`.slice(0, 80),
       profile: `A ${category} buyer for whom ${main.name.toLowerCase()} decides the purchase (${main.mentions} review mentions, ${main.negative} negative).`.slice(0, 400),
-      caresAbout: focus.map((a) => ({ aspect: a.name.slice(0, 80), citation: (a.snippets[0] ?? a.summary ?? '').slice(0, 300) })),
+      caresAbout: focus.map((a) => ({ aspect: a.name.slice(0, 80), citation: (a.snippets[0] ?? a.summary ?? '').slice(0, 300), from: 'both' as const })),
       clicks,
       buys,
       why: (covered.length === 1

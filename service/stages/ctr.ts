@@ -1,6 +1,6 @@
 import { CtrOutputSchema, type CtrOutput } from '../domain/stage-outputs.ts';
 import type { SideFacts } from './acquired.ts';
-import { clamp10, compareSides, factsText, findingsOf, has, meanOf, toEvidence } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, has, meanOf, toEvidence, NO_DETAIL } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 1: main image A vs B for the click. */
@@ -36,7 +36,7 @@ function offlineSide(f: SideFacts): CtrOutput['listings']['A'] {
 /** The schema asks for two evidence items per listing; measurements always give at least that, but be safe. */
 function padEvidence(e: CtrOutput['listings']['A']['evidence']): CtrOutput['listings']['A']['evidence'] {
   const out = [...e];
-  while (out.length < 2) out.push({ id: `missing_${out.length}`, observation: 'No usable main image to measure', effect: 'negative', fix: null, impact: null, ease: null });
+  while (out.length < 2) out.push({ id: `missing_${out.length}`, observation: 'No usable main image to measure', effect: 'negative', fix: null, impact: null, ease: null, ...NO_DETAIL });
   return out;
 }
 

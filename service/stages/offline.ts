@@ -81,6 +81,9 @@ function fixFor(f: FactFinding): FixRule | undefined {
 /** Findings that describe, not judge (they are neither good nor bad). */
 const NEUTRAL = new Set(['main.fill_unmeasurable', 'gallery.roles', 'reviews.no_insights', 'reviews.coverage']);
 
+/** The evidence fields a plain observation leaves open. */
+export const NO_DETAIL = { dimension: null, current: null, target: null, effort: null, compliance: null, scoreIfFixed: null } as const;
+
 export function toEvidence(f: FactFinding): Evidence {
   const id = bare(f.id);
   const negative = f.severity !== 'info' && !NEUTRAL.has(id);
@@ -92,6 +95,7 @@ export function toEvidence(f: FactFinding): Evidence {
     fix: rule?.fix ?? null,
     impact: rule?.impact ?? null,
     ease: rule?.ease ?? null,
+    ...NO_DETAIL,
   };
 }
 

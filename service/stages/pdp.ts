@@ -1,7 +1,7 @@
 import { PdpOutputSchema, type PdpOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { AcquiredSide, SideFacts } from './acquired.ts';
-import { clamp10, compareSides, factsText, findingsOf, toEvidence } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, toEvidence, NO_DETAIL } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 2: the gallery A vs B for conversion. */
@@ -46,7 +46,7 @@ function offlineSide(f: SideFacts, listing: Listing): PdpOutput['listings']['A']
     uniqueness: clamp10(10 - 3 * f.gallery.nearDuplicates),
   };
   const evidence = findingsOf(f, ['gallery']).map(toEvidence);
-  while (evidence.length < 2) evidence.push({ id: `gallery_${evidence.length}`, observation: `${count} image(s) measured`, effect: 'neutral', fix: null, impact: null, ease: null });
+  while (evidence.length < 2) evidence.push({ id: `gallery_${evidence.length}`, observation: `${count} image(s) measured`, effect: 'neutral', fix: null, impact: null, ease: null, ...NO_DETAIL });
   return { scores, evidence: evidence.slice(0, 20), images: roles.slice(0, 20), answered: answered.slice(0, 12), open };
 }
 

@@ -1,7 +1,7 @@
 import { TextOutputSchema, type TextOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { SideFacts } from './acquired.ts';
-import { clamp10, compareSides, factsText, findingsOf, has, hasPrefix, toEvidence } from './offline.ts';
+import { clamp10, compareSides, factsText, findingsOf, has, hasPrefix, toEvidence, NO_DETAIL } from './offline.ts';
 import { reviewThemes } from './pdp.ts';
 import type { StageDefinition, StageInput } from './stage.ts';
 
@@ -41,7 +41,7 @@ function offlineSide(f: SideFacts, listing: Listing): TextOutput['listings']['A'
       review_alignment: clamp10(reviewAlignment),
       bullets: clamp10(bullets),
     },
-    evidence: evidence.length ? evidence : [{ id: 'text_0', observation: `Title of ${chars} characters`, effect: 'neutral', fix: null, impact: null, ease: null }],
+    evidence: evidence.length ? evidence : [{ id: 'text_0', observation: `Title of ${chars} characters`, effect: 'neutral', fix: null, impact: null, ease: null, ...NO_DETAIL }],
   };
 }
 

@@ -19,6 +19,12 @@ function evidence(side: 'A' | 'B', n: number, len: number): Evidence[] {
     fix: i % 3 === 0 ? text(Math.min(300, len), 'fix') : null,
     impact: 2,
     ease: 2,
+    dimension: null,
+    current: i % 3 === 0 ? text(Math.min(120, len), 'now') : null,
+    target: i % 3 === 0 ? text(Math.min(120, len), 'goal') : null,
+    effort: i % 3 === 0 ? 'photo-edit' : null,
+    compliance: i % 3 === 0 ? i % 2 === 0 : null,
+    scoreIfFixed: null,
   }));
 }
 
@@ -49,7 +55,7 @@ function stage(name: string, title: string, output: unknown, extra: Partial<Stag
   };
 }
 
-export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [string, string] } = {}): RunView {
+export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [string, string]; mine?: 'A' | 'B' } = {}): RunView {
   const huge = opts.huge ?? false;
   const winner = opts.winner ?? 'A';
   const [a, b] = opts.asins ?? ['B0799CK52K', 'B074M5HPBD'];
@@ -68,7 +74,7 @@ export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [s
   const persona = (i: number) => ({
     name: huge ? text(80, `P${i}`) : `Persona ${i}`,
     profile: huge ? text(400) : 'A busy parent',
-    caresAbout: Array.from({ length: huge ? 6 : 1 }, () => ({ aspect: huge ? text(80) : 'Durability', citation: huge ? text(300) : 'lasts long' })),
+    caresAbout: Array.from({ length: huge ? 6 : 1 }, () => ({ aspect: huge ? text(80) : 'Durability', citation: huge ? text(300) : 'lasts long', from: 'A' as const })),
     clicks: 'A' as const,
     buys: i === 2 ? ('B' as const) : ('A' as const),
     why: huge ? text(500) : 'Clearer main image',
@@ -87,9 +93,15 @@ export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [s
       priority: i + 1,
       action: huge ? text(900, 'action') : `Fix number ${i + 1}`,
       evidence: [`A.e${i}`],
+      observation: huge ? text(400, 'seen') : `Observed ${i + 1}`,
       stage: 'ctr',
       impact: 3,
       ease: 2,
+      current: huge ? text(120, 'now') : '69% of the frame',
+      target: huge ? text(120, 'goal') : 'at least 85%',
+      effort: 'photo-edit',
+      compliance: i === 0,
+      effect: { points: 0.8, changesWinner: false },
     })),
     missing: [],
     rulesOnly: true,
@@ -113,6 +125,8 @@ export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [s
       A: { label: a, asin: a, title: title(a), url: `https://www.amazon.com/dp/${a}` },
       B: { label: b, asin: b, title: title(b), url: `https://www.amazon.com/dp/${b}` },
     },
+    mine: opts.mine ?? null,
+    mineSource: opts.mine ? 'asked' : null,
     cost: 10,
     refunded: 0,
     stages: [

@@ -87,6 +87,8 @@ export function draftRunView(run: Run, rows: readonly StageRow[], position: numb
     ...runHeader(run, rows, position),
     // A draft has no pair; the sides name the photos so code written for comparisons reads sensibly.
     pair: { A: side, B: side },
+    mine: null,
+    mineSource: null,
     stages,
     verdict: null,
     avatars: null,

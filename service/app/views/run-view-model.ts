@@ -44,6 +44,13 @@ export interface RunView {
   readonly createdAt: Date;
   readonly finishedAt: Date | null;
   readonly pair: { readonly A: SideView; readonly B: SideView };
+  /**
+   * The workspace's own listing, when one side is marked (the command said so, or its brand or
+   * ASIN is on the workspace's brand list); null when neither or both are.
+   */
+  readonly mine: 'A' | 'B' | null;
+  /** How it was marked: asked in the command, or found by ASIN or brand on the brand list. */
+  readonly mineSource: 'asked' | 'asin' | 'brand' | null;
   readonly cost: number;
   readonly refunded: number;
   readonly stages: readonly StageView[];

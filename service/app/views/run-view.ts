@@ -87,6 +87,8 @@ export function toRunView(run: Run, rows: readonly StageRow[], position: number 
   return {
     ...runHeader(run, rows, position),
     pair: { A: sideView(inputs.a, acquired?.A), B: sideView(inputs.b, acquired?.B) },
+    mine: run.mine ?? null,
+    mineSource: run.mine ? (run.mineSource ?? 'asked') : null,
     stages,
     verdict: (byName.get('verdict')?.status === 'succeeded' ? byName.get('verdict')?.output : null) as Verdict | null,
     avatars: (byName.get('avatars')?.status === 'succeeded' ? byName.get('avatars')?.output : null) as AvatarsOutput | null,
