@@ -40,9 +40,19 @@ export const DraftPhotoInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type DraftPhotoInput = z.infer<typeof DraftPhotoInputSchema>;
 
+export interface DraftHints {
+  readonly brand?: string | undefined;
+  readonly productType?: string | undefined;
+}
+
 export interface StartDraftInput {
   readonly workspace: WorkspaceRef;
   readonly photos: readonly DraftPhotoInput[];
+  /**
+   * What the seller told us (the draft form's fields, Discord's options, the CLI's flags): the
+   * brand and the product type win over what the photos suggest. Optional; blank means unknown.
+   */
+  readonly hints?: DraftHints;
   /** The platform's command or interaction id: a redelivery returns the same run. */
   readonly requestKey?: string;
   readonly requestedBy?: string;
