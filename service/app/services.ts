@@ -6,7 +6,7 @@ import { createExperimentServices, type ExperimentServices } from './experiments
 import { resumeWithManualListings, startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './comparisons/index.ts';
 import type { RunView } from './views/index.ts';
 import { startDraft, type StartDraftInput, type StartDraftResult } from './drafts/index.ts';
-import { creditsSummary, runHistory, runStatus, type HistoryLine, type QueryDeps } from './workspaces/index.ts';
+import { createBrandList, creditsSummary, runHistory, runStatus, type BrandListServices, type HistoryLine, type QueryDeps } from './workspaces/index.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
 import { UserError } from '../domain/errors.ts';
 
@@ -36,6 +36,11 @@ export interface AppServices {
   admitFreeCommand(ref: WorkspaceRef, userId: string): Promise<void>;
   /** Baselines, tagged re-runs, deltas and pins (service/app/experiments/). */
   readonly experiments: ExperimentServices;
+  /**
+   * The workspace's brand list (its own brands and ASINs): `add(ref, raw, addedBy?)`,
+   * `remove(ref, raw)`, `list(ref)`. Free commands: the caller counts them (admitFreeCommand).
+   */
+  readonly brands: BrandListServices;
 }
 
 /** `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys). */
@@ -49,6 +54,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     history: (ref, limit) => runHistory(deps, ref, limit),
     status: (ref, id) => runStatus(deps, ref, id),
     experiments: createExperimentServices(deps),
+    brands: createBrandList(deps),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
     admitFreeCommand: (ref, userId) => admitFreeCommand(deps.db, ref, userId, deps.clock.now(), DEFAULTS.billing.freeCommandLimit),
     buy: (ref, packId, ctx) =>

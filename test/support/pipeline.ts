@@ -18,10 +18,20 @@ import { memoryLogger } from './logger.ts';
 export interface TestPipeline {
   readonly tdb: TestDatabase;
   readonly config: Config;
-  compare(a: ListingInputRef, b: ListingInputRef, opts?: { fresh?: boolean; workspace?: WorkspaceRef; requestKey?: string }): Promise<StartComparisonResult>;
-  compareFolders(a: string, b: string, opts?: { fresh?: boolean }): Promise<RunView>;
+  /** `mine`: the side the command says is the asker's own (`mine:A`, `--mine B`). */
+  compare(a: ListingInputRef, b: ListingInputRef, opts?: CompareOptions): Promise<StartComparisonResult>;
+  /** Two listing folders through the whole pipeline (fresh unless told otherwise); the finished run's view. */
+  compareFolders(a: string, b: string, opts?: CompareOptions): Promise<RunView>;
   waitForRun(runId: string, timeoutMs?: number): Promise<RunView>;
   logLines(): string[];
+}
+
+export interface CompareOptions {
+  readonly fresh?: boolean;
+  /** Default: the CLI's workspace (`cli`/`local`). */
+  readonly workspace?: WorkspaceRef;
+  readonly requestKey?: string;
+  readonly mine?: 'A' | 'B';
 }
 
 /** `sinks`: chat sinks for the worker's deliver_run task (an object the test may fill in after the start). */
@@ -48,9 +58,10 @@ export async function startTestPipeline(env: Record<string, string> = {}, opts: 
         b,
         fresh: opts.fresh ?? false,
         ...(opts.requestKey ? { requestKey: opts.requestKey } : {}),
+        ...(opts.mine ? { mine: opts.mine } : {}),
       }),
     async compareFolders(a, b, opts = {}) {
-      const started = await pipeline.compare(await importListingFolder(tdb.db, a), await importListingFolder(tdb.db, b), { fresh: opts.fresh ?? true });
+      const started = await pipeline.compare(await importListingFolder(tdb.db, a), await importListingFolder(tdb.db, b), { ...opts, fresh: opts.fresh ?? true });
       return pipeline.waitForRun(started.run.id);
     },
     async waitForRun(runId, timeoutMs = 60_000) {

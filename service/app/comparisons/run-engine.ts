@@ -7,6 +7,8 @@ import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
 import { nextDraftStep } from '../../domain/draft-flow.ts';
 import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
+import { markMineAfterAcquire } from './mark-mine.ts';
+import type { AcquireOutput } from '../../stages/acquired.ts';
 import { scheduleDelivery } from '../delivery/index.ts';
 
 /**
@@ -106,6 +108,8 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
         errorMessage: null,
         finishedAt,
       });
+      // Whose listing: the brand list is matched against what was fetched, in this transaction.
+      if (stage === 'acquire') await markMineAfterAcquire(tx, run, outcome.output as AcquireOutput);
     } else {
       await updateStage(tx, runId, stage, { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt });
       await refundStage(tx, run, row);

@@ -8,6 +8,7 @@ import { findRecentDuplicate, insertRun, queuePosition, type Run } from '../../d
 import type { WorkspaceRef } from '../../db/repos/workspaces.ts';
 import type { RunOrigin } from '../delivery/index.ts';
 import { existingAfterRace, openRunCreation, reserveAndAdmit } from './run-creation.ts';
+import { mineAtCreation } from './mark-mine.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { PromptRegistry } from '../../stages/prompts.ts';
 import { createHash } from 'node:crypto';
@@ -17,6 +18,12 @@ export interface StartComparisonInput {
   readonly a: ListingInputRef;
   readonly b: ListingInputRef;
   readonly fresh: boolean;
+  /**
+   * Which side is the asker's own listing, when the command said so (`mine:A`, `--mine B`).
+   * Absent: the workspace's brand list decides (an ASIN now, a brand once the listings are
+   * fetched). Presentation only; part of the de-duplication key when given.
+   */
+  readonly mine?: 'A' | 'B' | undefined;
   /** The platform's command or interaction id: a redelivery returns the same run. */
   readonly requestKey?: string;
   readonly requestedBy?: string;
@@ -70,7 +77,9 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
   const keyA = sideKey(input.a);
   const keyB = sideKey(input.b);
   if (keyA === keyB) throw new UserError('same_listing');
-  const dedupKey = `compare:${keyA}:${keyB}`;
+  // A pair asked with `mine` is a different request from the same pair without it (or with the
+  // other side): it never reuses a run marked otherwise.
+  const dedupKey = `compare:${keyA}:${keyB}${input.mine ? `:mine=${input.mine}` : ''}`;
   const prices = comparisonStagePrices(deps.pricing, deps.metered(input.workspace.platform));
   const cost = totalCredits(prices);
   if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A comparison costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax} credits.`);
@@ -85,6 +94,7 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
         if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;
       }
       if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a comparison');
+      const mine = await mineAtCreation(tx, ws.id, { a: input.a, b: input.b }, input.mine);
       const run = await insertRun(
         tx,
         {
@@ -94,6 +104,7 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
           inputs: { a: input.a, b: input.b },
           dedupKey,
           fresh: input.fresh,
+          ...mine,
           requestKey: input.requestKey ?? null,
           requestedBy: input.requestedBy ?? null,
           origin: input.origin ?? { platform: 'cli' },

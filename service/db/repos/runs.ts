@@ -38,6 +38,19 @@ export async function updateRun(tx: DbOrTx, id: string, patch: Partial<NewRun>):
   await tx.update(runs).set(patch).where(eq(runs.id, id));
 }
 
+/**
+ * Marks which side is the workspace's own listing, once: only a run not yet marked (neither side
+ * nor a source) moves, so a retried task or a second finder never overwrites the first mark.
+ */
+export async function markRunMine(tx: DbOrTx, id: string, mine: 'A' | 'B', source: 'asked' | 'asin' | 'brand'): Promise<boolean> {
+  const moved = await tx
+    .update(runs)
+    .set({ mine, mineSource: source })
+    .where(and(eq(runs.id, id), isNull(runs.mine), isNull(runs.mineSource)))
+    .returning({ id: runs.id });
+  return moved.length === 1;
+}
+
 export async function findByRequestKey(db: DbOrTx, workspaceId: string, requestKey: string): Promise<Run | undefined> {
   const [row] = await db.select().from(runs).where(and(eq(runs.workspaceId, workspaceId), eq(runs.requestKey, requestKey)));
   return row;
