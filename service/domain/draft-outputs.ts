@@ -155,6 +155,12 @@ const scored = <T extends z.ZodType>(fields: T) =>
     score: z.number().int().min(0).max(100),
     improve: z.array(z.object({ action: z.string().max(300), gain: z.number().int().min(0).max(100) })),
     claims: z.array(ClaimSchema),
+    /**
+     * What the seller must fill in before the draft can be pasted ("brand", "size/volume"), from
+     * the placeholders it still holds; empty when nothing is left. A draft with anything here is
+     * never valid. (Defaults to empty for drafts scored before it was recorded.)
+     */
+    fillIn: z.array(z.string().max(80)).max(30).default([]),
   });
 
 export const DraftScoredSchema = z.object({

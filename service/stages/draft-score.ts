@@ -2,13 +2,19 @@ import type { SeenEvidence } from '../domain/claims.ts';
 import { MARKETPLACES, type DraftAttributes, type DraftScored, type DraftTexts, type Marketplace, type Problem, type ScoredDraft } from '../domain/draft-outputs.ts';
 import { marketplaceRulesFor } from '../domain/marketplace-rules.ts';
 import { ruleSetFor } from '../providers/rules/rule-sets.ts';
+import { fillInNames } from './draft-placeholders.ts';
 import { VALIDATORS, type CheckContext } from './draft-validate.ts';
 
 /**
  * Stage draft_score: pure and deterministic. Each draft is checked by its marketplace's validator
  * and scored 0–100: every point below 100 is a problem's penalty, so "what would raise it" is
- * exactly the list of fixes, largest gain first.
+ * exactly the list of fixes, largest gain first. A draft still holding a placeholder is not
+ * finished: it is invalid (draft-validate.ts), its score is capped at PLACEHOLDER_SCORE_CAP, and
+ * `fillIn` names what the seller must fill in.
  */
+
+/** The most an unfinished draft (one with a placeholder left) can score. */
+export const PLACEHOLDER_SCORE_CAP = 40;
 
 /** A vision attribute is evidence of a claim only this sure. */
 const VISUAL_EVIDENCE_MIN = 0.8;
@@ -33,17 +39,28 @@ function improveList(problems: readonly Problem[]): ScoredDraft['improve'] {
     .sort((a, b) => b.gain - a.gain || a.action.localeCompare(b.action));
 }
 
+/** Every text of a draft, whatever its marketplace's shape, in field order. */
+function textsOf(fields: unknown): string[] {
+  if (typeof fields === 'string') return [fields];
+  if (Array.isArray(fields)) return fields.flatMap(textsOf);
+  if (fields && typeof fields === 'object') return Object.values(fields).flatMap(textsOf);
+  return [];
+}
+
 export function scoreDraft<M extends Marketplace>(marketplace: M, fields: DraftTexts[M], ctx: CheckContext): ScoredDraft<M> {
   const check = VALIDATORS[marketplace] as (d: DraftTexts[M], c: CheckContext) => { problems: Problem[]; claims: ScoredDraft['claims'] };
   const { problems, claims } = check(fields, ctx);
   const lost = problems.reduce((sum, p) => sum + p.penalty, 0);
+  const fillIn = fillInNames(textsOf(fields));
+  const score = Math.max(0, 100 - lost);
   return {
     fields,
-    valid: !problems.some((p) => p.severity === 'error'),
+    valid: fillIn.length === 0 && !problems.some((p) => p.severity === 'error'),
     problems,
-    score: Math.max(0, 100 - lost),
+    score: fillIn.length ? Math.min(PLACEHOLDER_SCORE_CAP, score) : score,
     improve: improveList(problems),
     claims,
+    fillIn,
   } as ScoredDraft<M>;
 }
 

@@ -6,7 +6,7 @@ import { nextDraftStep } from '../domain/draft-flow.ts';
 import type { DraftAttributes, DraftTexts } from '../domain/draft-outputs.ts';
 import { marketplaceRulesFor } from '../domain/marketplace-rules.ts';
 import { ruleSetFor } from '../providers/rules/rule-sets.ts';
-import { scoreDrafts } from './draft-score.ts';
+import { PLACEHOLDER_SCORE_CAP, scoreDrafts } from './draft-score.ts';
 import { writeOffline } from './draft-writer.ts';
 
 /** The marketplace validators, the claim check, the rule table's dates and the offline writer's honesty. */
@@ -70,6 +70,27 @@ describe('marketplace validators', () => {
     expect(d.etsy.improve[0]).toEqual({ action: 'Add 12 more tags: Etsy search matches on every one', gain: 13 });
   });
 
+  test('a placeholder never passes: "[Brand]" (or TBD, {size}) fails the draft with a plain reason, caps its score and says what to fill in', () => {
+    const d = score({
+      ...clean,
+      amazon: { ...clean.amazon, title: '[Brand] [Product type], Light Grey' },
+      ebay: { ...clean.ebay, itemSpecifics: [{ name: 'Brand', value: '[Brand]' }] },
+      etsy: { ...clean.etsy, description: 'Oat drink, TBD.' },
+      shopify: { ...clean.shopify, seoTitle: 'Oatly Oat Drink {size}' },
+    });
+    for (const m of ['amazon', 'ebay', 'etsy', 'shopify'] as const) {
+      expect(d[m].valid, m).toBe(false);
+      expect(d[m].score, m).toBeLessThanOrEqual(PLACEHOLDER_SCORE_CAP);
+      expect(codes(d[m]), m).toContain('error:placeholder');
+    }
+    expect(d.amazon.fillIn).toEqual(['brand', 'product type']);
+    expect(d.amazon.problems.find((p) => p.code === 'placeholder')?.message).toMatch(/fill in the brand and the product type/);
+    expect(d.ebay.fillIn).toEqual(['brand']);
+    expect(d.shopify.fillIn).toEqual(['size/volume']);
+    expect(d.etsy.fillIn).toHaveLength(1);
+    expect(score(clean).amazon.fillIn).toEqual([]);
+  });
+
   test('a claim the photos do not show is an error; one printed on the product is accepted', () => {
     const claimed = { ...clean, shopify: { ...clean.shopify, description: 'Organic, eco-friendly oat drink. BPA free cap.' } };
     const unseen = score(claimed).shopify;
@@ -122,13 +143,17 @@ describe('the offline writer', () => {
     printedText: fc.array(word, { maxLength: 12 }),
   });
 
-  test('whatever it measured, its drafts pass every marketplace’s rules and claim nothing unseen', () => {
+  test('whatever it measured, its drafts break no rule but the placeholders it leaves, never pass with one, and claim nothing unseen', () => {
     fc.assert(
       fc.property(offlineAttributes, (a) => {
         const d = scoreDrafts(writeOffline(a, rules), a, [], AT).drafts;
         for (const m of ['amazon', 'ebay', 'etsy', 'shopify'] as const) {
-          expect(d[m].problems.filter((p) => p.severity === 'error'), m).toEqual([]);
+          expect(d[m].problems.filter((p) => p.severity === 'error' && p.code !== 'placeholder'), m).toEqual([]);
           expect(d[m].claims.every((c) => c.verified)).toBe(true);
+          // Offline, the brand is never known here: a [Brand] is left, so nothing passes.
+          expect(d[m].valid, m).toBe(false);
+          expect(d[m].fillIn, m).toContain('brand');
+          expect(d[m].score).toBeLessThanOrEqual(PLACEHOLDER_SCORE_CAP);
         }
       }),
       { numRuns: 150 },

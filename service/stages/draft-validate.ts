@@ -7,15 +7,16 @@ import type { RuleSet } from '../providers/rules/rule-sets.ts';
 import { checkTitle } from '../providers/rules/title-rules.ts';
 import { words } from '../providers/rules/text-utils.ts';
 import { toEvidence } from './offline.ts';
+import { andList, fillInName, hasPlaceholder, placeholdersIn, withArticle } from './draft-placeholders.ts';
 
 /**
  * One validator per marketplace: a draft against that marketplace's rules (marketplace-rules.ts;
  * Amazon's through the rules engine's own title, bullet and description checks). Every problem
  * says what is wrong with the numbers, what to do, and what it costs the draft's score.
  *
- * `error`: the marketplace's rules are broken, or the draft claims what the photos do not show
- * (the draft is not valid). `warning`: within the rules, but weaker than it could be — including
- * [placeholders] the seller still has to fill in.
+ * `error`: the marketplace's rules are broken, the draft claims what the photos do not show, or it
+ * still holds a [placeholder] the seller has to fill in (a "[Brand]" is not a brand: the draft is
+ * not valid, whatever else it gets right). `warning`: within the rules, but weaker than it could be.
  */
 
 export interface CheckContext {
@@ -33,8 +34,6 @@ export interface CheckResult {
 
 export const PENALTY = { error: 20, warning: 5, placeholder: 8, claim: 25 } as const;
 
-const PLACEHOLDER = /\[[^\]\n]{1,80}\]/g;
-
 const sentenceCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function problem(severity: Problem['severity'], field: string, code: string, message: string, fix: string, penalty: number = PENALTY[severity]): Problem {
@@ -43,9 +42,11 @@ function problem(severity: Problem['severity'], field: string, code: string, mes
 
 /** Placeholders and claims, for any text field of any marketplace. */
 function textChecks(field: string, text: string, seen: SeenEvidence, out: CheckResult): void {
-  const holes = [...new Set(text.match(PLACEHOLDER) ?? [])];
+  const holes = placeholdersIn(text);
   if (holes.length) {
-    out.problems.push(problem('warning', field, 'placeholder', `${sentenceCase(field)} still has ${holes.join(', ')} to fill in`, `Fill in ${holes.join(', ')} (${field})`, PENALTY.placeholder));
+    const names = andList([...new Set(holes.map(fillInName))].map(withArticle));
+    out.problems.push(problem('error', field, 'placeholder', `${sentenceCase(field)} is not finished: fill in ${names} (it still reads ${holes.join(', ')})`,
+      `Fill in ${names} (${field})`, PENALTY.placeholder));
   }
   for (const c of findClaims(text)) {
     if (out.claims.some((x) => x.term === c.term && x.field === field)) continue;
@@ -91,7 +92,7 @@ export function checkAmazon(d: AmazonDraft, ctx: CheckContext): CheckResult {
     out.problems.push(problem('error', 'bullets', 'bullet_count', `${d.bullets.length} bullet points; Amazon shows ${r.bulletsRecommended}`, `Write exactly ${r.bulletsRecommended} bullet points`));
   }
   // A bullet still holding a [placeholder] is short by design: the placeholder is the problem.
-  const unfilled = d.bullets.some((b) => (b.match(PLACEHOLDER) ?? []).length > 0);
+  const unfilled = d.bullets.some(hasPlaceholder);
   fromFindings(out, 'bullets', checkBullets(d.bullets, ctx.amazon), new Set(unfilled ? ['bullets.too_short'] : []));
   fromFindings(out, 'description', checkDescription(d.description, ctx.amazon));
   textChecks('description', d.description, ctx.seen, out);

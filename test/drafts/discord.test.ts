@@ -73,7 +73,7 @@ describe('/listing draft in Discord', () => {
     const token = interaction.token as string;
     const original = await until('the drafts on @original', () => {
       const m = discord.original(token);
-      return m?.content.startsWith('Listing drafts ready') ? m : undefined;
+      return m?.content.match(/^Listing drafts (ready|written)/) ? m : undefined;
     });
     expect(original.content).toMatch(/Amazon \d+, eBay \d+, Etsy \d+, Shopify \d+/);
     expect(original.channel_id).toBe(CHANNEL);

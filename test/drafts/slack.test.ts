@@ -59,7 +59,7 @@ describe('/listing draft in Slack', () => {
 
     const root = await slack.waitFor(() => slack.roots('C_DRAFT')[0], 20_000);
     expect(root.versions[0]!.text).toMatch(/listing drafts from 2 photos/i);
-    const done = await slack.waitFor(() => (/^Listing drafts ready — /.test(root.text) ? root : undefined), 60_000);
+    const done = await slack.waitFor(() => (/^Listing drafts (ready|written, not finished) — /.test(root.text) ? root : undefined), 60_000);
     expect(done.text).toMatch(/Amazon \d+, eBay \d+, Etsy \d+, Shopify \d+/);
     expect(slack.roots('C_DRAFT')).toHaveLength(1);
 
@@ -87,7 +87,7 @@ describe('/listing draft in Slack', () => {
     await submit(files, { channelId: 'C_AGAIN', viewId: 'V_TWICE' });
     await submit(files, { channelId: 'C_AGAIN', viewId: 'V_TWICE' });
     await expect.poll(() => h.runCount(), { timeout: 5000 }).toBe(before + 1);
-    await slack.waitFor(() => slack.roots('C_AGAIN').find((m) => /^Listing drafts ready/.test(m.text)), 60_000);
+    await slack.waitFor(() => slack.roots('C_AGAIN').find((m) => /^Listing drafts (ready|written)/.test(m.text)), 60_000);
     expect(await h.runCount()).toBe(before + 1);
   });
 

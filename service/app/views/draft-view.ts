@@ -1,12 +1,15 @@
 import type { Run, StageRow } from '../../db/repos/runs.ts';
 import { DRAFT_STAGES } from '../../domain/draft-flow.ts';
+import { andList } from '../../stages/draft-placeholders.ts';
 import {
+  type AttributeName,
   DraftAttributesSchema,
   DraftPhotosSchema,
   DraftScoredSchema,
   MARKETPLACE_NAMES,
   MARKETPLACES,
   type Marketplace,
+  type ScoredDraft,
 } from '../../domain/draft-outputs.ts';
 import { runHeader } from './run-header.ts';
 import type { DraftView, RunView, StageView } from './run-view-model.ts';
@@ -15,7 +18,7 @@ import type { DraftView, RunView, StageView } from './run-view-model.ts';
  * The read model of a draft run: a RunView (kind 'draft') whose `draft` holds the photos'
  * assessment, the attributes and the scored drafts, as stored. Every front end renders this and
  * nothing else; `draftThreadCards` is what goes in the run's thread — the photo feedback, the
- * attributes, then one copy-ready card per marketplace.
+ * attributes, then one card per marketplace (copy-ready only once nothing is left to fill in).
  */
 
 export const DRAFT_STAGE_TITLES: Record<string, string> = {
@@ -24,6 +27,17 @@ export const DRAFT_STAGE_TITLES: Record<string, string> = {
   draft_write: 'Drafts',
   draft_score: 'Marketplace rules',
 };
+
+/** Each attribute as a seller names it. */
+export const ATTRIBUTE_LABELS: Record<AttributeName, string> = {
+  productType: 'Product type', brand: 'Brand', material: 'Material', colour: 'Colour', size: 'Size/volume', condition: 'Condition',
+};
+
+/** A draft's standing in words: "passes eBay's rules", "breaks eBay's rules", or what is left to fill in. */
+export function draftVerdictWords(m: Marketplace, d: Pick<ScoredDraft, 'valid' | 'fillIn'>): string {
+  if (d.fillIn.length) return `not finished: fill in ${andList(d.fillIn)}`;
+  return `${d.valid ? 'passes' : 'breaks'} ${MARKETPLACE_NAMES[m]}'s rules`;
+}
 
 /** Thread card keys (chat_messages.key) beside the stage names. */
 export const draftCardKey = (m: Marketplace) => `draft_${m}`;
@@ -47,7 +61,7 @@ function summaryOf(name: string, v: Pick<DraftView, 'photos' | 'attributes' | 'd
     case 'draft_write':
       return v.attributes ? 'one draft per marketplace' : null;
     case 'draft_score':
-      return v.drafts ? MARKETPLACES.map((m) => `${MARKETPLACE_NAMES[m]} ${v.drafts![m].score}${v.drafts![m].valid ? '' : ' (invalid)'}`).join(' · ') : null;
+      return v.drafts ? MARKETPLACES.map((m) => `${MARKETPLACE_NAMES[m]} ${v.drafts![m].score}${v.drafts![m].fillIn.length ? ' (to fill in)' : v.drafts![m].valid ? '' : ' (breaks its rules)'}`).join(' · ') : null;
     default:
       return null;
   }
@@ -124,7 +138,7 @@ export function draftThreadCards(v: RunView): StageView[] {
           provider: write?.provider ?? s.provider,
           model: write?.model ?? s.model,
           madeWithoutModel: write?.madeWithoutModel ?? s.madeWithoutModel,
-          summary: `${d.score}/100 · ${d.valid ? `passes ${MARKETPLACE_NAMES[m]}'s rules` : `breaks ${MARKETPLACE_NAMES[m]}'s rules`}`,
+          summary: `${d.score}/100 · ${draftVerdictWords(m, d)}`,
           output: d,
         });
       }

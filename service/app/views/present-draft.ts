@@ -1,5 +1,6 @@
 import { ATTRIBUTE_NAMES, MARKETPLACE_NAMES, MARKETPLACES, type DraftAttributes, type DraftPhotos, type DraftTexts, type Marketplace, type ScoredDraft } from '../../domain/draft-outputs.ts';
-import { cardMarketplace } from './draft-view.ts';
+import { andList } from '../../stages/draft-placeholders.ts';
+import { ATTRIBUTE_LABELS, cardMarketplace, draftVerdictWords } from './draft-view.ts';
 import { costFooter, errorWords, jobRef, percent, progressWords, queuedSection, stageLine, isFinished, type PresentOptions } from './present-run.ts';
 import { failedSection, madeBy } from './present-stage.ts';
 import { bold, clip, code, italic, t, type Field, type Line, type Presentation, type Section } from './presentation.ts';
@@ -13,7 +14,10 @@ import type { RunView, StageView } from './run-view-model.ts';
  */
 
 const photos = (v: RunView) => `${v.draft?.photoCount ?? 0} photo${v.draft?.photoCount === 1 ? '' : 's'}`;
-const rulesWords = (m: Marketplace, d: ScoredDraft) => `${d.valid ? 'passes' : 'breaks'} ${MARKETPLACE_NAMES[m]}'s rules`;
+const rulesWords = (m: Marketplace, d: ScoredDraft) => draftVerdictWords(m, d);
+/** What the seller must fill in across the four drafts, each once. */
+const fillInAll = (drafts: NonNullable<NonNullable<RunView['draft']>['drafts']>) => [...new Set(MARKETPLACES.flatMap((m) => drafts[m].fillIn))];
+const shortList = (items: readonly string[], n = 3) => (items.length > n ? `${items.slice(0, n).join(', ')}, …` : andList(items));
 const more = (v: RunView): Line => [t('More in '), code(`/listing status ${v.shortId}`), t('.')];
 
 /** The fields of a draft as labelled texts, in the order a seller pastes them. */
@@ -48,7 +52,11 @@ export function draftFields<M extends Marketplace>(m: M, fields: DraftTexts[M]):
 function headline(v: RunView): Line {
   const drafts = v.draft?.drafts;
   const job = [t(' ('), ...jobRef(v), t(')')];
-  if (drafts) return [t(`Listing drafts ready — ${MARKETPLACES.map((m) => `${MARKETPLACE_NAMES[m]} ${drafts[m].score}`).join(', ')}`), ...job];
+  if (drafts) {
+    const fill = fillInAll(drafts);
+    const scores = MARKETPLACES.map((m) => `${MARKETPLACE_NAMES[m]} ${drafts[m].score}`).join(', ');
+    return [t(fill.length ? `Listing drafts written, not finished — fill in ${shortList(fill)} — ${scores}` : `Listing drafts ready — ${scores}`), ...job];
+  }
   if (v.status === 'failed') return [t(`Listing drafts from ${photos(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''}`), ...job];
   return [t(`Writing listing drafts from ${photos(v)} — ${progressWords(v)}`), ...job];
 }
@@ -58,14 +66,19 @@ function resultSections(v: RunView): Section[] {
   const out: Section[] = [];
   if (d?.drafts) {
     const fields: Field[] = MARKETPLACES.map((m) => ({ label: MARKETPLACE_NAMES[m], value: [bold(`${d.drafts![m].score}/100`), t(` · ${d.drafts![m].valid ? '' : '⚠️ '}${rulesWords(m, d.drafts![m])}`)] }));
-    out.push({ lines: [[t('Copy-ready drafts follow, one per marketplace.')]], fields });
+    const fill = fillInAll(d.drafts);
+    const ready = MARKETPLACES.every((m) => d.drafts![m].valid);
+    const lead: Line[] = fill.length
+      ? [[bold('Fill in:'), t(` ${fill.join(', ')}.`)], [t('The drafts follow, one per marketplace; they are not ready to paste until these are filled in.')]]
+      : [[t(ready ? 'Copy-ready drafts follow, one per marketplace.' : 'The drafts follow, one per marketplace; fix what each one lists before pasting it.')]];
+    out.push({ lines: lead, fields });
   }
   if (d?.photos) {
     const n = d.photos.feedback.length;
     out.push({ lines: [[bold('Main image:'), t(` photo ${d.photos.main.index + 1} (${clip(d.photos.main.name, 80)}) · ${n ? `${n} photo fix${n === 1 ? '' : 'es'} to reshoot, in Photo feedback` : 'no reshoots needed'}`)]] });
   }
   if (v.status === 'failed') out.push({ lines: [[t('⚠️ '), bold('No drafts'), t(`: ${clip(v.errorMessage ?? v.errorCode ?? 'the run failed', 600)}.${v.refunded ? ` ${v.refunded} credits were refunded.` : ''}`)]] });
-  if (d?.drafts && d.madeWithoutModel) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine wrote only what it could read and measure; fill in the [placeholders], or add a model key for a vision model.')]] });
+  if (d?.drafts && d.madeWithoutModel) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine wrote only what it could read and measure; fill in what is in [brackets], or add a model key for a vision model.')]] });
   return out;
 }
 
@@ -75,7 +88,7 @@ export function presentDraftRoot(v: RunView, opts: PresentOptions = {}): Present
   return {
     headline: headline(v),
     title: `Listing drafts from ${photos(v)}`,
-    tone: v.status === 'failed' ? 'failed' : v.draft?.drafts ? 'done' : 'running',
+    tone: v.status === 'failed' ? 'failed' : v.draft?.drafts ? (MARKETPLACES.every((m) => v.draft!.drafts![m].valid) ? 'done' : 'warn') : 'running',
     sections: [...queuedSection(v, 'runs'), { stages: v.stages.map((s) => stageLine(v, s)), lines: [] }, ...resultSections(v)],
     footer: [...costFooter(v), ...rules],
     actions: opts.lowBalance && isFinished(v) ? [{ kind: 'buy_credits', runId: v.id }] : [],
@@ -94,9 +107,10 @@ function photoSections(p: DraftPhotos): Section[] {
 function attributeSections(a: DraftAttributes): Section[] {
   const fields: Field[] = ATTRIBUTE_NAMES.map((k) => {
     const x = a[k];
-    return { label: k, value: [...(x.value ? [bold(clip(x.value, 120)), t(` (${percent(x.confidence)}) · `)] : [t('— · ')]), italic(clip(x.evidence, 300))] };
+    return { label: ATTRIBUTE_LABELS[k], value: [...(x.value ? [bold(clip(x.value, 120)), t(` (${percent(x.confidence)}) · `)] : [t('— · ')]), italic(clip(x.evidence, 300))] };
   });
-  const out: Section[] = [{ lines: [], fields }];
+  const unread = ATTRIBUTE_NAMES.filter((k) => k !== 'condition' && a[k].value === null).map((k) => ATTRIBUTE_LABELS[k].toLowerCase());
+  const out: Section[] = [{ lines: unread.length ? [[bold('Fill in:'), t(` ${unread.join(', ')} (not readable on the photos).`)]] : [], fields }];
   if (a.features.length) out.push({ title: 'Features', lines: a.features.map((f) => [t(`• ${clip(f.value, 120)} (${percent(f.confidence)}) — `), italic(clip(f.evidence, 200))]) });
   if (a.printedText.length) out.push({ title: 'Printed on the product', lines: [[t(clip(a.printedText.join(' · '), 800))]] });
   return out;
