@@ -1,4 +1,5 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import { atWordBoundary } from '../../service/app/views/index.ts';
 
 /**
  * Discord's size limits for a message. Discord refuses (400) a message over any of them, so every
@@ -22,11 +23,11 @@ export const LIMITS = {
   total: 6000,
 } as const;
 
-/** Clips text to `max` characters (by code point, so no surrogate pair is cut), ending in `…`. */
+/** Clips text to `max` characters (by code point, so no surrogate pair is cut) at a word boundary, ending in `…`. */
 export function clip(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${atWordBoundary(chars.slice(0, Math.max(0, max - 1)).join('').trimEnd(), chars[max - 1])}…`;
 }
 
 const len = (s: string | undefined) => (s ? Array.from(s).length : 0);
@@ -59,14 +60,22 @@ function fitEmbed(e: APIEmbed): APIEmbed {
  * Brings embeds within the per-message total: later embeds lose fields first (detail comes last
  * by convention), then descriptions are shortened, then whole embeds are dropped.
  */
-function fitTotal(embeds: APIEmbed[]): APIEmbed[] {
+function fitTotal(embeds: APIEmbed[], overflowNote: string | undefined): APIEmbed[] {
   let total = embeds.reduce((n, e) => n + embedLength(e), 0);
-  for (let i = embeds.length - 1; i >= 0 && total > LIMITS.total; i--) {
+  // Room for the note that says where the rest is, once anything must go.
+  const budget = LIMITS.total - (overflowNote && total > LIMITS.total ? len(overflowNote) + len(CUT_NAME) : 0);
+  for (let i = embeds.length - 1; i >= 0 && total > budget; i--) {
     const e = embeds[i]!;
-    while (e.fields?.length && total > LIMITS.total) {
+    let dropped = false;
+    while (e.fields?.length && total > budget) {
       const last = e.fields[e.fields.length - 1]!;
       total -= len(last.name) + len(last.value);
       e.fields = e.fields.slice(0, -1);
+      dropped = true;
+    }
+    if (dropped && overflowNote && (e.fields?.length ?? 0) < LIMITS.fields) {
+      e.fields = [...(e.fields ?? []), { name: CUT_NAME, value: overflowNote, inline: false }];
+      total += len(CUT_NAME) + len(overflowNote);
     }
     const over = total - LIMITS.total;
     if (over > 0 && e.description) {
@@ -84,10 +93,16 @@ export interface FittableMessage {
   embeds?: APIEmbed[];
 }
 
-/** A copy of `msg` within Discord's limits (the rest of the payload is kept as is). */
-export function fitMessage<M extends FittableMessage>(msg: M): M {
+/** The heading of the note that replaces fields cut to fit. */
+const CUT_NAME = 'Cut to fit Discord';
+
+/**
+ * A copy of `msg` within Discord's limits (the rest of the payload is kept as is). When fields
+ * must go, `overflowNote` (where the rest can be read) takes the place of the last of them.
+ */
+export function fitMessage<M extends FittableMessage>(msg: M, overflowNote?: string): M {
   const out = { ...msg };
   if (msg.content !== undefined) out.content = clip(msg.content, LIMITS.content);
-  if (msg.embeds) out.embeds = fitTotal(msg.embeds.slice(0, LIMITS.embeds).map(fitEmbed));
+  if (msg.embeds) out.embeds = fitTotal(msg.embeds.slice(0, LIMITS.embeds).map(fitEmbed), overflowNote && clip(overflowNote, 300));
   return out;
 }

@@ -30,7 +30,7 @@ const customIds = (m: DiscordMessage) => m.components.flatMap((r) => r.component
 describe('root message', () => {
   test('a finished run states its verdict: `Verdict: <ASIN> wins …`', () => {
     const m = renderRoot(finishedView({ winner: 'B' }));
-    expect(m.content).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 7\.40 vs B 6\.10, confidence 62%/);
+    expect(m.content).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 7\.4 vs B 6\.1 out of 10, a likely win \(job `3f2a9c1e`\)/);
     expect(renderRoot(finishedView({ winner: 'tie' })).content).toMatch(/^Verdict: tie — /);
   });
 

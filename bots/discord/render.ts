@@ -89,7 +89,7 @@ function buttonsFor(i: Intent): APIButtonComponent[] {
 export function discordMessage(p: Presentation): DiscordMessage {
   const content = `${p.status ? `${ICON[p.status]} ` : ''}${markdown(p.headline)}`;
   const menus = p.actions.flatMap((i) => (i.kind === 'rerun_experiment' ? [tagsMenu(i.experimentId)] : []));
-  return fitMessage({ content, embeds: [embedOf(p)], components: [...actionRows(p.actions.flatMap(buttonsFor)), ...menus], allowed_mentions: { parse: [] } });
+  return fitMessage({ content, embeds: [embedOf(p)], components: [...actionRows(p.actions.flatMap(buttonsFor)), ...menus], allowed_mentions: { parse: [] } }, markdown(p.more));
 }
 
 /** Every section's lines in Discord markdown: a private text reply (the experiment list). */

@@ -1,3 +1,5 @@
+import { atWordBoundary } from '../../service/app/views/index.ts';
+
 /**
  * Block Kit building blocks with Slack's limits enforced where the text is made, so no rendering
  * can produce a message Slack rejects (`invalid_blocks`). Everything a listing or a model wrote is
@@ -50,11 +52,11 @@ export type Block =
   | { readonly type: 'divider' }
   | { readonly type: 'actions'; readonly elements: readonly ButtonElement[]; readonly block_id?: string };
 
-/** Cuts to at most `max` characters (code points, so an emoji is never split), ending in `…`. */
+/** Cuts to at most `max` characters (code points, so an emoji is never split) at a word boundary, ending in `…`. */
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  return `${atWordBoundary(chars.slice(0, Math.max(0, max - 1)).join(''), chars[max - 1])}…`;
 }
 
 /** Escapes text for mrkdwn: Slack's control sequences all start with `<` (`<!here>`, `<@U…>`, links). */

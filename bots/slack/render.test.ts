@@ -83,7 +83,7 @@ describe('root message', () => {
   test('stays within Block Kit limits with oversized content, escapes it, and states the verdict in its text', () => {
     const msg = rootMessage(view(), { lowBalance: true });
     assertWithinLimits(msg.blocks, msg.text);
-    expect(msg.text).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 5\.25 vs B 6\.75, confidence 72%/);
+    expect(msg.text).toMatch(/^Verdict: B074M5HPBD wins — B0799CK52K vs B074M5HPBD: A 5\.3 vs B 6\.8 out of 10, a clear win \(job 3f2a9c1e\)/);
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain('&lt;!channel&gt;');
     for (const id of [ACTION.rerunFresh, ACTION.saveExperiment, ACTION.buyCredits]) expect(json).toContain(id);

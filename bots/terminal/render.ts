@@ -20,9 +20,9 @@ export function checklist(v: RunView): string[] {
  */
 export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string[] {
   const presented = presentRoot(v);
-  // The root's "Top fixes" point to the thread's Verdict card; a terminal has no thread, and the
+  // The root's top fixes point to the thread's Verdict card; a terminal has no thread, and the
   // full list follows below, so the excerpt is left out here.
-  const root = v.verdict ? { ...presented, sections: presented.sections.filter((x) => x.title !== 'Top fixes') } : presented;
+  const root = v.verdict ? { ...presented, sections: presented.sections.filter((x) => x.role !== 'fixes') } : presented;
   const out = ['', `ListingLab — ${root.title}`, ...presentationLines(root, { stages: opts.stages ?? false })];
   for (const s of v.stages) {
     if (!v.verdict || s.status !== 'succeeded' || (s.name !== 'avatars' && s.name !== 'verdict')) continue;
@@ -31,7 +31,6 @@ export function finalReport(v: RunView, opts: { stages?: boolean } = {}): string
     out.push('', `${card.title}:`, ...presentationLines({ ...card, sections: card.sections.slice(1) }).map((l) => (l ? `  ${l}` : l)));
   }
   out.push('', plainText(root.footer));
-  if (v.verdict) out.push(`verdict hash ${v.verdict.hash}`);
   return out;
 }
 
@@ -59,6 +58,7 @@ export function jsonDocument(v: RunView): unknown {
     job: v.id,
     status,
     pair: { A: v.pair.A, B: v.pair.B },
+    mine: v.mine,
     verdict: v.verdict
       ? {
           winner: v.verdict.winner,
@@ -67,7 +67,18 @@ export function jsonDocument(v: RunView): unknown {
           clickWinner: v.verdict.clickWinner,
           saleWinner: v.verdict.saleWinner,
           rulesOnly: v.verdict.rulesOnly,
-          fixes: v.verdict.fixes.map((f) => ({ listing: f.listing, priority: f.priority, action: f.action, evidence: f.evidence })),
+          fixes: v.verdict.fixes.map((f) => ({
+            listing: f.listing,
+            priority: f.priority,
+            action: f.action,
+            evidence: f.evidence,
+            observation: f.observation,
+            current: f.current,
+            target: f.target,
+            effort: f.effort,
+            compliance: f.compliance,
+            effect: f.effect,
+          })),
           hash: v.verdict.hash,
         }
       : null,

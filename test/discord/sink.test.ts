@@ -60,7 +60,7 @@ describe('root message', () => {
 
     const card = await sink.postStageDetail(finishedView(), finishedView().stages[1]!, o, ref);
     expect(card.channelId).toBe(original.id);
-    expect(discord.channelMessages(original.id).at(-1)!.content).toMatch(/Main image/);
+    expect(discord.channelMessages(original.id).at(-1)!.content).toMatch(/Click \(main image\)/);
   });
 
   test('after 15 minutes the root is edited with the bot token on the stored message id', async () => {

@@ -131,9 +131,9 @@ export function finishedView(opts: { huge?: boolean; winner?: Winner; asins?: [s
     refunded: 0,
     stages: [
       stage('acquire', 'Fetch listings', acquire, { credits: 0 }),
-      stage('ctr', 'Main image (click)', ctr, { ...scored, summary: ctr.summary, credits: 3 }),
-      stage('pdp', 'Gallery (conversion)', pdp, { ...scored, summary: pdp.summary, credits: 3 }),
-      stage('text', 'Title & copy', txt, { ...scored, summary: txt.summary }),
+      stage('ctr', 'Click (main image)', ctr, { ...scored, summary: ctr.summary, credits: 3 }),
+      stage('pdp', 'Conversion (gallery)', pdp, { ...scored, summary: pdp.summary, credits: 3 }),
+      stage('text', 'Copy (title, bullets, description)', txt, { ...scored, summary: txt.summary }),
       stage('avatars', 'Buyer personas', avatars, { summary: '2 of 3 would buy A, 1 would buy B' }),
       stage('verdict', 'Verdict', verdict, { winner, score: verdict.score, credits: 0 }),
     ],

@@ -105,9 +105,9 @@ describe('listinglab experiment: save → rerun with tags → show', () => {
     expect(text.out).toContain(`Baseline: run ${baselineRun.slice(0, 8)} — `);
     expect(text.out).toContain(`Re-run ${rerunRun.slice(0, 8)} (`);
     expect(text.out).toContain('changed: title');
-    expect(text.out).toMatch(/Main image \(click\): A \d+\.\d\d → \d+\.\d\d \(±0\.00\) · B \d+\.\d\d → \d+\.\d\d \(±0\.00\)/);
-    expect(text.out).toMatch(/Title & copy: A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(\+\d+\.\d\d\)/);
-    expect(text.out).toContain('Moved most: Title & copy, B +');
+    expect(text.out).toMatch(/Click \(main image\): A \d+\.\d → \d+\.\d \(±0\.0\) · B \d+\.\d → \d+\.\d \(±0\.0\)/);
+    expect(text.out).toMatch(/Copy \(title, bullets, description\): A [\d.]+ → [\d.]+ \(±0\.0\) · B [\d.]+ → [\d.]+ \(\+\d+\.\d\)/);
+    expect(text.out).toContain('Moved most: Copy (title, bullets, description), B +');
     expect(text.out).toMatch(/Fixes resolved \(\d+\): B: /);
     before = JSON.parse((await cli('show', experimentId, '--json')).out) as ExperimentView;
     expect(before.reruns).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('retention', () => {
     expect(after.reruns[0]!.runId).toBeNull();
     expect(after.reruns[0]!.shortId).toBe(rerunRun.slice(0, 8));
     expect(after.reruns[0]!.deltas).toEqual(before.reruns[0]!.deltas);
-    expect((await cli('show', experimentId)).out).toContain('Title & copy: A');
+    expect((await cli('show', experimentId)).out).toContain('Copy (title, bullets, description): A');
 
     // The pair is kept on the experiment: a re-run needs no old run.
     const again = await cli('rerun', experimentId, 'other', '--json');
@@ -168,7 +168,7 @@ describe('the real entry point (runExperimentCli in its own process)', () => {
     const rerun = await run(['rerun', experimentId.slice(0, 8), 'title', 'bullets', '--b', fixedB]);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/changed: title, bullets/);
-    expect(rerun.stdout).toMatch(/Title & copy: A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(\+/);
+    expect(rerun.stdout).toMatch(/Copy \(title, bullets, description\): A [\d.]+ → [\d.]+ \(±0\.0\) · B [\d.]+ → [\d.]+ \(\+/);
     expect(rerun.stderr).toMatch(/Re-running experiment/);
     const bad = await run(['rerun', experimentId.slice(0, 8)]);
     expect(bad.code).toBe(2);

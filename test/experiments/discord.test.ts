@@ -103,7 +103,7 @@ describe('experiments on Discord', () => {
       discord.messages.find((m) => m.channel_id === (discord.threads.get(root.id)?.id ?? '') && m.content.startsWith('Experiment `')),
     );
     expect(card.content).toContain(`Experiment \`${experimentId.slice(0, 8)}\``);
-    expect(JSON.stringify(card.embeds)).toMatch(/Title & copy: A [\d.]+ → [\d.]+ \(±0\.00\)/);
+    expect(JSON.stringify(card.embeds)).toMatch(/Copy \(title, bullets, description\): A [\d.]+ → [\d.]+ \(±0\.0\)/);
     expect(JSON.stringify(card.components)).toContain(`ll:tags:${experimentId}`);
   });
 

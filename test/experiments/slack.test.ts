@@ -104,8 +104,8 @@ describe('the experiment loop in Slack', () => {
     const card = await slack.waitFor(() => slack.replies(root.ts).find((m) => m.text.startsWith('Experiment `')), 30_000);
     expect(card.text).toContain(`Experiment \`${experimentId.slice(0, 8)}\``);
     expect(card.text).toContain('changed: title');
-    expect(card.text).toMatch(/Title &amp; copy: A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(-\d+\.\d\d\)/);
-    expect(card.text).toMatch(/Main image \(click\): A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(±0\.00\)/);
+    expect(card.text).toMatch(/Copy \(title, bullets, description\): A [\d.]+ → [\d.]+ \(±0\.0\) · B [\d.]+ → [\d.]+ \(-\d+\.\d\)/);
+    expect(card.text).toMatch(/Click \(main image\): A [\d.]+ → [\d.]+ \(±0\.0\) · B [\d.]+ → [\d.]+ \(±0\.0\)/);
     expect(JSON.stringify(card.blocks)).toContain(EXPERIMENT_ACTION.rerun);
     const replies = slack.replies(root.ts);
     expect(replies.at(-1)).toBe(card); // after the verdict card
@@ -116,9 +116,9 @@ describe('the experiment loop in Slack', () => {
     const shown = await ask(`experiment show ${experimentId.slice(0, 8)}`, 'show');
     expect(shown).toContain(`Baseline: run \`${baselineRun.slice(0, 8)}\``);
     expect(shown).toContain(`Re-run \`${rerunRun.slice(0, 8)}\``);
-    expect(shown).toMatch(/Overall: A [\d.]+ → [\d.]+ \(±0\.00\) · B [\d.]+ → [\d.]+ \(-\d+\.\d\d\)/);
-    expect(shown).toMatch(/Title &amp; copy: .*B [\d.]+ → [\d.]+ \(-/);
-    expect(shown).toMatch(/Moved most: Title &amp; copy, B -/);
+    expect(shown).toMatch(/Overall: A [\d.]+ → [\d.]+ \(±0\.0\) · B [\d.]+ → [\d.]+ \(-\d+\.\d\)/);
+    expect(shown).toMatch(/Copy \(title, bullets, description\): .*B [\d.]+ → [\d.]+ \(-/);
+    expect(shown).toMatch(/Moved most: Copy \(title, bullets, description\), B -/);
 
     const text = await ask(`experiment rerun ${experimentId.slice(0, 8)} main-image a+`, 'rerun-text');
     expect(text).toMatch(/changed: main-image, aplus/);

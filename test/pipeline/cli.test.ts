@@ -90,7 +90,7 @@ describe('listinglab compare', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Verdict: B074M5HPBD \(A\) wins/);
     expect(r.stdout).toContain('Buyer personas');
-    expect(r.stdout).toContain('Fixes, by impact');
+    expect(r.stdout).toMatch(/Fixes for [AB] \(B0[0-9A-Z]{8}\):\n {4}1\. /);
     expect(r.stdout).toContain('Made without a model');
     expect(r.stderr).toContain('✓ Verdict');
     expect(await postgresRunning(dataDir)).toBe(false);
@@ -101,7 +101,7 @@ describe('listinglab compare', () => {
       const r = await cli(['demo'], { DATA_DIR: path.join(parent, 'demo-data') });
       expect(r.code, r.stderr).toBe(0);
       const all = `${r.stdout}\n${r.stderr}`;
-      for (const stage of ['Fetch listings', 'Main image (click)', 'Gallery (conversion)', 'Title & copy', 'Buyer personas —', '✓ Verdict']) {
+      for (const stage of ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas —', '✓ Verdict']) {
         expect(all.split(stage).length - 1, `${stage} in:\n${all}`).toBe(1);
       }
       expect(r.stdout).toMatch(/Verdict: B0799CK52K \(A\) wins/);

@@ -61,14 +61,14 @@ describe('/listing compare in Slack', () => {
 
     // One card per stage, in the root's thread, posted once each.
     expect(replies).toHaveLength(STAGES.length);
-    for (const [i, title] of ['Fetch listings', 'Main image (click)', 'Gallery (conversion)', 'Title & copy', 'Buyer personas', 'Verdict'].entries()) {
+    for (const [i, title] of ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict'].entries()) {
       expect(replies.filter((r) => r.text.startsWith(`${title}:`)), `${STAGES[i]} card`).toHaveLength(1);
     }
     // Every call used the configured bot token against SLACK_API_URL (the emulator saw them all).
     expect(slack.calls.every((c) => c.token === BOT_TOKEN)).toBe(true);
 
     const blocks = JSON.stringify(final.blocks);
-    expect(blocks).toContain('Top fixes');
+    expect(blocks).toContain('Fixes for ');
     expect(blocks).toContain(ACTION.rerunFresh);
     expect(blocks).toContain(ACTION.saveExperiment);
     // 30 free credits − 10 leaves 20: not low, no Buy button.

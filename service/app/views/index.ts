@@ -17,7 +17,7 @@ export {
   type StoredPair,
 } from './experiment-view.ts';
 export type { Field, Intent, Line, Presentation, Section, Segment, StageLine, Tone } from './presentation.ts';
-export { code, plainText, t } from './presentation.ts';
+export { atWordBoundary, code, plainText, t } from './presentation.ts';
 export { presentExperiment, presentExperimentCard, presentExperimentList } from './present-experiment.ts';
 export { presentRoot, presentStage } from './present.ts';
 export { stageLine, type PresentOptions } from './present-run.ts';

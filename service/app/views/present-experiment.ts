@@ -4,6 +4,7 @@ import type { Winner } from '../../domain/stage-outputs.ts';
 import type { ExperimentCard, ExperimentView, RerunView } from './experiment-view.ts';
 import { code, t, type Line, type Presentation, type Section } from './presentation.ts';
 import { STAGE_TITLES } from './run-view.ts';
+import { score } from './present-words.ts';
 
 /**
  * Experiments as Presentations, the same on every surface: `experiment show` (and the answer to
@@ -15,8 +16,8 @@ import { STAGE_TITLES } from './run-view.ts';
 const DETAILED = 3;
 const FIXES_SHOWN = 5;
 
-const score = (x: number) => x.toFixed(2);
-const signed = (d: number) => (d === 0 ? '±0.00' : `${d > 0 ? '+' : '-'}${Math.abs(d).toFixed(2)}`);
+/** One precision for every score a person reads (present-words.ts); a change too small to show is ±0.0. */
+const signed = (d: number) => (Math.abs(d) < 0.05 ? '±0.0' : `${d > 0 ? '+' : '-'}${score(Math.abs(d))}`);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const stageTitle = (name: string) => STAGE_TITLES[name] ?? name;
 const winnerText = (v: Pick<ExperimentView, 'pair'>, w: Winner) => (w === 'tie' ? 'tie' : `${v.pair[w]} (${w}) wins`);

@@ -1,4 +1,6 @@
-import type { Winner } from '../../domain/stage-outputs.ts';
+import type { Verdict, Winner } from '../../domain/stage-outputs.ts';
+import { fixSections } from './present-fixes.ts';
+import { STAGE_WORDS, confidenceWords, scorePair } from './present-words.ts';
 import { bold, clip, code, italic, t, type Intent, type Line, type Presentation, type Section, type StageLine } from './presentation.ts';
 import type { RunView, SideView, StageView } from './run-view-model.ts';
 
@@ -27,7 +29,7 @@ export const sideName = (s: SideView) => s.asin ?? s.label;
 export const sideWords = (v: RunView, side: 'A' | 'B') => `${side} (${sideName(v.pair[side])})`;
 export const sideOrTie = (v: RunView, w: Winner) => (w === 'tie' ? 'tie' : sideWords(v, w));
 export const winnerWords = (v: RunView, w: Winner) => (w === 'tie' ? 'tie' : `${sideWords(v, w)} wins`);
-export const scoreWords = (s: { A: number; B: number }, digits = 1) => `A ${s.A.toFixed(digits)} vs B ${s.B.toFixed(digits)}`;
+export const scoreWords = scorePair;
 export const percent = (x: number) => `${Math.round(x * 100)}%`;
 export const errorWords = (s: StageView, max = 200) => clip(s.error?.message || s.error?.code || 'unknown error', max);
 export const jobRef = (v: RunView): Line => [t('job '), code(v.shortId)];
@@ -62,22 +64,48 @@ export function stageLine(v: RunView, s: StageView): StageLine {
       if (s.score) say(scoreWords(s.score));
       if (s.winner) say(winnerWords(v, s.winner));
       if (s.summary && (s.name === 'avatars' || v.kind === 'draft')) say(clip(s.summary, 300));
-      // The verdict is always arithmetic over the stages; whether a model judged them is said once, in the verdict.
-      if (s.madeWithoutModel && !COMPUTED.has(s.name)) parts.push([italic('rules engine, no model')]);
+      // Said per stage only when models judged the others: a run made wholly without one says so once, in the verdict.
+      if (s.madeWithoutModel && !COMPUTED.has(s.name) && v.stages.some((x) => !x.madeWithoutModel && !COMPUTED.has(x.name) && x.status === 'succeeded')) parts.push([italic('rules engine, no model')]);
       break;
   }
-  const model = s.status === 'succeeded' && !s.madeWithoutModel && s.provider ? `${s.provider} ${s.model ?? ''}`.trim() : null;
+  const model = s.status === 'succeeded' && !s.madeWithoutModel && !COMPUTED.has(s.name) && s.provider ? `${s.provider} ${s.model ?? ''}`.trim() : null;
   return { name: s.name, title: s.title, status: s.status, parts, model };
 }
 
 export function headline(v: RunView): Line {
   const d = v.verdict;
   if (d) {
-    const who = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} wins`;
-    return [t(`${who} — ${pairWords(v)}: ${scoreWords(d.score, 2)}, confidence ${percent(d.confidence)} (`), ...jobRef(v), t(')')];
+    const who = v.mine ? `Verdict: ${mineWords(v, d)}` : d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} wins`;
+    const versus = v.mine ? '' : ` — ${pairWords(v)}:`;
+    return [t(`${who}${versus} ${scoreWords(d.score)} out of 10, ${confidenceWords(d.confidence, d.winner)} (`), ...jobRef(v), t(')')];
   }
   if (v.status === 'failed') return [t(`No verdict: the comparison ${pairWords(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''} (`), ...jobRef(v), t(')')];
   return [t(`Comparing ${pairWords(v)} — ${progressWords(v)} (`), ...jobRef(v), t(')')];
+}
+
+/**
+ * The verdict spoken to the seller whose listing is `v.mine`: the click and the sale, won, lost
+ * or tied — "your listing wins the sale but loses the click to B0…".
+ */
+export function mineWords(v: RunView, d: Verdict): string {
+  const mine = v.mine!;
+  const them = sideName(v.pair[mine === 'A' ? 'B' : 'A']);
+  const outcome = (w: Winner) => (w === 'tie' ? 'tie' : w === mine ? 'win' : 'lose');
+  const click = outcome(d.clickWinner);
+  const sale = outcome(d.saleWinner);
+  const overall = outcome(d.winner) === 'win' ? 'overall you win' : outcome(d.winner) === 'lose' ? 'overall you lose' : 'overall it is a tie';
+  let said: string;
+  if (click === sale) {
+    said = click === 'win' ? `your listing wins the click and the sale against ${them}` : click === 'lose' ? `your listing loses the click and the sale to ${them}` : `your listing ties with ${them} on the click and the sale`;
+  } else {
+    const won = click === 'win' ? 'click' : sale === 'win' ? 'sale' : null;
+    const lost = click === 'lose' ? 'click' : sale === 'lose' ? 'sale' : null;
+    const tied = click === 'tie' ? 'click' : sale === 'tie' ? 'sale' : null;
+    if (won && lost) said = `your listing wins the ${won} but loses the ${lost} to ${them}`;
+    else if (won) said = `your listing wins the ${won} against ${them}; the ${tied} is a tie`;
+    else said = `your listing loses the ${lost} to ${them}; the ${tied} is a tie`;
+  }
+  return `${said}; ${overall} —`;
 }
 
 /** Job, cost and refund: the small print of a root. */
@@ -94,19 +122,13 @@ export function queuedSection(v: RunView, what: string): Section[] {
 function verdictSections(v: RunView): Section[] {
   const d = v.verdict;
   if (!d) return [];
-  const head = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner}) wins`;
+  const head = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner === v.mine ? 'yours' : d.winner}) wins`;
   const lines: Line[] = [
-    [bold(head), t(` — ${scoreWords(d.score, 2)} · confidence ${percent(d.confidence)}`)],
+    [bold(head), t(` — ${scoreWords(d.score)} out of 10 · ${confidenceWords(d.confidence, d.winner)} (confidence ${percent(d.confidence)})`)],
     [t(`Wins the click: ${sideOrTie(v, d.clickWinner)} · wins the sale: ${sideOrTie(v, d.saleWinner)}`)],
   ];
-  if (d.missing.length) lines.push([italic(`Left out (failed): ${d.missing.join(', ')} — confidence lowered.`)]);
-  const out: Section[] = [{ lines }];
-  const top = d.fixes.slice(0, 3);
-  if (top.length) {
-    const fixes: Line[] = top.map((f) => [t(`${f.priority}. `), bold(f.listing), t(` (${sideName(v.pair[f.listing])}): ${clip(f.action, 280)}`)]);
-    if (d.fixes.length > top.length) fixes.push([italic(`…and ${d.fixes.length - top.length} more in the Verdict card in the thread.`)]);
-    out.push({ title: 'Top fixes', lines: fixes });
-  }
+  if (d.missing.length) lines.push([italic(`Left out (failed): ${d.missing.map((m) => STAGE_WORDS[m] ?? m).join(', ')} — confidence lowered.`)]);
+  const out: Section[] = [{ lines }, ...fixSections(v, d, { limit: 3, restAt: 'in the Verdict card in the thread' })];
   if (d.rulesOnly) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine measured what can be measured; add a model key for visual judgement.')]] });
   return out;
 }
@@ -134,7 +156,9 @@ export function presentComparisonRoot(v: RunView, opts: PresentOptions = {}): Pr
   const sides: Line[] = (['A', 'B'] as const).map((k) => {
     const s = v.pair[k];
     const name = clip(sideName(s), 40);
-    return [bold(k), t(' '), s.url ? { text: name, link: s.url } : t(name), t(s.title ? ` — ${clip(s.title, 160)}` : '')];
+    // A listing given by folder is named by its title: "Cushion Cover — Cushion Cover" says nothing twice.
+    const title = s.title && s.title.trim().toLowerCase() !== sideName(s).trim().toLowerCase() ? ` — ${clip(s.title, 160)}` : '';
+    return [bold(k), t(' '), s.url ? { text: name, link: s.url } : t(name), ...(v.mine === k ? [t(' '), italic('(yours)')] : []), t(title)];
   });
   const d = v.verdict;
   return {

@@ -1,6 +1,8 @@
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict } from '../../domain/stage-outputs.ts';
 import type { AcquireOutput, AcquiredSide } from '../../stages/acquired.ts';
-import { errorWords, jobRef, pairWords, percent, scoreWords, sideName, sideWords, winnerWords } from './present-run.ts';
+import { fixSections } from './present-fixes.ts';
+import { errorWords, jobRef, pairWords, percent, scoreWords, sideWords, winnerWords } from './present-run.ts';
+import { confidenceWords, dimensionWords, plural, score, STAGE_WORDS } from './present-words.ts';
 import { bold, clip, code, italic, t, type Line, type Presentation, type Section } from './presentation.ts';
 import type { RunView, StageView } from './run-view-model.ts';
 
@@ -28,7 +30,7 @@ export function failedSection(s: StageView): Section {
 
 function evidenceLines(items: readonly Evidence[]): Line[] {
   const shown: Line[] = items.slice(0, EVIDENCE_PER_SIDE).map((e) => [t(`${EFFECT[e.effect]} ${clip(e.observation, 300)}`), ...(e.fix ? [t(' → '), italic(clip(e.fix, 200))] : [])]);
-  if (items.length > EVIDENCE_PER_SIDE) shown.push([italic(`…and ${items.length - EVIDENCE_PER_SIDE} more`)]);
+  if (items.length > EVIDENCE_PER_SIDE) shown.push([italic(`…and ${plural(items.length - EVIDENCE_PER_SIDE, 'more finding')} in \`--json\`.`)]);
   return shown;
 }
 
@@ -36,7 +38,7 @@ function scored(v: RunView, o: CtrOutput | PdpOutput | TextOutput): Section[] {
   const a: Record<string, number> = o.listings.A.scores;
   const b: Record<string, number> = o.listings.B.scores;
   const out: Section[] = [{ lines: [[t(clip(o.summary, 1200))]] }];
-  out.push({ lines: [], fields: Object.keys(a).map((d) => ({ label: d.replace(/_/g, ' '), value: [t(`A ${(a[d] ?? 0).toFixed(1)} · B ${(b[d] ?? 0).toFixed(1)}`)] })) });
+  out.push({ lines: [], fields: Object.keys(a).map((d) => ({ label: dimensionWords(d), value: [t(`A ${score(a[d] ?? 0)} · B ${score(b[d] ?? 0)}`)] })) });
   for (const side of SIDES) {
     const l = o.listings[side];
     const lines = evidenceLines(l.evidence);
@@ -55,37 +57,50 @@ function acquiredSide(v: RunView, side: 'A' | 'B', a: AcquiredSide): Section {
     l.brand ? `brand ${clip(l.brand, 60)}` : null,
     l.price != null ? `$${l.price.toFixed(2)}` : null,
     l.rating != null ? `${l.rating}★${l.reviewCount != null ? ` (${l.reviewCount} reviews)` : ''}` : null,
-    `${l.bullets.length} bullets`,
-    `${used} images${refused ? ` (${refused} refused)` : ''}`,
-    `source: ${a.source}`,
+    plural(l.bullets.length, 'bullet'),
+    `${plural(used, 'image')}${refused ? ` (${refused} could not be used)` : ''}`,
+    SOURCE_WORDS[a.source],
   ].filter(Boolean);
   return { title: sideWords(v, side), lines: [[t(clip(l.title, 300))], [t(facts.join(' · '))]] };
 }
 
+const SOURCE_WORDS: Record<AcquiredSide['source'], string> = { apify: 'fetched from Amazon', cache: 'fetched from Amazon earlier today', manual: 'as given' };
+
+/** Whose reviews a persona's quote comes from. */
+const FROM_WORDS: Record<string, string> = { A: "A's reviews", B: "B's reviews", both: "both listings' reviews" };
+
+function caresLine(c: AvatarsOutput['personas'][number]['caresAbout'][number]): string {
+  const from = FROM_WORDS[c.from];
+  if (!c.citation) return c.aspect;
+  // A category default is a sentence of ours, not a buyer's words: no quotation marks.
+  return from ? `${c.aspect} — “${clip(c.citation.replace(/^["“]|["”]$/g, ''), 160)}” (${from})` : `${c.aspect} — ${clip(c.citation, 200)}`;
+}
+
+/** `Would click A · would buy B`; a tie is said as one. */
+function votes(p: AvatarsOutput['personas'][number]): Line {
+  const vote = (verb: string, w: 'A' | 'B' | 'tie'): Line => (w === 'tie' ? [t(`no clear ${verb}`)] : [t(`would ${verb} `), bold(w)]);
+  const [first, ...rest] = vote('click', p.clicks);
+  return [{ ...first!, text: first!.text.charAt(0).toUpperCase() + first!.text.slice(1) }, ...rest, t(' · '), ...vote('buy', p.buys), t(`. ${clip(p.why, 500)}`)];
+}
+
 function personas(a: AvatarsOutput): Section[] {
   const out: Section[] = [];
-  if (a.categoryDefault) out.push({ note: true, lines: [[t('No review insights: these are the category’s default personas.')]] });
+  if (a.categoryDefault) out.push({ note: true, lines: [[t('Neither listing has review insights: these buyers are the category’s usual ones.')]] });
   for (const p of a.personas) {
-    const cares = p.caresAbout.map((c) => `${c.aspect}${c.citation ? ` (“${clip(c.citation, 120)}”)` : ''}`).join('; ');
-    const lines: Line[] = [[t(clip(p.profile, 400))], [t('Clicks '), bold(p.clicks), t(', buys '), bold(p.buys), t(`: ${clip(p.why, 500)}`)], [t(`Cares about: ${clip(cares, 900)}`)]];
-    if (p.objections.length) lines.push([t(`Objections: ${clip(p.objections.join('; '), 600)}`)]);
+    const lines: Line[] = [[t(clip(p.profile, 400))], votes(p), [t('Cares about: '), t(clip(p.caresAbout.map(caresLine).join('; '), 900))]];
+    // An objection is the persona's worry in its own words; quotes of reviews are in "Cares about", attributed.
+    if (p.objections.length) lines.push([t(`Objections: ${clip(p.objections.map((o) => o.replace(/^["“]|["”]$/g, '')).join('; '), 600)}`)]);
     out.push({ title: clip(p.name, 80), lines });
   }
   return out;
 }
 
 function verdictDetail(v: RunView, d: Verdict): Section[] {
-  const fields = Object.entries(d.stages).map(([name, st]) => ({ label: name, value: [t(`${scoreWords(st)} — ${winnerWords(v, st.winner)} (weight ${st.weight})`)] }));
-  const fixes: Line[] = d.fixes.map((f) => [
-    t(`${f.priority}. `),
-    bold(f.listing),
-    t(` (${sideName(v.pair[f.listing])}, ${f.stage}): ${clip(f.action, 300)} — `),
-    italic(`evidence: ${clip(f.evidence.join(', '), 200)}`),
-  ]);
+  const fields = Object.entries(d.stages).map(([name, st]) => ({ label: STAGE_WORDS[name] ?? name, value: [t(`${scoreWords(st)} — ${winnerWords(v, st.winner)}`)] }));
   return [
-    { lines: [], fields },
-    ...(fixes.length ? [{ title: 'Fixes, by impact', lines: fixes }] : []),
-    { note: true, lines: [[t(`Confidence ${percent(d.confidence)} · verdict hash `), code(d.hash.slice(0, 16))]] },
+    { lines: [[t('Scores are out of 10; the verdict weighs the click and the copy a little more than the gallery.')]], fields },
+    ...fixSections(v, d, { why: true }),
+    { note: true, lines: [[t(`${confidenceWords(d.confidence, d.winner)[0]!.toUpperCase()}${confidenceWords(d.confidence, d.winner).slice(1)} (confidence ${percent(d.confidence)}). Each fix’s effect is the verdict computed again as if it were made.`)]] },
   ];
 }
 

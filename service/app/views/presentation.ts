@@ -55,6 +55,8 @@ export interface Section {
   readonly code?: string;
   /** Small print (context, footnotes) rather than body text. */
   readonly note?: true;
+  /** A list of fixes: a surface that prints the full list elsewhere (the terminal) may leave the root's excerpt out. */
+  readonly role?: 'fixes';
 }
 
 /**
@@ -97,8 +99,23 @@ export const code = (text: string): Segment => ({ text, code: true });
 /** A line as plain text (no emphasis, no links): notifications, file names, logs. */
 export const plainText = (line: Line): string => line.map((s) => s.text).join('');
 
-/** Cuts to at most `max` characters (code points), whitespace collapsed, ending in `…`: a reading budget, not a platform limit. */
+/**
+ * Cuts to at most `max` characters (code points), whitespace collapsed, ending in `…`: a reading
+ * budget, not a platform limit. The cut falls at a word boundary when there is one in the last
+ * fifth, so a word is never cut in half ("BEST S…").
+ */
 export function clip(text: string, max: number): string {
   const chars = Array.from(text.replace(/\s+/g, ' ').trim());
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  return chars.length <= max ? chars.join('') : `${atWordBoundary(chars.slice(0, Math.max(0, max - 1)).join(''), chars[max - 1])}…`;
+}
+
+/** `kept` without a trailing part-word (when `next` continues it), and without trailing spaces or punctuation. */
+export function atWordBoundary(kept: string, next: string | undefined): string {
+  const cutInWord = next !== undefined && /[\p{L}\p{N}]/u.test(next) && /[\p{L}\p{N}]$/u.test(kept);
+  let out = kept;
+  if (cutInWord) {
+    const space = kept.lastIndexOf(' ');
+    if (space >= Math.floor(kept.length * 0.8)) out = kept.slice(0, space);
+  }
+  return out.replace(/[\s,;:–—-]+$/u, '');
 }

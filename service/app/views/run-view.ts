@@ -5,6 +5,7 @@ import type { AcquireOutput } from '../../stages/acquired.ts';
 import type { ListingInputRef } from '../../domain/listing.ts';
 import { draftRunView } from './draft-view.ts';
 import { runHeader } from './run-header.ts';
+import { STAGE_WORDS } from './present-words.ts';
 import type { RunView, SideView, StageView } from './run-view-model.ts';
 
 /**
@@ -12,14 +13,7 @@ import type { RunView, SideView, StageView } from './run-view-model.ts';
  * draft's in draft-view.ts.
  */
 
-export const STAGE_TITLES: Record<string, string> = {
-  acquire: 'Fetch listings',
-  ctr: 'Main image (click)',
-  pdp: 'Gallery (conversion)',
-  text: 'Title & copy',
-  avatars: 'Buyer personas',
-  verdict: 'Verdict',
-};
+export const STAGE_TITLES: Readonly<Record<string, string>> = STAGE_WORDS;
 
 const mean = (scores: Record<string, number>) => {
   const v = Object.values(scores);
@@ -40,8 +34,7 @@ function stageScore(name: string, output: unknown): { winner: Winner | null; sco
     }
     case 'avatars': {
       const a = output as AvatarsOutput;
-      const buysA = a.personas.filter((p) => p.buys === 'A').length;
-      return { winner: null, score: null, summary: `${buysA} of 3 would buy A, ${3 - buysA} would buy B` };
+      return { winner: null, score: null, summary: personaVotes(a) };
     }
     default:
       return { winner: null, score: null, summary: null };
@@ -56,6 +49,14 @@ function sideView(ref: ListingInputRef, acquired: AcquireOutput['A'] | undefined
     title: acquired?.listing.title ?? (ref.kind === 'manual' ? ref.listing.title : null),
     url: asin ? `https://www.amazon.com/dp/${asin}` : null,
   };
+}
+
+/** `2 would buy A, 1 would buy B`; undecided buyers are counted as such, never given to A. */
+function personaVotes(a: AvatarsOutput): string {
+  const n = (w: 'A' | 'B' | 'tie') => a.personas.filter((p) => p.buys === w).length;
+  const parts = [`${n('A')} would buy A`, `${n('B')} would buy B`];
+  if (n('tie')) parts.push(`${n('tie')} undecided`);
+  return `Of ${a.personas.length} buyers: ${parts.join(', ')}`;
 }
 
 const ORDER = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
