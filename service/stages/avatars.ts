@@ -118,7 +118,9 @@ function reviewQuotes(input: StageInput): string {
       const q = t[s]?.quote;
       return q ? [`${s}'s reviews: "${q}"`] : [];
     });
-    return `- ${countsText(t, reviewed)} ${quotes.join('; ')}`.trim();
+    const copy = { A: addressed(input, t, 'A'), B: addressed(input, t, 'B') };
+    const said = copy.A && copy.B ? "Both listings' titles or bullets mention it." : copy.A || copy.B ? `Only ${copy.A ? 'A' : 'B'}'s title or bullets mention it.` : "Neither listing's title or bullets mention it.";
+    return `- ${countsText(t, reviewed)} ${quotes.join('; ')}${quotes.length ? '. ' : ''}${said}`;
   });
   return lines.length ? lines.join('\n') : '- (no review insights)';
 }
