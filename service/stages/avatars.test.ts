@@ -124,6 +124,14 @@ describe('avatars offline: each persona decides', () => {
     expect(new Set(o.personas.map((p) => p.buys)).size).toBe(3);
   });
 
+  test('a listing without review insights is not said to be judged alike by its reviews', () => {
+    const texture = aspect('Texture', { sentiment: 'NEGATIVE', mentions: 60, positive: 15, negative: 45 });
+    const o = avatarsOffline(stageInput(listing({}, [texture]), listing(), {}, prior('tie', [7, 4])));
+    expect(o.personas[0]!.buys).toBe('A');
+    expect(o.personas[0]!.why).toBe("Neither listing's title or bullets mention texture and only A's reviews discuss it, so the gallery and copy decide (A scores 7.0 against 4.0).");
+    expect(o.personas[0]!.profile).toContain("60 mentions in A's reviews, 45 negative; B has no review insights.");
+  });
+
   test('the value seeker goes by price when nothing else is measured', () => {
     const input = stageInput(listing({ price: 30 }), listing({ price: 20 }), {}, prior('A', [5, 5]));
     const value = avatarsOffline(input).personas[2]!;

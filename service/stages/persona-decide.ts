@@ -23,7 +23,7 @@ export interface Decision {
 /** Reviews that judge a theme this much better (on a −1…1 scale) decide a purchase. */
 const STANDING_MARGIN = 0.3;
 /** Prices this much apart (share of the higher) decide a value seeker; ratings this far apart. */
-const PRICE_MARGIN = 0.05;
+const PRICE_MARGIN = 0.1;
 const RATING_MARGIN = 0.2;
 
 export const clicksOf = (prior: Partial<StageOutputs>): Winner => prior.ctr?.winner ?? 'tie';
@@ -99,7 +99,8 @@ export function decideTheme(input: StageInput, t: Theme, reviewed: Readonly<Reco
     const l = other(w);
     const lNeg = t[l]?.aspect.negative ?? 0;
     const wNeg = t[w]?.aspect.negative ?? 0;
-    const rest = lNeg > 0 ? `; ${l}'s own reviews complain about it ${times(lNeg)}` : wNeg > 0 ? `, though ${w}'s own reviews complain about it ${times(wNeg)}` : '';
+    const wMentions = t[w]?.aspect.mentions ?? 0;
+    const rest = lNeg > 0 ? `; ${l}'s own reviews complain about it ${times(lNeg)}` : wNeg > 0 && 3 * wNeg >= wMentions ? `, though ${w}'s own reviews complain about it ${times(wNeg)}` : '';
     return { clicks, buys: w, why: withClick(clicks, w, `Only ${w}'s title or bullets mention ${name}${rest}`) };
   }
   const sA = standing(t.A, reviewed.A);
@@ -109,8 +110,10 @@ export function decideTheme(input: StageInput, t: Theme, reviewed: Readonly<Reco
     return { clicks, buys: w, why: withClick(clicks, w, reviewsWhy(t, w, name)) };
   }
   const copyText = copy.A ? `Both listings' titles or bullets mention ${name}` : `Neither listing's title or bullets mention ${name}`;
+  const unreviewed: Side | null = sA === null ? 'A' : sB === null ? 'B' : null;
+  const reviewsText = unreviewed ? `only ${other(unreviewed)}'s reviews discuss it` : 'the reviews do not separate them';
   const c = conversionClause(input.prior);
-  return { clicks, buys: c.buys, why: withClick(clicks, c.buys, `${copyText} and the reviews do not separate them${c.text}`) };
+  return { clicks, buys: c.buys, why: withClick(clicks, c.buys, `${copyText} and ${reviewsText}${c.text}`) };
 }
 
 /** The three kinds of shopper a category default persona is (see avatars.ts). */
