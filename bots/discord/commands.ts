@@ -50,7 +50,27 @@ function draftSubcommand(): APIApplicationCommandSubcommandOption {
     description: i === 0 ? 'A photo of the product (the main one)' : 'Another photo of the product',
     required: i === 0,
   }));
-  return sub('draft', 'Listing drafts for Amazon, eBay, Etsy and Shopify from 1–8 product photos', photos);
+  // Optional options must follow every required one (photo1); the hints go last.
+  const hints = [
+    str('brand', 'The brand, if you know it (wins over what the photos suggest)', false, { max_length: 100 }),
+    str('product_type', 'What the product is, e.g. "insulated water bottle"', false, { max_length: 100 }),
+  ];
+  return sub('draft', 'Listing drafts for Amazon, eBay, Etsy and Shopify from 1–8 product photos', [...photos, ...hints]);
+}
+
+/** `brand add|remove|list`: the server's own brands and ASINs (their comparisons are marked as theirs). */
+function brandGroup(): APIApplicationCommandSubcommandGroupOption {
+  const value = (description: string) => str('brand', description, true, { min_length: 1, max_length: 100 });
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: 'brand',
+    description: "This server's own brands and ASINs: comparisons of them are marked as yours",
+    options: [
+      sub('add', 'Add a brand or an ASIN: comparisons where one side is it are marked as yours', [value('A brand name as Amazon shows it, or an ASIN (B0…)')]),
+      sub('remove', 'Remove a brand or an ASIN from the list', [value('The brand name or ASIN to remove')]),
+      sub('list', "This server's brand list"),
+    ],
+  };
 }
 
 function experimentGroup(): APIApplicationCommandSubcommandGroupOption {
@@ -77,6 +97,12 @@ export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPICha
       listing('First listing: an ASIN or an amazon.com product URL'),
       listing('Second listing: an ASIN or an amazon.com product URL'),
       { type: ApplicationCommandOptionType.Boolean, name: 'fresh', description: 'Fetch both listings anew and skip the 24-hour de-duplication', required: false },
+      str('mine', 'Which listing is yours (default: your brand list decides)', false, {
+        choices: [
+          { name: 'A — the first listing', value: 'A' },
+          { name: 'B — the second listing', value: 'B' },
+        ],
+      }),
     ]),
     sub('credits', "This server's balance, today's use and recent ledger lines"),
     sub('buy', 'A checkout link for a credit pack (only you see it)', [
@@ -88,6 +114,7 @@ export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPICha
   ];
   if (opts.draft) options.splice(1, 0, draftSubcommand());
   if (opts.experiments !== false) options.push(experimentGroup());
+  options.push(brandGroup());
   return {
     type: ApplicationCommandType.ChatInput,
     name: COMMAND_NAME,

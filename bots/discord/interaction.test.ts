@@ -42,6 +42,31 @@ describe('interaction payloads', () => {
 
 describe('the registered command matches the shared grammar', () => {
   const def = listingCommand({ draft: true, experiments: true });
+  test('draft takes optional brand and product_type after its photos; brand is a group of add, remove, list', () => {
+    const draft = def.options!.find((o) => o.name === 'draft')!;
+    const names = 'options' in draft ? (draft.options ?? []).map((o) => [o.name, o.required]) : [];
+    expect(names.slice(-2)).toEqual([['brand', false], ['product_type', false]]);
+    const brand = def.options!.find((o) => o.name === 'brand')!;
+    expect(brand.type).toBe(ApplicationCommandOptionType.SubcommandGroup);
+    expect('options' in brand && brand.options?.map((o) => o.name)).toEqual(['add', 'remove', 'list']);
+  });
+
+  test('names ≤ 32 characters, descriptions and choice names ≤ 100, everything together ≤ 8000', () => {
+    let total = 0;
+    const visit = (o: { name: string; description?: string | undefined; options?: unknown[] | undefined; choices?: { name: string }[] | undefined }) => {
+      expect(o.name.length, o.name).toBeLessThanOrEqual(32);
+      expect((o.description ?? '').length, o.name).toBeLessThanOrEqual(100);
+      total += o.name.length + (o.description ?? '').length;
+      for (const c of o.choices ?? []) {
+        expect(c.name.length).toBeLessThanOrEqual(100);
+        total += c.name.length;
+      }
+      for (const child of o.options ?? []) visit(child as typeof o);
+    };
+    visit(def);
+    expect(total).toBeLessThanOrEqual(8000);
+  });
+
   test('every subcommand registered is one the grammar knows, with the option names it reads', () => {
     const samples: Record<string, Record<string, string | boolean>> = {
       compare: { a: 'B0799CK52K', b: 'B074M5HPBD', fresh: true },
@@ -53,26 +78,34 @@ describe('the registered command matches the shared grammar', () => {
       'experiment pin': { id: 'abcdef12' },
       'experiment unpin': { id: 'abcdef12' },
       'experiment rerun': { id: 'abcdef12', tags: 'title, main-image' },
+      'brand add': { brand: 'Starter' },
+      'brand remove': { brand: 'B0799CK52K' },
+      draft: { brand: 'Starter', product_type: 'duffel bag' },
     };
     const paths: string[] = [];
     for (const o of def.options ?? []) {
       if (o.type === ApplicationCommandOptionType.SubcommandGroup) for (const s of o.options ?? []) paths.push(`${o.name} ${s.name}`);
       else paths.push(o.name);
     }
-    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft']));
+    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft', 'brand add', 'brand remove', 'brand list']));
     for (const path of paths) {
       const parsed = commandFromOptions(path, samples[path] ?? {});
       expect(parsed.ok, `${path}: ${parsed.ok ? '' : parsed.error.message}`).toBe(true);
     }
   });
 
-  test('compare takes strings a and b and boolean fresh; buy offers the packs as choices', () => {
+  test('compare takes strings a and b, boolean fresh and a mine choice; buy offers the packs as choices', () => {
     const compare = listingCommand().options!.find((o) => o.name === 'compare')!;
     expect('options' in compare && compare.options?.map((o) => [o.name, o.type, o.required])).toEqual([
       ['a', ApplicationCommandOptionType.String, true],
       ['b', ApplicationCommandOptionType.String, true],
       ['fresh', ApplicationCommandOptionType.Boolean, false],
+      ['mine', ApplicationCommandOptionType.String, false],
     ]);
+    expect(JSON.stringify(compare)).toContain('"choices":[{"name":"A — the first listing","value":"A"},{"name":"B — the second listing","value":"B"}]');
+    for (const { value } of [{ value: 'A' }, { value: 'B' }]) {
+      expect(commandFromOptions('compare', { a: 'B0799CK52K', b: 'B074M5HPBD', mine: value })).toMatchObject({ ok: true, value: { mine: value } });
+    }
     const buy = listingCommand().options!.find((o) => o.name === 'buy')!;
     expect(JSON.stringify(buy)).toContain('"choices":[{"name":"starter","value":"starter"},{"name":"team","value":"team"},{"name":"agency","value":"agency"}]');
     expect(listingCommand().options!.map((o) => o.name)).not.toContain('draft');

@@ -257,7 +257,7 @@ describe('usage', () => {
 
 describe('properties', () => {
   it('parseCommand never throws, whatever the input', () => {
-    const words = fc.constantFrom('compare', 'experiment', 'rerun', 'save', 'status', 'help', 'buy', 'fresh', '--fresh', A, `<https://www.amazon.com/dp/${B}|x y>`, '<', '>', '|', '3f2a9c1e', 'title', ',', ' ', '\n', '“', '&amp;');
+    const words = fc.constantFrom('compare', 'experiment', 'rerun', 'save', 'status', 'help', 'buy', 'fresh', '--fresh', A, `<https://www.amazon.com/dp/${B}|x y>`, '<', '>', '|', '3f2a9c1e', 'title', ',', ' ', '\n', '“', '&amp;', 'mine:A', 'mine=b', 'mine', 'brand', 'add', 'list');
     const noise = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.string({ unit: 'grapheme', maxLength: 300 }),
@@ -274,9 +274,9 @@ describe('properties', () => {
 
   it('commandFromOptions never throws, whatever the options', () => {
     const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.integer(), fc.boolean(), fc.constant(undefined));
-    const subcommand = fc.oneof(fc.constantFrom(...SUBCOMMANDS.map(String), 'experiment save', 'experiment rerun', 'experiment pin'), fc.string({ unit: 'binary', maxLength: 30 }));
+    const subcommand = fc.oneof(fc.constantFrom(...SUBCOMMANDS.map(String), 'experiment save', 'experiment rerun', 'experiment pin', 'brand add', 'brand list'), fc.string({ unit: 'binary', maxLength: 30 }));
     fc.assert(
-      fc.property(subcommand, fc.dictionary(fc.constantFrom('a', 'b', 'fresh', 'pack', 'job', 'id', 'name', 'tags', 'topic', '__proto__', 'constructor'), value), (sub, options) => {
+      fc.property(subcommand, fc.dictionary(fc.constantFrom('a', 'b', 'fresh', 'mine', 'brand', 'product_type', 'pack', 'job', 'id', 'name', 'tags', 'topic', '__proto__', 'constructor'), value), (sub, options) => {
         expect(typeof commandFromOptions(sub, options).ok).toBe('boolean');
       }),
       { numRuns: 1000 },

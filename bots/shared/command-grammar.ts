@@ -1,21 +1,22 @@
 import { err, ok, UserError } from '../../service/domain/errors.ts';
-import type { ErrorCode, Result } from '../../service/domain/errors.ts';
-import { EXPERIMENT_ACTIONS, EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
-import type { Command, ExperimentTag, Subcommand } from './command.ts';
-import { helpTopic, PREFIX, usageLines } from './help.ts';
-import { isAsin, parseListingRef } from './listing-ref.ts';
-import { isExperimentAction, parseId, parseLabel, parseTag, tokenize } from './command-words.ts';
+import type { Result } from '../../service/domain/errors.ts';
+import { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
+import type { Command, ExperimentTag } from './command.ts';
+import { extra, missing, onSide, topicList, unknownSubcommand } from './command-errors.ts';
+import { helpTopic, usageLines } from './help.ts';
+import { parseListingRef } from './listing-ref.ts';
+import { isBrandAction, isExperimentAction, mineWord, parseBrandValue, parseHint, parseId, parseLabel, parseMine, parseTag, tokenize } from './command-words.ts';
 import { quoteInput, stripInvisible } from './quote-input.ts';
 
 /**
  * The one command grammar (PRODUCT.md, Commands). `parseCommand` reads Slack-style text
- * (`compare <A> <B> [fresh]`); `commandFromOptions` reads Discord's typed options. Both end in the
+ * (`compare <A> <B> [fresh] [mine:A]`); `commandFromOptions` reads Discord's typed options. Both end in the
  * same builders below, so a rule (two distinct listings, id shapes, known tags) is written once.
  * Never throws: bad input is a `UserError` whose message says what to type instead.
  */
 
-export type { Command, ExperimentCommand, ExperimentTag, Subcommand } from './command.ts';
-export { EXPERIMENT_ACTIONS, EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
+export type { BrandCommand, Command, ExperimentCommand, ExperimentTag, MineSide, Subcommand } from './command.ts';
+export { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
 export { usage } from './help.ts';
 export { tokenize } from './command-words.ts';
 
@@ -28,13 +29,8 @@ export function parseCommand(text: string): Parsed {
   if (head === undefined) return ok({ name: 'help' });
   const sub = head.toLowerCase();
   switch (sub) {
-    case 'compare': {
-      const last = args.at(-1)?.toLowerCase();
-      const fresh = last === 'fresh' || last === '--fresh';
-      const refs = fresh ? args.slice(0, -1) : args;
-      if (refs.length > 2) return err(extra('compare', 'compare takes exactly two listings', refs.slice(2)));
-      return compare(refs[0], refs[1], fresh);
-    }
+    case 'compare':
+      return compareFromWords(args);
     case 'draft':
     case 'credits':
     case 'history':
@@ -50,6 +46,10 @@ export function parseCommand(text: string): Parsed {
       return help(args.length > 0 ? args.join(' ') : undefined);
     case 'experiment':
       return experimentFromWords(args);
+    case 'brand': {
+      const [action, ...rest] = args;
+      return brand(action?.toLowerCase(), rest.join(' '), rest.length > 0);
+    }
     default:
       return err(unknownSubcommand(head));
   }
@@ -58,8 +58,9 @@ export function parseCommand(text: string): Parsed {
 /**
  * Build a command from Discord's typed options. `subcommand` is the subcommand path with any
  * separator (`compare`, `experiment save`, `experiment/save`). Options: compare `a`, `b`,
- * `fresh`; buy `pack`; status `job`; help `topic`; experiment `job` (save; `id` also accepted),
- * `id`, `name`, `tags` (comma- or space-separated). Options a subcommand does not take are ignored.
+ * `fresh`, `mine` (A or B); draft `brand`, `product_type`; buy `pack`; status `job`; help
+ * `topic`; experiment `job` (save; `id` also accepted), `id`, `name`, `tags` (comma- or
+ * space-separated); brand (add, remove) `brand`. Options a subcommand does not take are ignored.
  *
  * @see https://discord.com/developers/docs/interactions/application-commands#subcommands-and-subcommand-groups
  */
@@ -71,13 +72,16 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
     const text = String(value).trim();
     return text === '' ? undefined : text;
   };
-  if (head !== 'experiment' && action !== undefined) return err(unknownSubcommand(subcommand));
+  if (head !== 'experiment' && head !== 'brand' && action !== undefined) return err(unknownSubcommand(subcommand));
   switch (head) {
     case 'compare': {
       const fresh = options['fresh'] === true || String(options['fresh']).toLowerCase() === 'true';
-      return compare(opt('a'), opt('b'), fresh);
+      const mine = options['mine'] === undefined ? undefined : parseMine(String(options['mine']));
+      if (mine && !mine.ok) return mine;
+      return compare(opt('a'), opt('b'), fresh, mine?.value);
     }
     case 'draft':
+      return draft(opt('brand'), opt('product_type'));
     case 'credits':
     case 'history':
       return ok({ name: head });
@@ -93,6 +97,9 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
       const id = action === 'save' ? (opt('job') ?? opt('id')) : opt('id');
       return experiment(action, id, opt('name'), tags);
     }
+    case 'brand':
+      if (rest.length > 0) return err(unknownSubcommand(subcommand));
+      return brand(action, opt('brand') ?? '', opt('brand') !== undefined);
     default:
       return err(unknownSubcommand(subcommand));
   }
@@ -100,7 +107,39 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
 
 // ---- builders shared by both front doors -------------------------------------------------
 
-function compare(rawA: string | undefined, rawB: string | undefined, fresh: boolean): Parsed {
+/**
+ * `compare <A> <B> [fresh] [mine:A|mine:B]`: the options may come in any order after the two
+ * listings; a `mine` word before them is refused with where it goes.
+ */
+function compareFromWords(words: readonly string[]): Parsed {
+  const refs: string[] = [];
+  const repeated: string[] = [];
+  let fresh = false;
+  let mine: string | undefined;
+  let mineSeen = false;
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    const m = mineWord(word);
+    if (lower === 'fresh' || lower === '--fresh') {
+      if (fresh) repeated.push(word);
+      fresh = true;
+    } else if (m) {
+      if (refs.length < 2) return err(new UserError('bad_command', `${quoteInput(word, 20)} goes after the two listings. Usage: ${usageLines('compare')}`));
+      if (mineSeen) repeated.push(word);
+      mineSeen = true;
+      mine = m.value;
+    } else {
+      refs.push(word);
+    }
+  }
+  if (refs.length < 2) return compare(refs[0], refs[1], fresh, undefined);
+  if (refs.length > 2 || repeated.length > 0) return err(extra('compare', 'compare takes exactly two listings', [...refs.slice(2), ...repeated]));
+  if (!mineSeen) return compare(refs[0], refs[1], fresh, undefined);
+  const side = parseMine(mine);
+  return side.ok ? compare(refs[0], refs[1], fresh, side.value) : side;
+}
+
+function compare(rawA: string | undefined, rawB: string | undefined, fresh: boolean, mine: 'A' | 'B' | undefined): Parsed {
   if (rawA === undefined || rawB === undefined) {
     const got = rawA === undefined ? 'none' : 'only one';
     return err(missing('compare', `compare needs two listings (ASINs or amazon.com URLs), got ${got}`));
@@ -112,7 +151,34 @@ function compare(rawA: string | undefined, rawB: string | undefined, fresh: bool
   if (a.value === b.value) {
     return err(new UserError('same_listing', `A and B are the same listing (${a.value}): compare two different listings.`));
   }
-  return ok({ name: 'compare', a: a.value, b: b.value, fresh });
+  return ok(mine === undefined ? { name: 'compare', a: a.value, b: b.value, fresh } : { name: 'compare', a: a.value, b: b.value, fresh, mine });
+}
+
+function draft(rawBrand: string | undefined, rawType: string | undefined): Parsed {
+  const brandHint = parseHint('brand', rawBrand);
+  if (!brandHint.ok) return brandHint;
+  const productType = parseHint('product type', rawType);
+  if (!productType.ok) return productType;
+  return ok({
+    name: 'draft',
+    ...(brandHint.value === undefined ? {} : { brand: brandHint.value }),
+    ...(productType.value === undefined ? {} : { productType: productType.value }),
+  });
+}
+
+/** `given`: whether anything followed the action (Slack words, Discord's option). */
+function brand(action: string | undefined, raw: string, given: boolean): Parsed {
+  if (action === undefined || action === '') return err(missing('brand', `brand needs an action: ${BRAND_ACTIONS.join(', ')}`));
+  if (!isBrandAction(action)) {
+    return err(new UserError('unknown_subcommand', `Unknown brand action ${quoteInput(action, 30)}. Usage:\n${usageLines('brand')}`));
+  }
+  if (action === 'list') {
+    return given ? err(extra('brand', 'brand list takes no arguments', [raw])) : ok({ name: 'brand', action });
+  }
+  const value = parseBrandValue(raw);
+  if (!value.ok) return value;
+  if (value.value === undefined) return err(missing('brand', `brand ${action} needs a brand name (as Amazon shows it) or an ASIN`));
+  return ok({ name: 'brand', action, value: value.value });
 }
 
 function buy(raw: string | undefined): Parsed {
@@ -204,34 +270,4 @@ function experiment(action: string | undefined, rawId: string | undefined, rawLa
       return ok({ name: 'experiment', action, id: id.value, tags });
     }
   }
-}
-
-// ---- errors ----------------------------------------------------------------------------------
-
-function withUsage(code: ErrorCode, subcommand: Subcommand, what: string): UserError {
-  const lines = usageLines(subcommand);
-  return new UserError(code, `${what}. Usage:${lines.includes('\n') ? '\n' : ' '}${lines}`);
-}
-
-function missing(subcommand: Subcommand, what: string): UserError {
-  return withUsage('missing_argument', subcommand, what);
-}
-
-function extra(subcommand: Subcommand, what: string, extras: readonly string[]): UserError {
-  return withUsage('extra_argument', subcommand, `${what} (extra: ${quoteInput(extras.join(' '), 40)})`);
-}
-
-function onSide(side: 'A' | 'B', error: UserError): UserError {
-  return new UserError(error.code, `Listing ${side}: ${error.message}`, { cause: error });
-}
-
-function topicList(): string {
-  return SUBCOMMANDS.join(', ');
-}
-
-function unknownSubcommand(raw: string): UserError {
-  const hint = isAsin(raw.trim()) || parseListingRef(raw).ok
-    ? ` To compare two listings, start with "compare": ${usageLines('compare')}`
-    : ` Try ${PREFIX} help.`;
-  return new UserError('unknown_subcommand', `Unknown subcommand ${quoteInput(raw, 30)}.${hint}`);
 }

@@ -1,7 +1,8 @@
 import { err, ok, UserError } from '../../service/domain/errors.ts';
 import type { Result } from '../../service/domain/errors.ts';
-import { EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
-import type { ExperimentAction, ExperimentTag } from './command.ts';
+import { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
+import type { BrandAction, ExperimentAction, ExperimentTag, MineSide } from './command.ts';
+import { parseListingRef } from './listing-ref.ts';
 import { decodeSlackEntities, quoteInput } from './quote-input.ts';
 
 /** The words of a command: tokenising Slack text and validating ids, names and tags. Never throws. */
@@ -99,4 +100,61 @@ export function parseTag(raw: string): ExperimentTag | undefined {
 
 export function isExperimentAction(word: string): word is ExperimentAction {
   return EXPERIMENT_ACTIONS.some((a) => a === word);
+}
+
+export function isBrandAction(word: string): word is BrandAction {
+  return BRAND_ACTIONS.some((a) => a === word);
+}
+
+/**
+ * A `mine` word of Slack text: `mine:A`, `mine=b`, any case (also `--mine…`). `value` is what
+ * follows the separator; undefined for a bare `mine`, which `parseMine` then refuses.
+ */
+export function mineWord(word: string): { value: string | undefined } | undefined {
+  const m = /^(?:--)?mine(?:[:=](.*))?$/is.exec(word);
+  return m ? { value: m[1] } : undefined;
+}
+
+/** Which listing is the asker's: A or B, any case; anything else says what to write. */
+export function parseMine(raw: string | undefined): Result<MineSide, UserError> {
+  const side = raw?.trim().toUpperCase();
+  if (side === 'A' || side === 'B') return ok(side);
+  const got = raw === undefined || raw.trim() === '' ? 'nothing' : quoteInput(raw, 20);
+  return err(new UserError('bad_command', `mine says which listing is yours: A (the first) or B (the second), e.g. mine:A. Got ${got}.`));
+}
+
+/** Longest brand (or draft hint), in characters. */
+const MAX_BRAND = 100;
+
+/** One line of what a person typed: Slack entities decoded, outer quotes dropped, whitespace collapsed. */
+function oneLine(raw: string): string {
+  const text = decodeSlackEntities(raw).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ').trim();
+  const quoted = /^(?:"(.*)"|'(.*)'|“(.*)”|‘(.*)’)$/u.exec(text);
+  return (quoted ? (quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4] ?? '') : text).trim();
+}
+
+/**
+ * A brand name or an ASIN for the brand list: one line, at most 100 characters. A pasted
+ * amazon.com product URL stands for its ASIN; any other link is refused as the listing refs are.
+ * Blank → undefined (the caller says what is missing).
+ */
+export function parseBrandValue(raw: string): Result<string | undefined, UserError> {
+  const text = oneLine(raw);
+  if (text === '') return ok(undefined);
+  if (/^<?https?:\/\//i.test(text) || /(?:^|\.)amazon\.[a-z.]+\//i.test(text)) {
+    const ref = parseListingRef(text);
+    return ref.ok ? ok(ref.value) : err(ref.error);
+  }
+  const length = Array.from(text).length;
+  if (length > MAX_BRAND) return err(new UserError('bad_command', `A brand name is at most ${MAX_BRAND} characters; that one is ${length}.`));
+  return ok(text);
+}
+
+/** A draft hint (brand, product type): one line, at most 100 characters; blank → undefined. */
+export function parseHint(what: string, raw: string | undefined): Result<string | undefined, UserError> {
+  const text = raw === undefined ? '' : oneLine(raw);
+  if (text === '') return ok(undefined);
+  const length = Array.from(text).length;
+  if (length > MAX_BRAND) return err(new UserError('bad_command', `The ${what} is at most ${MAX_BRAND} characters; that one is ${length}.`));
+  return ok(text);
 }

@@ -13,12 +13,20 @@ export const SUBCOMMANDS = [
   'history',
   'status',
   'experiment',
+  'brand',
   'help',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const EXPERIMENT_ACTIONS = ['save', 'list', 'show', 'pin', 'unpin', 'rerun'] as const;
 export type ExperimentAction = (typeof EXPERIMENT_ACTIONS)[number];
+
+/** `brand add|remove|list`: the workspace's own brands and ASINs (their comparisons are marked as theirs). */
+export const BRAND_ACTIONS = ['add', 'remove', 'list'] as const;
+export type BrandAction = (typeof BRAND_ACTIONS)[number];
+
+/** Which side of a comparison is the asker's own listing. */
+export type MineSide = 'A' | 'B';
 
 /** What changed between a baseline and its re-run (PRODUCT.md, Experiments). */
 export const EXPERIMENT_TAGS = [
@@ -53,11 +61,22 @@ export type ExperimentCommand =
   /** `tags`: at least one, de-duplicated, in the order given. */
   | { name: 'experiment'; action: 'rerun'; id: string; tags: ExperimentTag[] };
 
+export type BrandCommand =
+  /** `value`: one line, at most 100 characters, as typed (a pasted amazon.com URL becomes its ASIN). */
+  | { name: 'brand'; action: 'add' | 'remove'; value: string }
+  | { name: 'brand'; action: 'list' };
+
 export type Command =
-  /** `a`, `b`: distinct upper-case ASINs; `fresh`: bypass de-duplication and the listing cache. */
-  | { name: 'compare'; a: string; b: string; fresh: boolean }
-  /** Photos arrive as attachments, outside the grammar. */
-  | { name: 'draft' }
+  /**
+   * `a`, `b`: distinct upper-case ASINs; `fresh`: bypass de-duplication and the listing cache;
+   * `mine`: the side the asker said is theirs (absent: the workspace's brand list decides).
+   */
+  | { name: 'compare'; a: string; b: string; fresh: boolean; mine?: MineSide }
+  /**
+   * Photos arrive as attachments, outside the grammar. `brand`, `productType`: what the seller
+   * told us (Discord's options), one line each; absent when not given.
+   */
+  | { name: 'draft'; brand?: string; productType?: string }
   | { name: 'credits' }
   /** `pack`: a lower-case pack name; absent means "show the packs". Whether it exists is the use-case's call. */
   | { name: 'buy'; pack?: string }
@@ -65,4 +84,5 @@ export type Command =
   /** `job`: a lower-case UUID or a prefix of one (8+ characters). */
   | { name: 'status'; job: string }
   | { name: 'help'; topic?: Subcommand }
-  | ExperimentCommand;
+  | ExperimentCommand
+  | BrandCommand;

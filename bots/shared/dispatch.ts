@@ -4,6 +4,7 @@ import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
 import type { CommandContext } from './command-context.ts';
+import { brandReply } from './dispatch-brand.ts';
 import { experimentReply } from './dispatch-experiment.ts';
 import { usage } from './help.ts';
 import { startedReply, type Reply } from './reply.ts';
@@ -34,6 +35,7 @@ function countsAsFree(cmd: Command): boolean {
     case 'credits':
     case 'history':
     case 'status':
+    case 'brand':
       return true;
     case 'experiment':
       return cmd.action !== 'rerun';
@@ -58,6 +60,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
         a: { kind: 'asin', asin: cmd.a },
         b: { kind: 'asin', asin: cmd.b },
         fresh: cmd.fresh,
+        ...(cmd.mine ? { mine: cmd.mine } : {}),
         requestKey: ctx.requestKey,
         requestedBy: ctx.userId,
         origin: ctx.origin,
@@ -83,11 +86,14 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
       return { kind: 'checkout', url: link.url, pack: link.pack };
     }
     case 'draft': {
-      const r = await app.startDraft({ workspace: ctx.workspace, photos: ctx.photos ?? [], requestKey: ctx.requestKey, requestedBy: ctx.userId, origin: ctx.origin });
+      const hints = cmd.brand !== undefined || cmd.productType !== undefined ? { hints: { brand: cmd.brand, productType: cmd.productType } } : {};
+      const r = await app.startDraft({ workspace: ctx.workspace, photos: ctx.photos ?? [], ...hints, requestKey: ctx.requestKey, requestedBy: ctx.userId, origin: ctx.origin });
       return startedReply(r);
     }
     case 'experiment':
       return experimentReply(cmd, ctx, app);
+    case 'brand':
+      return brandReply(cmd, ctx, app.brands);
     default:
       return assertNever(cmd, 'command');
   }

@@ -12,7 +12,7 @@ export const PREFIX = '/listing';
 
 /** Usage lines per subcommand (what `missing_argument` / `extra_argument` replies quote). */
 export const USAGE: Record<Subcommand, readonly string[]> = {
-  compare: [`${PREFIX} compare <A> <B> [fresh]`],
+  compare: [`${PREFIX} compare <A> <B> [fresh] [mine:A|mine:B]`],
   draft: [`${PREFIX} draft   (with 1–8 photos attached)`],
   credits: [`${PREFIX} credits`],
   buy: [`${PREFIX} buy [pack]`],
@@ -26,6 +26,7 @@ export const USAGE: Record<Subcommand, readonly string[]> = {
     `${PREFIX} experiment unpin <id>`,
     `${PREFIX} experiment rerun <id> <tag…>`,
   ],
+  brand: [`${PREFIX} brand add <brand or ASIN>`, `${PREFIX} brand remove <brand or ASIN>`, `${PREFIX} brand list`],
   help: [`${PREFIX} help [topic]`],
 };
 
@@ -36,6 +37,8 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
     'A and B are ASINs (10 letters and digits) or amazon.com product URLs (/dp/…, /gp/product/…).',
     'Only amazon.com is supported; short links (a.co, amzn.to) cannot be followed.',
     '"fresh" re-fetches both listings and skips the 24-hour de-duplication.',
+    '"mine:A" (or mine:B) says which listing is yours, so the reply speaks of yours and the competitor\'s;',
+    'without it, the brand list decides (see brand). It never changes the verdict.',
   ],
   draft: [
     '1–8 photos of a product → listing drafts for Amazon, eBay, Etsy and Shopify, each checked and',
@@ -51,6 +54,12 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
     'score changes against the baseline. Pin the experiments that matter.',
     `Tags say what changed: ${EXPERIMENT_TAGS.join(', ')}.`,
   ],
+  brand: [
+    "Your workspace's own brands and ASINs: a comparison where exactly one side is one of them is",
+    'marked as yours (by its ASIN at once, by its brand once the listings are fetched). Case and',
+    'spacing do not matter; an ASIN (B0…) matches that listing only. At most 50 entries.',
+    'Free, and only you see the replies.',
+  ],
   help: ['Usage and examples; give a subcommand as the topic for details.'],
 };
 
@@ -59,6 +68,7 @@ const EXAMPLES: Record<Subcommand, readonly string[]> = {
   compare: [
     `${PREFIX} compare B0799CK52K https://www.amazon.com/dp/B07PGL2ZSL`,
     `${PREFIX} compare B0799CK52K B07PGL2ZSL fresh`,
+    `${PREFIX} compare B0799CK52K B07PGL2ZSL mine:A`,
   ],
   draft: [`${PREFIX} draft`],
   credits: [`${PREFIX} credits`],
@@ -71,6 +81,7 @@ const EXAMPLES: Record<Subcommand, readonly string[]> = {
     `${PREFIX} experiment pin 7b41d0aa`,
     `${PREFIX} experiment list`,
   ],
+  brand: [`${PREFIX} brand add Starter`, `${PREFIX} brand add B0799CK52K`, `${PREFIX} brand list`],
   help: [`${PREFIX} help compare`],
 };
 
