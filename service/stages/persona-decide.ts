@@ -4,7 +4,7 @@ import type { StageOutputs, Winner } from '../domain/stage-outputs.ts';
 import { aspectCoverage } from '../providers/rules/review-coverage.ts';
 import { words } from '../providers/rules/text-utils.ts';
 import { meanOf, winnerOf } from './offline.ts';
-import { lowerName, other, times, type SideTheme, type Theme } from './persona-themes.ts';
+import { lowerName, mentions, other, times, type SideTheme, type Theme } from './persona-themes.ts';
 import type { StageInput } from './stage.ts';
 
 /**
@@ -78,10 +78,10 @@ function reviewsWhy(t: Theme, w: Side, name: string): string {
   const ll = t[l]?.aspect;
   if (ll && ll.negative > 0 && ll.positive < ll.negative) {
     const rest = lw ? `, ${w}'s ${times(lw.negative)} in ${lw.mentions}` : `; ${w}'s reviews never raise it`;
-    return `${l}'s own reviews complain about ${name} ${times(ll.negative)} in ${ll.mentions} mentions${rest}`;
+    return `${l}'s own reviews complain about ${name} ${times(ll.negative)} in ${mentions(ll.mentions)}${rest}`;
   }
   const rest = ll ? `, ${l}'s ${times(ll.positive)} in ${ll.mentions}` : `; ${l}'s reviews never raise it`;
-  return `${w}'s reviews praise ${name} ${times(lw?.positive ?? 0)} in ${lw?.mentions ?? 0} mentions${rest}`;
+  return `${w}'s reviews praise ${name} ${times(lw?.positive ?? 0)} in ${mentions(lw?.mentions ?? 0)}${rest}`;
 }
 
 function withClick(clicks: Winner, buys: Winner, body: string): string {

@@ -28,7 +28,14 @@ export interface Theme {
 }
 
 export const other = (s: Side): Side => (s === 'A' ? 'B' : 'A');
-export const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1).trimEnd()}…`);
+/** At most n characters, cut between words ("…" marks the cut). */
+export function clip(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const cut = s.slice(0, n);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > n / 2 ? cut.slice(0, space) : cut.slice(0, n - 1)).trimEnd()}…`;
+}
+export const mentions = (n: number) => `${n} mention${n === 1 ? '' : 's'}`;
 export const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
 const keyOf = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -120,11 +127,11 @@ export function countsText(t: Theme, reviewed: Readonly<Record<Side, boolean>>):
   const order = sideOrder(t);
   if (!order) {
     const a = t.A!.aspect;
-    return `${t.name}: ${a.mentions} mention${a.mentions === 1 ? '' : 's'} in each listing's reviews, ${negatives(a.negative)}.`;
+    return `${t.name}: ${mentions(a.mentions)} in each listing's reviews, ${negatives(a.negative)}.`;
   }
   const [first, second] = order;
   const a = t[first]!.aspect;
   const b = t[second]?.aspect;
   const rest = b ? `${b.mentions} in ${second}'s, ${negatives(b.negative)}` : reviewed[second] ? `none in ${second}'s` : `${second} has no review insights`;
-  return `${t.name}: ${a.mentions} mention${a.mentions === 1 ? '' : 's'} in ${first}'s reviews, ${negatives(a.negative)}; ${rest}.`;
+  return `${t.name}: ${mentions(a.mentions)} in ${first}'s reviews, ${negatives(a.negative)}; ${rest}.`;
 }
