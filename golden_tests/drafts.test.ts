@@ -7,6 +7,7 @@ import { draftThreadCards, presentRoot, presentStage } from '../service/app/view
 import { comparisonDeps } from '../service/main/wiring.ts';
 import { PLACEHOLDER_SCORE_CAP } from '../service/stages/draft-score.ts';
 import { placeholdersIn } from '../service/stages/draft-placeholders.ts';
+import { USE_MIN_CONFIDENCE } from '../service/stages/draft-writer.ts';
 import { startTestPipeline } from '../test/support/pipeline.ts';
 
 /**
@@ -22,6 +23,8 @@ import { startTestPipeline } from '../test/support/pipeline.ts';
 interface DraftExpectation {
   readonly main: string;
   readonly colour: string | null;
+  /** The brand read on the photos (written into the drafts), or null when none can be read. */
+  readonly brand: string | null;
   /** Words OCR must read on the photos. */
   readonly printed: readonly string[];
   /** [photo, issue] in order. */
@@ -46,13 +49,35 @@ describe('golden draft cases (offline rules engine)', () => {
     const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort().map((f) => path.join(dir, f));
     const photos = await storePhotos(pipeline.tdb.db, await readPhotoFiles(files));
     const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'golden' }, photos });
-    const view = await pipeline.waitForRun(started.run.id);
-    expect(view.status).toBe('succeeded');
+    await checkCase(name, expected, await pipeline.waitForRun(started.run.id));
+  });
+
+  test('a brand hint wins over the photos and reaches every title', async () => {
+    const dir = path.join(CASES, 'tropicana-packshot');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(dir, f));
+    const photos = await storePhotos(pipeline.tdb.db, await readPhotoFiles(files));
+    const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'golden' }, photos, hints: { brand: 'Acme Orchards', productType: 'apple juice' } });
+    expect(started.run.inputs).toMatchObject({ hints: { brand: 'Acme Orchards', productType: 'apple juice' } });
+    const d = (await pipeline.waitForRun(started.run.id)).draft!;
+    expect(d.attributes!.brand).toMatchObject({ value: 'Acme Orchards', confidence: 1 });
+    for (const m of MARKETPLACES) {
+      expect(d.drafts![m].fields.title, m).toMatch(/^Acme Orchards Apple Juice/);
+      expect(d.drafts![m].fillIn, m).not.toContain('brand');
+    }
+  });
+});
+
+async function checkCase(name: string, expected: DraftExpectation, view: Awaited<ReturnType<typeof pipeline.waitForRun>>): Promise<void> {
+  {
+    expect(view.status, name).toBe('succeeded');
     const d = view.draft!;
     expect(d.madeWithoutModel).toBe(true);
     expect(d.photos!.main.name).toBe(expected.main);
     expect(d.photos!.feedback.map((f) => [f.name, f.issue])).toEqual(expected.feedback);
     expect(d.attributes!.colour.value).toBe(expected.colour);
+    const brand = d.attributes!.brand;
+    expect(brand.value !== null && brand.confidence >= USE_MIN_CONFIDENCE ? brand.value : null, brand.evidence).toBe(expected.brand);
+    if (expected.brand) for (const m of MARKETPLACES) expect(d.drafts![m].fields.title, m).toContain(expected.brand);
     expect(d.attributes!.printedText).toEqual(expect.arrayContaining([...expected.printed]));
     for (const m of MARKETPLACES) {
       const draft = d.drafts![m];
@@ -75,5 +100,5 @@ describe('golden draft cases (offline rules engine)', () => {
       expect(words).toMatch(/Fill in:/);
     }
     expect(words).not.toMatch(/\(s\)|\b1 (photos|images|fixes|tags)\b|productType/);
-  });
-});
+  }
+}

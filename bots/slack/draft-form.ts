@@ -1,6 +1,6 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { DraftPhotoInput } from '../../service/app/drafts/index.ts';
+import type { DraftHints, DraftPhotoInput, StartDraftInput } from '../../service/app/drafts/index.ts';
 import { commandContext, targetOf, type SlackBotDeps, type SlackRequest } from './context.ts';
 import { plain, sendPrivately } from './private.ts';
 import { answer } from './replies.ts';
@@ -9,7 +9,7 @@ import { truncate, LIMITS } from './blocks.ts';
 /**
  * `/listing draft` in Slack: a slash command carries no files, so it opens a form (a modal with a
  * file input) where the seller uploads 1–8 photos from their device or picks files already in
- * Slack. On submit the photos go — as Slack file references, downloaded by the worker with the
+ * Slack, and may say the brand and the product type (optional; they win over the photos). On submit the photos go — as Slack file references, downloaded by the worker with the
  * bot token (files:read) — through the same dispatcher as every command; the run's root message
  * and drafts appear in the channel the command was typed in.
  *
@@ -21,6 +21,11 @@ export const DRAFT_VIEW = 'listing_draft';
 const BLOCK = 'photos';
 const ACTION_ID = 'files';
 const MAX_PHOTOS = 8;
+/** The optional hints: what the seller knows wins over what the photos suggest. */
+const BRAND_BLOCK = 'brand';
+const TYPE_BLOCK = 'product_type';
+const HINT_ACTION = 'value';
+const HINT_MAX = 80;
 /** What the file input offers (it is a convenience: the content is sniffed again on download). */
 const FILE_TYPES = ['jpg', 'jpeg', 'png', 'webp', 'gif'];
 
@@ -30,6 +35,17 @@ interface DraftMeta {
 }
 
 const text = (t: string, max: number = LIMITS.modalTitle) => ({ type: 'plain_text' as const, text: truncate(t, max) });
+
+function hintInput(blockId: string, label: string, placeholder: string, hint: string): Record<string, unknown> {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: text(label, 2000),
+    element: { type: 'plain_text_input', action_id: HINT_ACTION, max_length: HINT_MAX, placeholder: text(placeholder, 150) },
+    hint: text(hint, 2000),
+  };
+}
 
 export function draftModal(meta: DraftMeta): Record<string, unknown> {
   return {
@@ -54,6 +70,8 @@ export function draftModal(meta: DraftMeta): Record<string, unknown> {
         element: { type: 'file_input', action_id: ACTION_ID, filetypes: FILE_TYPES, max_files: MAX_PHOTOS },
         hint: text('JPEG, PNG or WebP, up to 15 MB each. Plain white backgrounds score best.', 2000),
       },
+      hintInput(BRAND_BLOCK, 'Brand', 'e.g. Starter', 'Leave blank to read it from the photos.'),
+      hintInput(TYPE_BLOCK, 'Product type', 'e.g. duffel bag', 'What the product is, in a shopper\'s words.'),
     ],
   };
 }
@@ -68,10 +86,10 @@ interface SlackFile {
   readonly url_private_download?: string;
 }
 
-type StateValues = Record<string, Record<string, { files?: readonly SlackFile[] | null } | undefined>>;
+type StateValues = Record<string, Record<string, { files?: readonly SlackFile[] | null; value?: string | null } | undefined>>;
 
 export type DraftSubmission =
-  | { readonly ok: true; readonly photos: DraftPhotoInput[]; readonly meta: DraftMeta }
+  | { readonly ok: true; readonly photos: DraftPhotoInput[]; readonly hints: DraftHints; readonly meta: DraftMeta }
   | { readonly ok: false; readonly errors: Record<string, string> };
 
 /** The submitted form: Slack file references as draft photos; errors keyed by block, as Slack shows them. */
@@ -96,7 +114,10 @@ export function parseDraftSubmission(values: StateValues, privateMetadata: strin
       ...(typeof f.size === 'number' ? { size: f.size } : {}),
     });
   }
-  return { ok: true, photos, meta };
+  const hint = (block: string) => values[block]?.[HINT_ACTION]?.value?.trim() || undefined;
+  const brand = hint(BRAND_BLOCK);
+  const productType = hint(TYPE_BLOCK);
+  return { ok: true, photos, hints: { ...(brand ? { brand } : {}), ...(productType ? { productType } : {}) }, meta };
 }
 
 function parseMeta(raw: string): DraftMeta | undefined {
@@ -139,6 +160,12 @@ export function registerDraftForm(app: App, deps: SlackBotDeps): void {
     };
     // The view id is the form's: a redelivered submission finds the run it started.
     const ctx = { ...commandContext(req, `slack:draft:${view.id}`), photos: parsed.photos };
-    await answer({ name: 'draft' }, ctx, targetOf(req), client, deps, 'command');
+    // The form's Brand and Product type ride with the run's inputs (a hint the dispatcher already carries wins).
+    const { hints } = parsed;
+    const services = { ...deps.services, startDraft: (input: StartDraftInput) => deps.services.startDraft({
+      ...input,
+      hints: { brand: input.hints?.brand ?? hints.brand, productType: input.hints?.productType ?? hints.productType },
+    }) };
+    await answer({ name: 'draft' }, ctx, targetOf(req), client, { ...deps, services }, 'command');
   });
 }

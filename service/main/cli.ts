@@ -26,7 +26,7 @@ Commands:
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
              and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input
   demo       compare a bundled pair from golden_tests with no accounts and no keys
-  draft <photo…> [--json]
+  draft <photo…> [--brand NAME] [--product-type TYPE] [--json]
              photos → listing drafts for Amazon, eBay, Etsy and Shopify (1–8 photos)
   credits <platform> <workspace> [--json]      a workspace's balance and recent ledger
   credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)

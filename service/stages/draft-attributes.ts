@@ -1,26 +1,18 @@
 import type { Attribute, DraftAttributes, DraftPhotos, Photo } from '../domain/draft-outputs.ts';
 import { pct } from '../providers/rules/findings.ts';
+import { applyHints, brandFromPhotos, PRODUCT_TYPES, productTypeFromFileName, type DraftHints } from './draft-brand.ts';
 
 /**
  * Stage draft_analyze offline: attributes from what the rules engine measured — text OCR read on
  * the product, and the product's own colours — each with a confidence and the photo it rests on.
- * What measurement cannot tell (brand versus other printed words, material, condition) stays
- * null: the offline engine says what it cannot see rather than guess.
+ * The brand is the most prominent name-like printed word (draft-brand.ts); the seller's hints win
+ * over the photos. What measurement cannot tell (material, condition) stays null: the offline
+ * engine says what it cannot see rather than guess.
  */
 
 /** OCR words used as printed text: this confident, and at least this many letters. */
 const WORD_CONFIDENCE = 70;
 const WORD_LETTERS = 3;
-
-/** Product nouns that, printed on a pack, say what the product is. */
-const PRODUCT_TYPES = [
-  'juice', 'milk', 'drink', 'water', 'soda', 'coffee', 'tea', 'oil', 'sauce', 'soup', 'cereal', 'granola', 'yogurt', 'yoghurt',
-  'cheese', 'butter', 'chocolate', 'candy', 'cookies', 'biscuits', 'crackers', 'chips', 'crisps', 'honey', 'jam', 'vinegar',
-  'shampoo', 'conditioner', 'soap', 'lotion', 'cream', 'serum', 'toothpaste', 'deodorant', 'perfume', 'fragrance', 'candle',
-  'vitamins', 'vitamin', 'supplement', 'capsules', 'tablets', 'detergent', 'cleaner', 'spray', 'gel', 'powder', 'wipes',
-  'shirt', 't-shirt', 'tee', 'hoodie', 'socks', 'cap', 'hat', 'bag', 'backpack', 'wallet', 'mug', 'bottle', 'cushion', 'pillow',
-  'sunglasses', 'watch', 'lamp', 'bulb', 'charger', 'cable', 'headphones', 'speaker', 'notebook', 'pen', 'toy', 'puzzle',
-] as const;
 
 const SIZE = /^(\d+(?:[.,]\d+)?)\s?(ml|cl|l|ltr|litre|liter|oz|fl\.?\s?oz|g|kg|lb|lbs|cm|mm|in)$/i;
 
@@ -52,7 +44,7 @@ export function printedWords(photos: DraftPhotos): PrintedWord[] {
 const none = (evidence: string): Attribute => ({ value: null, confidence: 0, evidence });
 
 function productType(words: readonly PrintedWord[]): Attribute {
-  const hit = words.find((w) => (PRODUCT_TYPES as readonly string[]).includes(w.text.toLowerCase()));
+  const hit = words.find((w) => PRODUCT_TYPES.includes(w.text.toLowerCase()));
   if (!hit) return none('No product word could be read on the photos; a vision model is needed to say what the product is');
   return { value: hit.text.toLowerCase(), confidence: 0.55, evidence: `"${hit.text}" printed on photo ${hit.photo + 1} (OCR ${Math.round(hit.confidence)}%)` };
 }
@@ -87,18 +79,19 @@ function colour(photos: DraftPhotos): Attribute {
   };
 }
 
-export function attributesOffline(photos: DraftPhotos): DraftAttributes {
+export function attributesOffline(photos: DraftPhotos, hints?: DraftHints): DraftAttributes {
   const words = printedWords(photos);
-  return {
-    productType: productType(words),
-    brand: none(words.length ? 'A brand cannot be told apart from other printed words without a model' : 'No brand could be read on the photos'),
+  const type = productType(words);
+  return applyHints({
+    productType: type.value === null ? (productTypeFromFileName(photos) ?? type) : type,
+    brand: brandFromPhotos(photos),
     material: none('Material cannot be measured from photos without a model'),
     colour: colour(photos),
     size: size(words, photos),
     condition: none('Condition cannot be judged from photos without a model'),
     features: [],
     printedText: words.filter((w) => !SIZE.test(w.text)).slice(0, 40).map((w) => w.text.slice(0, 80)),
-  };
+  }, hints);
 }
 
 /** Grounding for the vision prompt: each photo's measurements, as lines. */

@@ -1,7 +1,7 @@
 import type { BackgroundKind, DraftPhotos, Photo, PhotoFeedback } from '../domain/draft-outputs.ts';
 import { pct, round } from '../providers/rules/findings.ts';
 import type { ImageMetrics } from '../providers/rules/image-metrics.ts';
-import { confidentWords, type OcrResult } from '../providers/rules/ocr.ts';
+import { confidentWords, type OcrResult, type OcrWord } from '../providers/rules/ocr.ts';
 import type { ProductColour } from '../providers/rules/product-colours.ts';
 import { ruleSetFor } from '../providers/rules/rule-sets.ts';
 
@@ -42,7 +42,7 @@ function toPhoto(p: MeasuredPhoto, whiteMinShare: number, fillMin: number, zoomP
   const fill = background === 'busy' ? null : round(Math.min(1, m.fillLongSide));
   const resolution = m.longSide >= recommendedPx ? 2 : m.longSide >= zoomPx ? 1.5 : (1.5 * m.longSide) / zoomPx;
   const suitability = BACKGROUND_POINTS[background] + (fill === null ? 0.5 : 3 * Math.min(1, fill / fillMin)) + resolution + m.legibility;
-  const words = p.ocr ? confidentWords(p.ocr) : [];
+  const words = p.ocr ? printedOn(p.ocr) : [];
   return {
     index: p.index,
     name: p.name.slice(0, 200),
@@ -61,6 +61,17 @@ function toPhoto(p: MeasuredPhoto, whiteMinShare: number, fillMin: number, zoomP
       .slice(0, 60),
     suitability: Math.round(Math.min(10, suitability) * 10) / 10,
   };
+}
+
+/** A name read this surely (a logo: "Tropicana", "Starter") is text even when no dictionary knows it. */
+const NAME_CONFIDENCE = 85;
+const NAME = /^[^\p{L}]*\p{Lu}[\p{L}&'’-]{2,29}[^\p{L}]*$/u;
+
+/** The words OCR is sure of, plus confidently read names (brands are rarely dictionary words). */
+function printedOn(ocr: OcrResult): OcrWord[] {
+  const sure = confidentWords(ocr);
+  const kept = new Set(sure);
+  return [...sure, ...ocr.words.filter((w) => !kept.has(w) && w.confidence >= NAME_CONFIDENCE && NAME.test(w.text))];
 }
 
 const label = (p: { index: number; name: string }) => `Photo ${p.index + 1} (${p.name})`;

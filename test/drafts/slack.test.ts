@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { DRAFT_VIEW } from '../../bots/slack/draft-form.ts';
+import { runs } from '../../service/db/schema.ts';
 import { FIXTURES_DIR } from '../emulators/image-host.ts';
 import { FORM, viewSubmissionBody } from '../emulators/slack-requests.ts';
 import { BOT_TOKEN, startSlackHarness } from '../slack/harness.ts';
@@ -18,13 +20,17 @@ const h = await startSlackHarness({});
 const { slack } = h;
 const photo = (rel: string) => readFileSync(path.join(FIXTURES_DIR, rel));
 
-function submit(files: readonly unknown[], opts: { channelId: string; viewId: string; responseUrl?: string; teamId?: string }) {
+function submit(files: readonly unknown[], opts: { channelId: string; viewId: string; responseUrl?: string; teamId?: string; brand?: string; productType?: string }) {
   const body = viewSubmissionBody({
     callbackId: DRAFT_VIEW,
     viewId: opts.viewId,
     ...(opts.teamId ? { teamId: opts.teamId } : {}),
     privateMetadata: JSON.stringify({ channelId: opts.channelId, responseUrl: opts.responseUrl ?? slack.responseUrl() }),
-    values: { photos: { files: { type: 'file_input', files } } },
+    values: {
+      photos: { files: { type: 'file_input', files } },
+      ...(opts.brand !== undefined ? { brand: { value: { type: 'plain_text_input', value: opts.brand } } } : {}),
+      ...(opts.productType !== undefined ? { product_type: { value: { type: 'plain_text_input', value: opts.productType } } } : {}),
+    },
   });
   return h.send(body, FORM);
 }
@@ -38,6 +44,21 @@ describe('/listing draft in Slack', () => {
     expect(view.callback_id).toBe(DRAFT_VIEW);
     expect(view.blocks.find((b) => b.element?.type === 'file_input')?.element?.max_files).toBe(8);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ channelId: 'C_DRAFT' });
+  });
+
+  test('the form asks, optionally, for the brand and the product type; what is typed there reaches the run and its titles', async () => {
+    await h.command('draft', { channelId: 'C_HINTS', triggerId: 'trigger-draft-hints' });
+    const open = await slack.waitFor(() => slack.callsTo('views.open').find((c) => c.args['trigger_id'] === 'trigger-draft-hints'));
+    const blocks = (open.args['view'] as { blocks: { block_id?: string; optional?: boolean; element?: { type: string } }[] }).blocks;
+    for (const id of ['brand', 'product_type']) expect(blocks.find((b) => b.block_id === id), id).toMatchObject({ optional: true, element: { type: 'plain_text_input' } });
+
+    const files = [slack.addFile('bag.jpg', photo('grocery/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg'), 'image/jpeg')];
+    await submit(files, { channelId: 'C_HINTS', viewId: 'V_HINTS', brand: '  Starter ', productType: 'duffel bag' });
+    const inputs = async () => (await h.tdb.db.select().from(runs).where(eq(runs.requestKey, 'slack:draft:V_HINTS')))[0]?.inputs;
+    await expect.poll(inputs, { timeout: 10_000 }).toMatchObject({ hints: { brand: 'Starter', productType: 'duffel bag' } });
+    const root = await slack.waitFor(() => slack.roots('C_HINTS').find((m) => /^Listing drafts (ready|written)/.test(m.text)), 60_000);
+    const replies = await slack.waitFor(() => (slack.replies(root.ts).length >= 6 ? slack.replies(root.ts) : undefined), 20_000);
+    expect(JSON.stringify(replies.find((r) => r.text.startsWith('Amazon draft:'))!.blocks)).toContain('Starter Duffel Bag');
   });
 
   test('a form without photos is refused in place, and no run starts', async () => {

@@ -6,8 +6,10 @@ import type { Db } from '../../db/client.ts';
 import { getImages, insertImage, touchImage, type StoredImage } from '../../db/repos/blobs.ts';
 import { productColours } from '../../providers/rules/product-colours.ts';
 import type { Measured } from '../../stages/analyze.ts';
+import { mergeOcr, productCrop } from '../../stages/draft-ocr.ts';
 import { assessPhotos, type MeasuredPhoto, type RefusedPhoto } from '../../stages/draft-photos.ts';
 import type { RunOrigin } from '../delivery/index.ts';
+import { createHash } from 'node:crypto';
 import pLimit from '../../support/limit.ts';
 import type { DraftPhotoInput } from './start-draft.ts';
 
@@ -15,7 +17,8 @@ import type { DraftPhotoInput } from './start-draft.ts';
  * Stage draft_acquire: every photo stored by content (chat uploads downloaded under the same
  * limits as listing images — allow-listed hosts per platform, a byte cap while streaming, content
  * sniffing, a pixel cap), then measured by the rules engine (metrics and OCR, cached by content)
- * and judged: the main-image pick and what to reshoot. A photo that cannot be used is reported
+ * (the product region is read a second time, enlarged, for logos) and judged: the main-image pick
+ * and what to reshoot. A photo that cannot be used is reported
  * and the others go on; with none usable the stage fails (and the run is refunded).
  */
 
@@ -76,7 +79,11 @@ export async function acquireDraftPhotos(deps: DraftAcquireDeps, photos: readonl
   const measured: MeasuredPhoto[] = await Promise.all(
     usable.map(async (u) => {
       const m = await deps.measure({ sha256: u.image.sha256, bytes: u.image.bytes }, true);
-      return { index: u.index, name: u.name, sha256: u.image.sha256, metrics: m.metrics, ocr: m.ocr, colours: await productColours(u.image.bytes, m.metrics) };
+      // The product cut out and enlarged is read again: a logo too small to read in the whole photo.
+      const crop = await productCrop(u.image.bytes, m.metrics);
+      const cropOcr = crop ? (await deps.measure({ sha256: createHash('sha256').update(crop.bytes).digest('hex'), bytes: crop.bytes }, true)).ocr : null;
+      const ocr = crop ? mergeOcr(m.ocr, cropOcr, crop) : m.ocr;
+      return { index: u.index, name: u.name, sha256: u.image.sha256, metrics: m.metrics, ocr, colours: await productColours(u.image.bytes, m.metrics) };
     }),
   );
   return assessPhotos(measured, refused, at);

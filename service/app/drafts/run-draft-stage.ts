@@ -5,6 +5,7 @@ import { marketplaceRulesFor } from '../../domain/marketplace-rules.ts';
 import { getRun, getStages, type Run } from '../../db/repos/runs.ts';
 import { ruleSetFor } from '../../providers/rules/rule-sets.ts';
 import { attributesOffline, photoFacts, printedWords } from '../../stages/draft-attributes.ts';
+import { applyHints, type DraftHints } from '../../stages/draft-brand.ts';
 import { scoreDrafts } from '../../stages/draft-score.ts';
 import { writeOffline } from '../../stages/draft-writer.ts';
 import type { PinnedPrompts } from '../../stages/prompts.ts';
@@ -52,7 +53,9 @@ async function outcomeOf(deps: DraftStageDeps, run: Run, stage: DraftStage, sign
     }
     case 'draft_analyze': {
       const photos = DraftPhotosSchema.parse(output('draft_acquire'));
-      return draftModelOutcome(deps, {
+      const { hints } = run.inputs as { hints?: DraftHints };
+      // The seller's brand and product type win over what a model (or the rules engine) read.
+      const outcome = await draftModelOutcome(deps, {
         stage,
         pinned,
         schema: DraftAttributesSchema,
@@ -67,8 +70,9 @@ async function outcomeOf(deps: DraftStageDeps, run: Run, stage: DraftStage, sign
           facts: photoFacts(photos),
           printed_text: ocrText(photos),
         }),
-        offline: () => attributesOffline(photos),
+        offline: () => attributesOffline(photos, hints),
       }, signal);
+      return outcome.ok && hints ? { ...outcome, output: applyHints(DraftAttributesSchema.parse(outcome.output), hints) } : outcome;
     }
     case 'draft_write': {
       const attributes = DraftAttributesSchema.parse(output('draft_analyze'));

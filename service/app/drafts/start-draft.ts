@@ -81,8 +81,21 @@ export function checkDraftPhotos(photos: readonly unknown[]): DraftPhotoInput[] 
   });
 }
 
+/** The seller's hints as stored with the run: trimmed, at most 80 characters, blank ones left out. */
+export function cleanDraftHints(hints: DraftHints | undefined): DraftHints | undefined {
+  const clean = (v: string | undefined) => {
+    const x = v?.replace(/\s+/g, ' ').trim().slice(0, 80);
+    return x ? x : undefined;
+  };
+  const brand = clean(hints?.brand);
+  const productType = clean(hints?.productType);
+  if (!brand && !productType) return undefined;
+  return { ...(brand ? { brand } : {}), ...(productType ? { productType } : {}) };
+}
+
 export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): Promise<StartDraftResult> {
   const photos = checkDraftPhotos(input.photos);
+  const hints = cleanDraftHints(input.hints);
   const metered = deps.metered(input.workspace.platform);
   const prices = draftStagePrices(deps.pricing.draft, metered);
   const cost = prices.reduce((sum, p) => sum + p.credits, 0);
@@ -99,7 +112,7 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
           workspaceId: ws.id,
           kind: 'draft',
           status: 'queued',
-          inputs: { photos },
+          inputs: { photos, ...(hints ? { hints } : {}) },
           dedupKey: null,
           fresh: true,
           requestKey: input.requestKey ?? null,
