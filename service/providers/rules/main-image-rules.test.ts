@@ -48,6 +48,17 @@ describe('checkMainImage', () => {
     const word = (text: string, line: number) => ({ text, confidence: 92, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, line });
     const promo = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: 'BEST SELLER\n50% OFF', words: [word('BEST', 0), word('SELLER', 0), word('50%', 1), word('OFF', 1)] });
     expect(promo.find((f) => f.id === 'main.promo_badge')?.severity).toBe('critical');
+    expect(promo.find((f) => f.id === 'main.promo_badge')?.measured).toMatchObject({ matched: '"BEST SELLER", "50% OFF"', badgeWords: 4 });
+    // The badge's words are the badge: not reported a second time as text on the image.
+    expect(ids(promo)).not.toContain('main.text_present');
+    expect(ids(promo)).not.toContain('main.no_text');
+    const mixed = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: 'BEST SELLER\nVitamin', words: [word('BEST', 0), word('SELLER', 0), word('Vitamin', 1)] });
+    expect(mixed.find((f) => f.id === 'main.text_present')?.measured?.words).toBe(1);
+    // OCR junk (no English word, not a number) is not text on the image.
+    const junk = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: 'Yau L9', words: [word('Yau', 0), word('L9', 0)] });
+    expect(ids(junk)).toContain('main.no_text');
+    const overlay = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: '', words: 'Soft strong light warm bright clean fresh small large deep quick easy simple'.split(' ').map((t) => word(t, 0)) });
+    expect(overlay.find((f) => f.id === 'main.text_present')?.severity).toBe('minor');
     const label = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: 'High Strength', words: [word('High', 0), word('Strength', 0)] });
     expect(label.find((f) => f.id === 'main.text_present')?.severity).toBe('info');
     const none = await check('abo/B07GTFSCHB/844a1cce.jpg', { text: '', words: [] });

@@ -44,7 +44,7 @@ function background(m: ImageMetrics, rules: RuleSet): Finding {
 
 function fill(m: ImageMetrics, rules: RuleSet): Finding {
   const min = rules.image.mainFillMin;
-  const measured = { fillLongSide: round(m.fillLongSide), fillArea: round(m.fillArea), fillWidth: round(m.fillWidth), fillHeight: round(m.fillHeight) };
+  const measured = { fillLongSide: round(m.fillLongSide), fillArea: round(m.fillArea), fillWidth: round(m.fillWidth), fillHeight: round(m.fillHeight), fillMin: min };
   if (!m.background.isWhite && m.background.uniformity < 0.6) {
     // Without a clean backdrop the "product" box is the whole busy scene: report, don't judge.
     // A plain coloured backdrop is different: the product stands out from it and can be measured.
@@ -62,7 +62,7 @@ function fill(m: ImageMetrics, rules: RuleSet): Finding {
 /** Shared with the gallery: `prefix` is `main` or `gallery.<n>`. */
 export function resolution(m: ImageMetrics, rules: RuleSet, prefix: string): Finding {
   const { zoomMinPx, recommendedPx } = rules.image;
-  const measured = { width: m.width, height: m.height, longSide: m.longSide };
+  const measured = { width: m.width, height: m.height, longSide: m.longSide, zoomMinPx, recommendedPx };
   const kind = prefix === 'main' ? 'main_image' : 'gallery';
   const name = prefix === 'main' ? 'Main image' : `Image ${prefix.split('.')[1] ?? ''}`.trim();
   if (m.longSide >= recommendedPx) {
@@ -76,12 +76,16 @@ export function resolution(m: ImageMetrics, rules: RuleSet, prefix: string): Fin
     `${name} is ${m.width}×${m.height} px: below ${zoomMinPx} px on the long side, so Amazon's zoom is off`, measured);
 }
 
+/** Legibility (0–1) at which the product reads at thumbnail size. */
+export const LEGIBLE_MIN = 0.5;
+
 function legibility(m: ImageMetrics): Finding {
   const measured = {
     legibility: round(m.legibility), edgeDensity: round(m.legibilityParts.edgeDensity),
     contrast: round(m.legibilityParts.contrast), separation: round(m.legibilityParts.separation), colourfulness: round(m.colourfulness, 1),
+    legibilityMin: LEGIBLE_MIN,
   };
-  if (m.legibility >= 0.5) {
+  if (m.legibility >= LEGIBLE_MIN) {
     return finding('main.thumbnail_legible', 'main_image', 'info',
       `At search-result size (160 px) the product reads clearly: legibility ${round(m.legibility, 2)} (edges ${pct(m.legibilityParts.edgeDensity)}, contrast ${round(m.legibilityParts.contrast, 2)})`, measured);
   }
@@ -89,22 +93,33 @@ function legibility(m: ImageMetrics): Finding {
     `At search-result size (160 px) the product is hard to read: legibility ${round(m.legibility, 2)} (edges ${pct(m.legibilityParts.edgeDensity)}, contrast ${round(m.legibilityParts.contrast, 2)}, separation from background ${round(m.legibilityParts.separation, 2)})`, measured);
 }
 
+/**
+ * Text on the main image is never a plus: a badge is a critical finding, other text is at best
+ * neutral (fine when printed on the product) and a finding when there is a lot of it. Words that
+ * are the badge already reported are not reported again.
+ */
 function text(ocr: OcrResult): Finding[] {
-  const words = confidentWords(ocr);
   const badges = detectBadges(ocr);
+  const badgeWords = new Set(badges.flatMap((b) => b.matched.toUpperCase().split(/\s+/)));
+  const all = confidentWords(ocr);
+  const words = all.filter((w) => !badgeWords.has(w.text.toUpperCase()));
   const sample = words.slice(0, 8).map((w) => w.text).join(' ');
   const out: Finding[] = [];
   if (badges.length > 0) {
+    const matched = badges.map((b) => `"${b.matched}"`).join(', ');
     out.push(finding('main.promo_badge', 'main_image', 'critical',
-      `Main image shows promotional text: ${badges.map((b) => `"${b.matched}"`).join(', ')}; Amazon forbids badges and promotions on the main image`,
-      { badges: badges.map((b) => b.badge).join(', '), count: badges.length }));
+      `Main image shows promotional text: ${matched}; Amazon forbids badges and promotions on the main image`,
+      { badges: badges.map((b) => b.badge).join(', '), matched, count: badges.length, badgeWords: all.length - words.length }));
   }
   if (words.length === 0) {
-    out.push(finding('main.no_text', 'main_image', 'info', 'No legible text detected on the main image (OCR)', { words: 0 }));
+    if (badges.length === 0) out.push(finding('main.no_text', 'main_image', 'info', 'No legible text detected on the main image (OCR)', { words: 0 }));
   } else {
-    out.push(finding('main.text_present', 'main_image', words.length > 12 ? 'minor' : 'info',
+    out.push(finding('main.text_present', 'main_image', words.length > OVERLAY_MIN_WORDS ? 'minor' : 'info',
       `OCR reads ${words.length} word${words.length === 1 ? '' : 's'} on the main image ("${sample}"); fine if printed on the product, not if added as overlay text`,
-      { words: words.length, sample }));
+      { words: words.length, sample, overlayMinWords: OVERLAY_MIN_WORDS }));
   }
   return out;
 }
+
+/** More words than this on a main image read as overlaid copy, not a printed label. */
+export const OVERLAY_MIN_WORDS = 12;

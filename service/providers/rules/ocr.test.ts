@@ -42,7 +42,8 @@ describe('OCR (tesseract.js, offline English model)', () => {
 
   it.each(['abo/B07GTFSCHB/31afd5f5.jpg', 'abo/B07GTFSCHB/3238d76f.jpg'])('reads words on the label strip %s', async (file) => {
     const result = await ocr.recognize(fixture(file));
-    expect(confidentWords(result).length).toBeGreaterThanOrEqual(10);
+    // The labels are German and Italian: only English words and numbers count as confident words.
+    expect(confidentWords(result).length).toBeGreaterThanOrEqual(5);
     expect(result.text).toMatch(/nutri|capsul|kapsel|vitamin|colorant|recomend/i);
     expect(detectBadges(result)).toEqual([]);
   });
@@ -84,5 +85,25 @@ describe('detectBadges', () => {
 
   it('ignores words read with low confidence', () => {
     expect(badges(['SALE'], 20)).toEqual([]);
+  });
+});
+
+describe('confidentWords', () => {
+  const read = (words: readonly [string, number][]): OcrResult => ({
+    text: words.map(([t]) => t).join(' '),
+    words: words.map(([text, confidence], i) => ({ text, confidence, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, line: i })),
+  });
+  const texts = (words: readonly [string, number][]) => confidentWords(read(words)).map((w) => w.text);
+
+  it('ignores what OCR reads in the texture of a photo: no English word, not a number', () => {
+    expect(texts([['Yau', 95], ['L9', 95], ['ee', 95], ['Xq7', 90], ['|', 99]])).toEqual([]);
+  });
+
+  it('keeps English words, numbers and measurements read with confidence', () => {
+    expect(texts([['High', 92], ['Strength', 90], ['Vitamin-D3', 88], ['365', 91], ['50%', 93], ['10cm', 85], ['STARTER', 80]])).toEqual(['High', 'Strength', 'Vitamin-D3', '365', '50%', '10cm', 'STARTER']);
+  });
+
+  it('ignores words under the confidence floor, dictionary word or not', () => {
+    expect(texts([['Strength', 40], ['High', 59], ['Capsules', 60]])).toEqual(['Capsules']);
   });
 });

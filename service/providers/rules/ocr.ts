@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
+import { hasEnglishWord } from './dictionary.ts';
 
 /**
  * Text on images, fully offline: tesseract.js (WebAssembly core from node_modules) with the
@@ -147,9 +148,16 @@ function toResult(page: Tesseract.Page, scale: number): OcrResult {
   return { text: page.text.trim(), words };
 }
 
-/** Words Tesseract is reasonably sure of that look like words (2+ letters or digits). */
+/** A number as printed on products and infographics: "365", "50%", "10cm", "2.5 kg", "12\"". */
+const MEASUREMENT = /^[#(]?\d+(?:[.,]\d+)?(?:%|x|cm|mm|m|in|ft|oz|lbs?|g|kg|ml|l|mg|mcg|iu|w|v|mah|"|″)?\)?[.,;:]?$/i;
+
+/**
+ * Words Tesseract is reasonably sure of (confidence ≥ the floor) that are real text: an English
+ * word among their letters, or a number or measurement. What OCR reads in the texture of a photo
+ * ("Yau", "L9") is neither and is ignored, not counted.
+ */
 export function confidentWords(result: OcrResult, minConfidence = MIN_WORD_CONFIDENCE): OcrWord[] {
-  return result.words.filter((w) => w.confidence >= minConfidence && (w.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2);
+  return result.words.filter((w) => w.confidence >= minConfidence && (w.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2 && (hasEnglishWord(w.text) || MEASUREMENT.test(w.text)));
 }
 
 export interface Badge {
