@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { RunView } from '../service/app/views/index.ts';
+import { Effort, PARALLEL_STAGES, type Evidence } from '../service/domain/stage-outputs.ts';
 import { startTestPipeline } from '../test/support/pipeline.ts';
 
 /**
@@ -42,5 +44,45 @@ describe('golden pairs (offline rules engine)', () => {
       const text = verdict.fixes.filter((f) => f.listing === side).map((f) => f.action.toLowerCase()).join('\n');
       for (const word of expected.fixesMention?.[side] ?? []) expect(text, `fixes for ${side} mention "${word}"`).toContain(word.toLowerCase());
     }
+    checkActionable(view);
   });
 });
+
+type StageOut = { summary: string; listings: Record<'A' | 'B', { evidence: Evidence[] }> };
+
+/** Words a person reads must not carry internal codes, rule-set ids or plural hacks. */
+const INTERNAL = [/\(s\)/, /amazon-20/i, /in force/i, /\b[AB]\.[a-z_]+\./];
+
+/** Issue 18: every fix a seller sees carries its numbers, its effort and a real projected effect. */
+function checkActionable(view: RunView): void {
+  const verdict = view.verdict!;
+  const outputs = PARALLEL_STAGES.map((name) => view.stages.find((s) => s.name === name)?.output as StageOut);
+  const evidence = new Map(outputs.flatMap((o) => [...o.listings.A.evidence, ...o.listings.B.evidence]).map((e) => [e.id, e]));
+  expect(verdict.fixes.length).toBeGreaterThan(0);
+  for (const f of verdict.fixes) {
+    const where = `${f.listing} fix "${f.action}"`;
+    expect(f.current, where).toMatch(/\S/);
+    expect(f.target, where).toMatch(/\S/);
+    expect(Effort.options, where).toContain(f.effort);
+    // Every rules-engine finding with a fix is re-scored as if fixed; the verdict moves with it.
+    expect(f.evidence.every((id) => evidence.get(id)?.scoreIfFixed !== null), where).toBe(true);
+    expect(f.effect.points, where).toBeGreaterThan(0);
+    for (const text of [f.action, f.observation]) for (const bad of INTERNAL) expect(text, where).not.toMatch(bad);
+  }
+  for (const side of ['A', 'B'] as const) {
+    const mine = verdict.fixes.filter((f) => f.listing === side);
+    const firstOther = mine.findIndex((f) => !f.compliance);
+    if (firstOther >= 0) expect(mine.slice(firstOther).some((f) => f.compliance), `${side}: compliance fixes come first`).toBe(false);
+  }
+  for (const o of outputs) {
+    for (const bad of INTERNAL) expect(o.summary).not.toMatch(bad);
+    for (const e of [...o.listings.A.evidence, ...o.listings.B.evidence]) {
+      for (const bad of INTERNAL) expect(`${e.observation} ${e.fix ?? ''}`, e.id).not.toMatch(bad);
+      // Text or a badge on the main image is never a plus.
+      if (/\.main\.(promo_badge|text_present)$/.test(e.id)) expect(e.effect, e.id).not.toBe('positive');
+      if (e.effect === 'negative' && e.fix !== null) {
+        expect([e.dimension, e.current, e.target, e.effort, e.compliance, e.scoreIfFixed], e.id).not.toContain(null);
+      }
+    }
+  }
+}

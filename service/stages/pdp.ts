@@ -1,7 +1,7 @@
 import { PdpOutputSchema, type PdpOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
-import type { AcquiredSide, SideFacts } from './acquired.ts';
-import { clamp10, compareSides, factsText, findingsOf, toEvidence, NO_DETAIL } from './offline.ts';
+import type { AcquiredSide, FactFinding, SideFacts } from './acquired.ts';
+import { bare, clamp10, compareSides, factsText, findingsOf, meanOf, measuredNum, toEvidence, without, NO_DETAIL } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 2: the gallery A vs B for conversion. */
@@ -29,7 +29,18 @@ const QUESTIONS: Partial<Record<Role, string>> = {
 };
 
 function offlineSide(f: SideFacts, listing: Listing): PdpOutput['listings']['A'] {
-  const roles = f.gallery.roles.map((r) => ({ index: r.index, role: r.index === 0 ? ('main' as const) : (ROLE_MAP[r.role] ?? 'other'), note: r.reason.slice(0, 300) }));
+  const evidence = findingsOf(f, ['gallery']).map((x) => toEvidence(x, (y) => rescore(f, listing, y)));
+  while (evidence.length < 2) evidence.push({ id: `gallery_${evidence.length}`, observation: `${images(f.gallery.count)} measured`, effect: 'neutral', fix: null, impact: null, ease: null, ...NO_DETAIL });
+  const { scores, answered, open } = scoreSide(f, listing);
+  return { scores, evidence: evidence.slice(0, 20), images: roleList(f).slice(0, 20), answered: answered.slice(0, 12), open };
+}
+
+const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
+const questions = (n: number) => `${n} buyer question${n === 1 ? '' : 's'}`;
+
+/** The gallery's scores from the measurements (the same function scores a fix's outcome). */
+function scoreSide(f: SideFacts, listing: Listing): { scores: PdpOutput['listings']['A']['scores']; answered: string[]; open: string[] } {
+  const roles = roleList(f);
   const galleryRoles = new Set(roles.filter((r) => r.role !== 'main' && r.role !== 'other').map((r) => r.role));
   const answered = [...galleryRoles].flatMap((r) => QUESTIONS[r] ?? []);
   const open = Object.entries(QUESTIONS)
@@ -45,9 +56,27 @@ function offlineSide(f: SideFacts, listing: Listing): PdpOutput['listings']['A']
     questions: clamp10(answered.length + open.length ? (10 * answered.length) / (answered.length + open.length) : 0),
     uniqueness: clamp10(10 - 3 * f.gallery.nearDuplicates),
   };
-  const evidence = findingsOf(f, ['gallery']).map(toEvidence);
-  while (evidence.length < 2) evidence.push({ id: `gallery_${evidence.length}`, observation: `${count} image(s) measured`, effect: 'neutral', fix: null, impact: null, ease: null, ...NO_DETAIL });
-  return { scores, evidence: evidence.slice(0, 20), images: roles.slice(0, 20), answered: answered.slice(0, 12), open };
+  return { scores, answered, open };
+}
+
+function roleList(f: SideFacts): PdpOutput['listings']['A']['images'] {
+  return f.gallery.roles.map((r) => ({ index: r.index, role: r.index === 0 ? ('main' as const) : (ROLE_MAP[r.role] ?? 'other'), note: r.reason.slice(0, 300) }));
+}
+
+/** This side's stage score with one finding resolved: the finding gone and its measurement at the fix's target. */
+function rescore(f: SideFacts, listing: Listing, x: FactFinding): number | null {
+  const rest = without(f, x);
+  const g = f.gallery;
+  const added = (role: string) => ({ ...g, count: g.count + 1, roles: [...g.roles, { index: Math.max(1, g.count), role, reason: 'added by the fix' }] });
+  const id = bare(x.id);
+  const gallery: SideFacts['gallery'] | null =
+    id === 'gallery.count_low' ? { ...g, count: Math.max(g.count, measuredNum(x, 'recommendedMin', 6)) }
+    : id === 'gallery.near_duplicates' ? { ...g, nearDuplicates: 0 }
+    : id === 'gallery.no_infographic' ? added('infographic')
+    : id === 'gallery.no_lifestyle' ? added('lifestyle')
+    : id === 'gallery.low_resolution' ? { ...g, lowResolution: 0 }
+    : null;
+  return gallery ? meanOf(Object.values(scoreSide({ ...rest, gallery }, listing).scores)) : null;
 }
 
 export function pdpOffline(input: StageInput): PdpOutput {
@@ -55,7 +84,7 @@ export function pdpOffline(input: StageInput): PdpOutput {
   const A = offlineSide(facts.A, a.listing);
   const B = offlineSide(facts.B, b.listing);
   const { sa, sb, winner } = compareSides(A, B);
-  const summary = `Gallery: A has ${facts.A.gallery.count} image(s) answering ${A.answered.length} buyer question(s), B has ${facts.B.gallery.count} answering ${B.answered.length}; ${winner === 'tie' ? 'neither converts clearly better' : `${winner} converts better`} on measured coverage (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
+  const summary = `Gallery: A has ${images(facts.A.gallery.count)} answering ${questions(A.answered.length)}, B has ${images(facts.B.gallery.count)} answering ${questions(B.answered.length)}; ${winner === 'tie' ? 'neither converts clearly better' : `${winner} converts better`} on measured coverage (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }
 

@@ -32,7 +32,10 @@ export function checkBullets(bullets: readonly string[], rules: RuleSet): Findin
   const ideal = present.filter((b) => b.chars >= rules.bulletIdealMin && b.chars <= rules.bulletIdealMax);
   const lengths = present.map((b) => b.chars).sort((a, b) => a - b);
   const median = lengths[Math.floor((lengths.length - 1) / 2)] ?? 0;
-  const measured = { count, median, longest: lengths.at(-1) ?? 0, shortest: lengths[0] ?? 0, ideal: ideal.length, tooLong: long.length, tooShort: short.length };
+  const measured = {
+    count, median, longest: lengths.at(-1) ?? 0, shortest: lengths[0] ?? 0, ideal: ideal.length, tooLong: long.length, tooShort: short.length,
+    minChars: rules.bulletMinChars, maxChars: rules.bulletMaxChars, idealMin: rules.bulletIdealMin, idealMax: rules.bulletIdealMax,
+  };
   if (long.length > 0) {
     out.push(finding('bullets.too_long', 'bullets', 'minor',
       `${long.length} bullet${long.length === 1 ? ' is' : 's are'} over ${rules.bulletMaxChars} characters: ${list(long)}; aim for ${rules.bulletIdealMin}–${rules.bulletIdealMax}`, measured));

@@ -134,12 +134,12 @@ function galleryFindings(images: readonly GalleryImageReport[], dups: readonly N
   }
 
   if (dups.length > 0) {
-    const pairs = dups.map((d) => `${n(d.a)}&${n(d.b)} (distance ${d.distance})`).join(', ');
+    const pairs = dups.map((d) => `${n(d.a)} and ${n(d.b)}`).join(', ');
     out.push(finding('gallery.near_duplicates', 'gallery', 'minor',
-      `${dups.length} near-duplicate pair${dups.length === 1 ? '' : 's'} (perceptual hash distance ≤ ${rules.gallery.nearDuplicateMaxDistance}): images ${pairs}; each slot should show something new`,
+      `${dups.length} near-duplicate pair${dups.length === 1 ? '' : 's'} (images that look almost the same at a glance): images ${pairs}; each slot should show something new`,
       { pairs: dups.length }));
   } else if (count > 1) {
-    out.push(finding('gallery.no_duplicates', 'gallery', 'info', `No near-duplicates among ${count} images (perceptual hash distance > ${rules.gallery.nearDuplicateMaxDistance} for every pair)`, { pairs: 0 }));
+    out.push(finding('gallery.no_duplicates', 'gallery', 'info', `No near-duplicates among the ${count} images: each one looks different at a glance`, { pairs: 0, maxDistance: rules.gallery.nearDuplicateMaxDistance }));
   }
 
   const small = images.filter((i) => !i.zoomReady);
@@ -147,12 +147,12 @@ function galleryFindings(images: readonly GalleryImageReport[], dups: readonly N
     // Nothing to measure; the count finding already says so.
   } else if (small.length === 0) {
     out.push(finding('gallery.resolution_ok', 'gallery', 'info',
-      `All ${count} images are ≥ ${rules.image.zoomMinPx} px on the long side (zoom enabled); smallest ${Math.min(...images.map((i) => i.longSide))} px`,
+      `${count === 1 ? 'The image is' : `All ${count} images are`} ≥ ${rules.image.zoomMinPx} px on the long side (zoom enabled); smallest ${Math.min(...images.map((i) => i.longSide))} px`,
       { belowZoom: 0, smallestLongSide: Math.min(...images.map((i) => i.longSide)) }));
   } else {
     out.push(finding('gallery.low_resolution', 'gallery', 'minor',
-      `${small.length} of ${count} images are below ${rules.image.zoomMinPx} px on the long side (no zoom): ${small.map((i) => `image ${n(i.index)} ${i.width}×${i.height}`).join(', ')}`,
-      { belowZoom: small.length }));
+      `${small.length} of ${count} image${count === 1 ? '' : 's'} ${small.length === 1 ? 'is' : 'are'} below ${rules.image.zoomMinPx} px on the long side (no zoom): ${small.map((i) => `image ${n(i.index)} ${i.width}×${i.height}`).join(', ')}`,
+      { belowZoom: small.length, count, zoomMinPx: rules.image.zoomMinPx }));
   }
 
   const roles = new Map<GalleryRole, number[]>();

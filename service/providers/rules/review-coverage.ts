@@ -49,7 +49,7 @@ export function checkReviewCoverage(listing: Listing): Finding[] {
     const id = dup === 1 ? base : `${base}_${dup}`;
     const a = c.aspect;
     const tone = `${a.sentiment}, ${a.mentions} mention${a.mentions === 1 ? '' : 's'}${a.negative > 0 ? `, ${a.negative} negative` : ''}`;
-    const measured = { sentiment: a.sentiment, mentions: a.mentions, negative: a.negative, positive: a.positive, addressed: c.by !== null };
+    const measured = { aspect: a.name, sentiment: a.sentiment, mentions: a.mentions, negative: a.negative, positive: a.positive, addressed: c.by !== null };
     if (c.by !== null) {
       out.push(finding(`reviews.aspect_addressed.${id}`, 'reviews', 'info',
         `Review theme "${a.name}" (${tone}) is addressed in the title/bullets (${c.matched.join(', ')})`, { ...measured, matched: c.matched.join(', ') }));

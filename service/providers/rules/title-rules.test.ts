@@ -56,7 +56,10 @@ describe('checkText: title', () => {
     expect(long).toHaveLength(230);
     const after = byId(checkText(listing({ title: long }), AFTER), 'title.too_long');
     expect(after?.severity).toBe('major');
-    expect(after?.message).toContain('230 characters; the limit is 75 under amazon-2026-07-27');
+    expect(after?.message).toContain("230 characters; Amazon's limit is 75: 155 over");
+    // The rule set is recorded for the prompt and the record, not in the sentence a seller reads.
+    expect(after?.measured).toMatchObject({ chars: 230, titleMax: 75, ruleSet: 'amazon-2026-07-27' });
+    expect(after?.message).not.toContain('amazon-20');
     const before = checkText(listing({ title: long.slice(0, 190) }), BEFORE);
     expect(ids(before)).not.toContain('title.too_long');
     expect(byId(before, 'title.over_upcoming_limit')?.message).toContain('over the 75-character limit from 2026-07-27');
@@ -66,7 +69,7 @@ describe('checkText: title', () => {
   it('a book keeps 200 after the change', () => {
     const title = 'The Art of the Duffel: A Field Guide to Packing, Travelling Light and Choosing Bags for the Gym, the Weekend and the Long Haul, Illustrated Edition';
     const findings = checkText(listing({ title, category: 'Books' }), AFTER);
-    expect(byId(findings, 'title.length_ok')?.message).toBe(`Title is ${title.length} characters (limit 200 under amazon-2026-07-27)`);
+    expect(byId(findings, 'title.length_ok')?.message).toBe(`Title is ${title.length} characters (Amazon's limit is 200)`);
   });
 
   it('detects words used more than twice, but not articles and prepositions', () => {

@@ -30,14 +30,14 @@ function length(title: string, rules: RuleSet, upcoming: RuleSet | undefined): F
   const measured = { chars, titleMax: rules.titleMax, ruleSet: rules.version, mediaCategory: rules.mediaCategory };
   if (chars > rules.titleMax) {
     return finding('title.too_long', 'title', 'major',
-      `Title is ${chars} characters; the limit is ${rules.titleMax}${rules.mediaCategory ? ' (media category)' : ''} under ${rules.version} — ${chars - rules.titleMax} over, Amazon may suppress or rewrite it`, measured);
+      `Title is ${chars} characters; Amazon's limit is ${rules.titleMax}${rules.mediaCategory ? ' (media category)' : ''}: ${chars - rules.titleMax} over, so Amazon may suppress or rewrite it`, measured);
   }
   if (upcoming !== undefined && chars > upcoming.titleMax) {
     return finding('title.over_upcoming_limit', 'title', 'minor',
-      `Title is ${chars} characters: within ${rules.titleMax} now, but over the ${upcoming.titleMax}-character limit from ${upcoming.effectiveFrom} (${upcoming.version})`,
-      { ...measured, upcomingMax: upcoming.titleMax, upcomingRuleSet: upcoming.version });
+      `Title is ${chars} characters: within ${rules.titleMax} now, but over the ${upcoming.titleMax}-character limit from ${upcoming.effectiveFrom}`,
+      { ...measured, upcomingMax: upcoming.titleMax, upcomingRuleSet: upcoming.version, upcomingFrom: upcoming.effectiveFrom });
   }
-  return finding('title.length_ok', 'title', 'info', `Title is ${chars} characters (limit ${rules.titleMax} under ${rules.version})`, measured);
+  return finding('title.length_ok', 'title', 'info', `Title is ${chars} characters (Amazon's limit is ${rules.titleMax})`, measured);
 }
 
 /**
@@ -66,7 +66,7 @@ function characters(title: string, rules: RuleSet): Finding[] {
   const out: Finding[] = [];
   if (banned.length > 0) {
     out.push(finding('title.banned_chars', 'title', 'major',
-      `Title uses ${banned.map((c) => `"${c}"`).join(' ')}; Amazon does not allow ${rules.titleBannedChars.join(' ')} in titles`, { banned: banned.join(' '), count: banned.length }));
+      `Title uses ${banned.map((c) => `"${c}"`).join(' ')}; Amazon does not allow ${rules.titleBannedChars.join(' ')} in titles`, { banned: banned.join(' '), count: banned.length, bannedList: rules.titleBannedChars.join(' ') }));
   }
   if (decorative.length > 0) {
     out.push(finding('title.decorative_chars', 'title', 'minor',
@@ -101,7 +101,7 @@ function repetition(title: string, rules: RuleSet): Finding {
   if (repeated.length > 0) {
     return finding('title.repeated_words', 'title', 'major',
       `Title repeats ${repeated.map(([w, c]) => `"${w}" ${c}×`).join(', ')}; Amazon allows a word at most ${rules.maxWordRepeats} times (prepositions, articles and conjunctions excepted)`,
-      { words: repeated.map(([w]) => w).join(', '), maxCount: repeated[0]?.[1] ?? 0 });
+      { words: repeated.map(([w]) => w).join(', '), maxCount: repeated[0]?.[1] ?? 0, maxRepeats: rules.maxWordRepeats });
   }
   const most = Math.max(0, ...counts.values());
   return finding('title.repetition_ok', 'title', 'info', `No word appears more than ${rules.maxWordRepeats} times in the title`, { maxCount: most });
@@ -111,7 +111,7 @@ function caps(title: string, rules: RuleSet): Finding {
   const shouting = [...new Set(words(title).filter((w) => /^\p{Lu}+$/u.test(w) && w.length > rules.acronymMaxLetters))];
   if (shouting.length > 0) {
     return finding('title.all_caps', 'title', 'minor',
-      `Title has ALL CAPS words: ${shouting.slice(0, 6).join(', ')}; Amazon asks for title case (acronyms of up to ${rules.acronymMaxLetters} letters are fine)`, { count: shouting.length });
+      `Title has ALL CAPS words: ${shouting.slice(0, 6).join(', ')}; Amazon asks for title case (acronyms of up to ${rules.acronymMaxLetters} letters are fine)`, { count: shouting.length, words: shouting.slice(0, 6).join(', ') });
   }
   return finding('title.caps_ok', 'title', 'info', 'Title has no ALL CAPS words beyond short acronyms', { count: 0 });
 }
