@@ -35,6 +35,8 @@ interface DraftExpectation {
 
 const CASES = path.resolve(import.meta.dirname, 'drafts');
 const cases = readdirSync(CASES).sort();
+/** Each case's measured product colour, for the comparison across cases. */
+const colours = new Map<string, string | null>();
 const pipeline = await startTestPipeline();
 const deps = await comparisonDeps(pipeline.config, { ...pipeline.tdb, embedded: false });
 
@@ -50,6 +52,12 @@ describe('golden draft cases (offline rules engine)', () => {
     const photos = await storePhotos(pipeline.tdb.db, await readPhotoFiles(files));
     const started = await startDraft(deps, { workspace: { platform: 'cli', externalId: 'golden' }, photos });
     await checkCase(name, expected, await pipeline.waitForRun(started.run.id));
+  });
+
+  test('colours are the product’s, not the backdrop’s: the oat-milk and the Tropicana cartons differ, neither is the light grey of a backdrop', () => {
+    expect(colours.get('oatly-instore')).toBe('blue');
+    expect(colours.get('tropicana-packshot')).toBe('green');
+    expect(colours.get('oatly-instore')).not.toBe(colours.get('tropicana-packshot'));
   });
 
   test('a brand hint wins over the photos and reaches every title', async () => {
@@ -75,6 +83,7 @@ async function checkCase(name: string, expected: DraftExpectation, view: Awaited
     expect(d.photos!.main.name).toBe(expected.main);
     expect(d.photos!.feedback.map((f) => [f.name, f.issue])).toEqual(expected.feedback);
     expect(d.attributes!.colour.value).toBe(expected.colour);
+    colours.set(name, d.attributes!.colour.value);
     const brand = d.attributes!.brand;
     expect(brand.value !== null && brand.confidence >= USE_MIN_CONFIDENCE ? brand.value : null, brand.evidence).toBe(expected.brand);
     if (expected.brand) for (const m of MARKETPLACES) expect(d.drafts![m].fields.title, m).toContain(expected.brand);

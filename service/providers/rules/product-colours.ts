@@ -5,7 +5,8 @@ import { channelDistance, dominantColours, type Rgb } from './pixels.ts';
 
 /**
  * The colours of the product itself: pixels inside the measured product box that differ from the
- * background's reference colour, binned (pixels.ts) and merged by the name a shopper would use.
+ * background's reference colour and are not the backdrop seen inside the box (a shadow, a grey
+ * sweep: backdropMask), binned (pixels.ts) and merged by the name a shopper would use.
  * On a busy scene the "product box" is the whole scene, so the caller trusts these less.
  */
 
@@ -23,6 +24,45 @@ const BACKGROUND_TOLERANCE = 28;
 function parseHex(hex: string): Rgb {
   const n = parseInt(hex.replace('#', ''), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** A neutral (grey) pixel: its channels differ by at most this. */
+const NEUTRAL_CHROMA = 24;
+/** Neighbouring backdrop pixels differ by at most this per channel (a soft shadow, a sweep's gradient). */
+const BACKDROP_STEP = 10;
+
+/**
+ * The backdrop as seen inside the product box: grey or white pixels joined to the box's edge by a
+ * smooth run of grey or white (a shadow under the product, a grey sweep, vignetting). Flooded from
+ * the edge pixels that match the background, so the product's own greys — enclosed by its
+ * outline — are kept. 1 = backdrop.
+ */
+function backdropMask(data: Buffer, w: number, h: number, channels: number, reference: Rgb): Uint8Array {
+  const mask = new Uint8Array(w * h);
+  const neutral = (p: number) => {
+    const i = p * channels;
+    const r = data[i] ?? 0, g = data[i + 1] ?? 0, b = data[i + 2] ?? 0;
+    return Math.max(r, g, b) - Math.min(r, g, b) <= NEUTRAL_CHROMA;
+  };
+  const near = (a: number, b: number) => {
+    for (let c = 0; c < 3; c++) if (Math.abs((data[a * channels + c] ?? 0) - (data[b * channels + c] ?? 0)) > BACKDROP_STEP) return false;
+    return true;
+  };
+  const stack: number[] = [];
+  for (let x = 0; x < w; x++) stack.push(x, (h - 1) * w + x);
+  for (let y = 0; y < h; y++) stack.push(y * w, y * w + w - 1);
+  const seeds = stack.splice(0).filter((p) => channelDistance(data, p * channels, reference) <= BACKGROUND_TOLERANCE);
+  for (const p of seeds) if (mask[p] === 0) { mask[p] = 1; stack.push(p); }
+  while (stack.length) {
+    const p = stack.pop()!;
+    const x = p % w, y = (p - x) / w;
+    for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+      if (q < 0 || mask[q] === 1 || !neutral(q) || !near(p, q)) continue;
+      mask[q] = 1;
+      stack.push(q);
+    }
+  }
+  return mask;
 }
 
 export async function productColours(bytes: Buffer, metrics: ImageMetrics, top = 4): Promise<ProductColour[]> {
@@ -43,9 +83,10 @@ export async function productColours(bytes: Buffer, metrics: ImageMetrics, top =
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   const reference = parseHex(metrics.background.referenceColour);
+  const backdrop = backdropMask(data, info.width, info.height, info.channels, reference);
   const kept: number[] = [];
-  for (let i = 0; i + 2 < data.length; i += info.channels) {
-    if (channelDistance(data, i, reference) > BACKGROUND_TOLERANCE) kept.push(data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0);
+  for (let p = 0, i = 0; i + 2 < data.length; p++, i += info.channels) {
+    if (backdrop[p] !== 1 && channelDistance(data, i, reference) > BACKGROUND_TOLERANCE) kept.push(data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0);
   }
   const n = kept.length / 3;
   if (n === 0) return [];
