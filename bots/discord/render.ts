@@ -2,7 +2,7 @@ import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageAc
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import { actionRows, button, tagsMenu } from './components.ts';
-import { clip, fitMessage } from './limits.ts';
+import { clip, fitMessage, LIMITS } from './limits.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -50,6 +50,17 @@ function codeBlock(text: string, max: number): string {
   return `\`\`\`\n${clip(text === '' ? ' ' : text, Math.max(1, max - 8)).replace(/```/g, '`\u200b``')}\n\`\`\``;
 }
 
+/** Lines joined into values of at most `max` characters, split between lines (a longer line alone is clipped later). */
+function chunked(lines: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const last = out.at(-1);
+    if (last !== undefined && Array.from(last).length + 1 + Array.from(line).length <= max) out[out.length - 1] = `${last}\n${line}`;
+    else out.push(line);
+  }
+  return out;
+}
+
 function embedOf(p: Presentation): APIEmbed {
   const description: string[] = [];
   const fields: APIEmbedField[] = [];
@@ -62,7 +73,7 @@ function embedOf(p: Presentation): APIEmbed {
     const lines = s.lines.map((l) => (s.note ? `_${markdown(l)}_` : markdown(l)));
     if (s.code !== undefined) lines.push(codeBlock(s.code, 2100));
     if (!lines.length) continue;
-    if (s.title && s.code === undefined) fields.push({ name: s.title, value: lines.join('\n'), inline: false });
+    if (s.title && s.code === undefined) fields.push(...chunked(lines, LIMITS.fieldValue).map((value, i) => ({ name: i ? `${s.title} (continued)` : s.title!, value, inline: false })));
     else description.push([...(s.title ? [`**${s.title}**${s.aside ? ` (${s.aside})` : ''}`] : []), ...lines].join('\n'));
   }
   return { title: p.title, color: TONE[p.tone], fields, ...(p.footer.length ? { footer: { text: plainText(p.footer) } } : {}), ...(description.length ? { description: description.join('\n\n') } : {}) };

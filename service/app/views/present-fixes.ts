@@ -40,7 +40,8 @@ export function fixLines(f: StoredFix, d: Verdict, opts: { why?: boolean } = {})
   const effect = effectWords(f, d);
   if (effect) facts.push(effect);
   const lines: Line[] = [head];
-  if (facts.length) lines.push([t('    '), italic(clip(facts.join(' · '), 360))]);
+  // Plain, not italic: a target may hold `_` or `*` ("none of ! $ ? _ { }"), which would break the emphasis.
+  if (facts.length) lines.push([t(`    ${clip(facts.join(' · '), 360)}`)]);
   if (opts.why && f.observation) lines.push([t(`    Why: ${clip(f.observation, 300)}`)]);
   return lines;
 }

@@ -122,7 +122,9 @@ export function queuedSection(v: RunView, what: string): Section[] {
 function verdictSections(v: RunView): Section[] {
   const d = v.verdict;
   if (!d) return [];
-  const head = d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner === v.mine ? 'yours' : d.winner}) wins`;
+  const head = v.mine
+    ? `Verdict: ${mineWords(v, d).replace(/ —$/, '')}`
+    : d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner}) wins`;
   const lines: Line[] = [
     [bold(head), t(` — ${scoreWords(d.score)} out of 10 · ${confidenceWords(d.confidence, d.winner)} (confidence ${percent(d.confidence)})`)],
     [t(`Wins the click: ${sideOrTie(v, d.clickWinner)} · wins the sale: ${sideOrTie(v, d.saleWinner)}`)],
