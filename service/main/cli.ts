@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createLifecycle } from './lifecycle.ts';
 import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
+import { runBrandCli } from './brand-cli.ts';
 import { runCompare } from './compare.ts';
 import { runDemo } from './demo.ts';
 import { runCreditsCli } from './credits-cli.ts';
@@ -22,15 +23,18 @@ Commands:
              (--no-worker: HTTP only, when workers run as their own processes)
   worker     a worker alone (for a separate worker process group)
   migrate    apply database migrations and exit
-  compare <A> <B> [--fresh] [--json]
+  compare <A> <B> [--fresh] [--mine A|B] [--json]
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
-             and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input
+             and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input.
+             --mine says which listing is yours (without it, the brand list decides)
   demo       compare a bundled pair from golden_tests with no accounts and no keys
   draft <photo…> [--brand NAME] [--product-type TYPE] [--json]
              photos → listing drafts for Amazon, eBay, Etsy and Shopify (1–8 photos)
   credits <platform> <workspace> [--json]      a workspace's balance and recent ledger
   credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)
   credits check                                 every balance equals its ledger sum (exit 1 if not)
+  brand add <brand or ASIN> | remove <brand or ASIN> | list
+             this machine's own brands and ASINs: comparisons of them are marked as yours
   discord register [--guild ID]                 register /listing with Discord
   experiment save <job> [name] [--notes "…"] | list | show <id> | pin <id> | unpin <id>
            | rerun <id> <tag…> [--a DIR] [--b DIR]   [--json]   the experiment loop
@@ -42,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { 'no-worker': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { 'no-worker': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' }, mine: { type: 'string' } },
   });
   const command = positionals[0];
   switch (command) {
@@ -76,11 +80,15 @@ async function main(argv: string[]): Promise<number> {
       const fresh = values.fresh === true || extra.includes('fresh');
       const rest = extra.filter((x) => x !== 'fresh');
       if (!a || !b || rest.length) {
-        process.stderr.write(`listinglab: compare takes two listings: an ASIN, an amazon.com URL or a folder with a listing.json\n  e.g. listinglab compare B0799CK52K ./my-listing [--fresh] [--json]\n`);
+        process.stderr.write(`listinglab: compare takes two listings: an ASIN, an amazon.com URL or a folder with a listing.json\n  e.g. listinglab compare B0799CK52K ./my-listing [--fresh] [--mine A|B] [--json]\n`);
         return 2;
       }
-      return runCompare({ a, b, fresh, json: values.json === true });
+      // A bare --mine (no value) is refused by runCompare, saying what to give.
+      const mine = values.mine === undefined ? undefined : typeof values.mine === 'string' ? values.mine : '';
+      return runCompare({ a, b, fresh, json: values.json === true, mine });
     }
+    case 'brand':
+      return runBrandCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
     case 'demo':
       return runDemo();
     case 'credits':

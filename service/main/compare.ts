@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseListingRef } from '../../bots/shared/listing-ref.ts';
+import { parseMine } from '../../bots/shared/command-words.ts';
 import { checklist, finalReport, jsonDocument, stageLine } from '../../bots/terminal/render.ts';
 import type { RunView } from '../app/views/index.ts';
 import { readListingFolder } from '../acquire/folder-source.ts';
@@ -13,7 +14,7 @@ import { printSettledStages, watchRun } from './watch-run.ts';
 import type { Database } from './database.ts';
 
 /**
- * `listinglab compare <A> <B> [--fresh] [--json]`: the real pipeline through the job queue on
+ * `listinglab compare <A> <B> [--fresh] [--mine A|B] [--json]`: the real pipeline through the job queue on
  * this machine (a worker runs in-process; a running `serve` on the same database may take jobs
  * too). Exit 0 finished, 1 failed run, 2 bad input (before any network call).
  */
@@ -29,10 +30,17 @@ export function parseSideArg(arg: string, which: 'A' | 'B'): SideArg {
 }
 
 
-export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean }): Promise<number> {
+/** `mine`: the `--mine` value as typed (A or B, any case); undefined when not given. */
+export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean; mine?: string | undefined }): Promise<number> {
   let sideA: SideArg;
   let sideB: SideArg;
+  let mine: 'A' | 'B' | undefined;
   try {
+    if (args.mine !== undefined) {
+      const side = parseMine(args.mine);
+      if (!side.ok) throw new UserError(side.error.code, side.error.message.replace('e.g. mine:A', 'e.g. --mine A'));
+      mine = side.value;
+    }
     sideA = parseSideArg(args.a, 'A');
     sideB = parseSideArg(args.b, 'B');
     if (sideA.kind === 'asin' && sideB.kind === 'asin' && sideA.asin === sideB.asin) throw new UserError('same_listing');
@@ -60,7 +68,7 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
       const deps = await comparisonDeps(config, db);
       let started;
       try {
-        started = await startComparison(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, a, b, fresh: args.fresh });
+        started = await startComparison(deps, { workspace: { platform: 'cli', externalId: 'local', name: 'This machine' }, a, b, fresh: args.fresh, mine });
       } catch (e) {
         if (e instanceof UserError) {
           process.stderr.write(`listinglab: ${e.message}\n`);
