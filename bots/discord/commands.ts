@@ -5,7 +5,7 @@ import type {
   APIApplicationCommandSubcommandOption,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { EXPERIMENT_TAGS, SUBCOMMANDS } from '../shared/command.ts';
+import { DRAFT_HINT_MAX, EXPERIMENT_TAGS, SUBCOMMANDS } from '../shared/command.ts';
 
 /**
  * `/listing` as Discord sees it: one chat-input command whose subcommands and typed options mirror
@@ -52,8 +52,8 @@ function draftSubcommand(): APIApplicationCommandSubcommandOption {
   }));
   // Optional options must follow every required one (photo1); the hints go last.
   const hints = [
-    str('brand', 'The brand, if you know it (wins over what the photos suggest)', false, { max_length: 100 }),
-    str('product_type', 'What the product is, e.g. "insulated water bottle"', false, { max_length: 100 }),
+    str('brand', 'The brand, if you know it (wins over what the photos suggest)', false, { max_length: DRAFT_HINT_MAX }),
+    str('product_type', 'What the product is, e.g. "insulated water bottle"', false, { max_length: DRAFT_HINT_MAX }),
   ];
   return sub('draft', 'Listing drafts for Amazon, eBay, Etsy and Shopify from 1–8 product photos', [...photos, ...hints]);
 }

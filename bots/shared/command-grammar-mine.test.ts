@@ -134,7 +134,8 @@ describe('draft hints (Discord options)', () => {
     expect(commandFromOptions('draft', options)).toStrictEqual({ ok: true, value: command });
   });
 
-  it('a hint over 100 characters is refused', () => {
-    expect(refused(commandFromOptions('draft', { product_type: 'y'.repeat(101) })).message).toMatch(/product type is at most 100 characters/);
+  it('a hint over 80 characters (the Slack form’s limit too) is refused', () => {
+    expect(refused(commandFromOptions('draft', { product_type: 'y'.repeat(81) })).message).toMatch(/product type is at most 80 characters; that one is 81/);
+    expect(commandFromOptions('draft', { brand: 'b'.repeat(80) }).ok).toBe(true);
   });
 });

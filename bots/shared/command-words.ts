@@ -1,6 +1,6 @@
 import { err, ok, UserError } from '../../service/domain/errors.ts';
 import type { Result } from '../../service/domain/errors.ts';
-import { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
+import { BRAND_ACTIONS, DRAFT_HINT_MAX, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
 import type { BrandAction, ExperimentAction, ExperimentTag, MineSide } from './command.ts';
 import { parseListingRef } from './listing-ref.ts';
 import { decodeSlackEntities, quoteInput } from './quote-input.ts';
@@ -123,7 +123,7 @@ export function parseMine(raw: string | undefined): Result<MineSide, UserError> 
   return err(new UserError('bad_command', `mine says which listing is yours: A (the first) or B (the second), e.g. mine:A. Got ${got}.`));
 }
 
-/** Longest brand (or draft hint), in characters. */
+/** Longest brand list entry, in characters. */
 const MAX_BRAND = 100;
 
 /** One line of what a person typed: Slack entities decoded, outer quotes dropped, whitespace collapsed. */
@@ -150,11 +150,11 @@ export function parseBrandValue(raw: string): Result<string | undefined, UserErr
   return ok(text);
 }
 
-/** A draft hint (brand, product type): one line, at most 100 characters; blank → undefined. */
+/** A draft hint (brand, product type): one line, at most DRAFT_HINT_MAX characters; blank → undefined. */
 export function parseHint(what: string, raw: string | undefined): Result<string | undefined, UserError> {
   const text = raw === undefined ? '' : oneLine(raw);
   if (text === '') return ok(undefined);
   const length = Array.from(text).length;
-  if (length > MAX_BRAND) return err(new UserError('bad_command', `The ${what} is at most ${MAX_BRAND} characters; that one is ${length}.`));
+  if (length > DRAFT_HINT_MAX) return err(new UserError('bad_command', `The ${what} is at most ${DRAFT_HINT_MAX} characters; that one is ${length}.`));
   return ok(text);
 }

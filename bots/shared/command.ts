@@ -25,6 +25,9 @@ export type ExperimentAction = (typeof EXPERIMENT_ACTIONS)[number];
 export const BRAND_ACTIONS = ['add', 'remove', 'list'] as const;
 export type BrandAction = (typeof BRAND_ACTIONS)[number];
 
+/** Longest draft hint (brand, product type), in characters: what the Slack draft form allows too. */
+export const DRAFT_HINT_MAX = 80;
+
 /** Which side of a comparison is the asker's own listing. */
 export type MineSide = 'A' | 'B';
 
