@@ -109,7 +109,7 @@ export function draftJson(v: RunView): unknown {
   const drafts = d?.drafts
     ? Object.fromEntries(MARKETPLACES.map((m) => {
       const x = d.drafts![m];
-      return [m, { ...x.fields, valid: x.valid, problems: x.problems, score: x.score, improve: x.improve, claims: x.claims }];
+      return [m, { ...x.fields, valid: x.valid, problems: x.problems, score: x.score, improve: x.improve, fillIn: x.fillIn ?? [], claims: x.claims }];
     }))
     : null;
   return {

@@ -252,9 +252,9 @@ function defaultEffort(stage: ParallelStage, ease: number): Effort {
 
 /**
  * The verdict computed again as if the fix were made. Per stage the fix touches, the listing's
- * stage score becomes the best of: what the rules engine says it would be (`scoreIfFixed`), or
- * its mean with each named dimension raised to the other listing's score on it (a model's
- * judgement moves to what the other listing shows is possible). Never lower than now.
+ * stage score becomes what the rules engine says it would be (`scoreIfFixed`), or — for evidence
+ * without one (a model's judgement) — its mean with the named dimension raised to the other
+ * listing's score on it (what the other listing shows is possible). Never lower than now.
  */
 function projectedEffect(f: FixSource, scored: readonly StageScore[], winner: Winner): Fix['effect'] {
   const other: Side = f.listing === 'A' ? 'B' : 'A';
@@ -263,9 +263,10 @@ function projectedEffect(f: FixSource, scored: readonly StageScore[], winner: Wi
     if (items.length === 0) return s;
     const own = s.output.listings[f.listing].scores;
     const theirs = s.output.listings[other].scores;
+    // A re-scored measurement is the answer; only a judgement without one borrows the other listing's score.
     const lifted: Record<string, number> = { ...own };
     for (const e of items) {
-      if (e.dimension !== null && e.dimension in own) lifted[e.dimension] = Math.max(own[e.dimension] ?? 0, theirs[e.dimension] ?? 0);
+      if (e.scoreIfFixed === null && e.dimension !== null && e.dimension in own) lifted[e.dimension] = Math.max(own[e.dimension] ?? 0, theirs[e.dimension] ?? 0);
     }
     let next = Math.max(s[f.listing], meanOf(s.stage, lifted));
     for (const e of items) if (e.scoreIfFixed !== null) next = Math.max(next, e.scoreIfFixed);

@@ -42,7 +42,9 @@ function measure(f: SideFacts, listing: Listing): CopyMeasures {
 
 /** The copy's scores (the same function scores a fix's outcome). */
 function scoreSide(f: SideFacts, c: CopyMeasures): Scores {
-  const titleRules = 10 - Object.entries(TITLE_PENALTIES).reduce((s, [id, p]) => s + (has(f, id) ? p : 0), 0);
+  // Each broken rule takes its share of what is left (not a flat sum clamped at 0), so a title that
+  // breaks many rules still gains from fixing any one of them, and the order they are fixed in does not matter.
+  const titleRules = Object.entries(TITLE_PENALTIES).reduce((s, [id, p]) => (has(f, id) ? s * (1 - p / 10) : s), 10);
   // A title a shopper can parse at a glance: long enough to say what it is, short enough to read.
   // A description counts when a buyer gets one of a useful length (not a stub, not cut off).
   const description = c.description && !has(f, 'description.short') && !has(f, 'description.too_long');
