@@ -5,7 +5,7 @@ import { EXPERIMENT_TAGS, TAG_LABELS } from '../shared/command.ts';
 /**
  * Buttons and modals on our messages, and the `custom_id` that tells us which one was used. A
  * custom_id carries what the handler needs (≤ 100 characters), so a click needs no stored state:
- * `ll:rerun:<A>:<B>:<source run id>`, `ll:save:<run id>`, `ll:buy`, `ll:manual:<run id>:<A|B>`.
+ * `ll:rerun:<A>:<B>:<source run id>[:<mine A|B>]`, `ll:save:<run id>`, `ll:buy`, `ll:manual:<run id>:<A|B>`.
  * (`ll:rerun:<A>:<B>` without the run is what messages posted before it carried; still honoured.)
  *
  * @see https://discord.com/developers/docs/components/reference#button
@@ -14,7 +14,7 @@ import { EXPERIMENT_TAGS, TAG_LABELS } from '../shared/command.ts';
 
 export type Action =
   /** `runId`: the run whose message carries the button, the key of the re-run (a double click makes one run). */
-  | { readonly kind: 'rerun'; readonly a: string; readonly b: string; readonly runId?: string }
+  | { readonly kind: 'rerun'; readonly a: string; readonly b: string; readonly runId?: string; readonly mine?: 'A' | 'B' }
   | { readonly kind: 'save'; readonly runId: string }
   | { readonly kind: 'buy' }
   | { readonly kind: 'manual'; readonly runId: string; readonly side: 'A' | 'B' };
@@ -25,7 +25,7 @@ const RUN_ID = /^[0-9a-f-]{8,36}$/;
 export function customId(a: Action): string {
   switch (a.kind) {
     case 'rerun':
-      return `ll:rerun:${a.a}:${a.b}${a.runId ? `:${a.runId}` : ''}`;
+      return `ll:rerun:${a.a}:${a.b}${a.runId ? `:${a.runId}${a.mine ? `:${a.mine}` : ''}` : ''}`;
     case 'save':
       return `ll:save:${a.runId}`;
     case 'buy':
@@ -37,13 +37,14 @@ export function customId(a: Action): string {
 
 /** The action a custom_id names, or undefined for one we did not make (or a tampered one). */
 export function parseCustomId(id: string): Action | undefined {
-  const [prefix, kind, x, y, run, ...rest] = id.split(':');
+  const [prefix, kind, x, y, run, mine, ...rest] = id.split(':');
   if (prefix !== 'll' || rest.length > 0) return undefined;
-  // Only a re-run carries a fifth part (its source run).
+  // Only a re-run carries a fifth part (its source run) and a sixth (which side is the asker's).
   if (run !== undefined && (kind !== 'rerun' || !RUN_ID.test(run))) return undefined;
+  if (mine !== undefined && mine !== 'A' && mine !== 'B') return undefined;
   switch (kind) {
     case 'rerun':
-      return x && y && ASIN.test(x) && ASIN.test(y) ? { kind, a: x, b: y, ...(run ? { runId: run } : {}) } : undefined;
+      return x && y && ASIN.test(x) && ASIN.test(y) ? { kind, a: x, b: y, ...(run ? { runId: run } : {}), ...(mine ? { mine } : {}) } : undefined;
     case 'save':
       return x && RUN_ID.test(x) && y === undefined ? { kind, runId: x } : undefined;
     case 'buy':

@@ -109,7 +109,8 @@ async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, recei
  * where the first went. A button posted before buttons named their run is keyed on its message.
  */
 async function rerunFresh(deps: InteractionDeps, i: Interaction, action: Extract<Action, { kind: 'rerun' }>, receivedAt: number): Promise<Handled> {
-  const cmd: Command = { name: 'compare', a: action.a, b: action.b, fresh: true };
+  // Which side is the asker's, when the first run was told (`mine`): the re-run keeps it.
+  const cmd: Command = { name: 'compare', a: action.a, b: action.b, fresh: true, ...(action.mine ? { mine: action.mine } : {}) };
   const source = action.runId ? `run:${action.runId}` : i.message ? `message:${i.message.id}` : undefined;
   const ctx = { ...contextOf(i, receivedAt), ...(source ? { requestKey: `discord:rerun:${source}` } : {}) };
   const work = dispatch(cmd, ctx, deps.services).then((reply) =>

@@ -4,6 +4,7 @@ import { finishedView, runningView } from '../../test/discord/views.ts';
 import { embedLength, fitMessage, LIMITS } from './limits.ts';
 import { renderRoot, renderStageDetail, type DiscordMessage } from './render.ts';
 import { responseFor } from './replies.ts';
+import { parseCustomId } from './components.ts';
 
 /** Every message we render must be one Discord accepts (it refuses the whole message otherwise). */
 function expectWithinLimits(m: { content?: string; embeds?: APIEmbed[] }) {
@@ -100,5 +101,22 @@ describe('replies', () => {
     };
     expect(content(false)).toMatch(/the credits go to this server once paid/);
     expect(content(true)).toMatch(/the credits go to your DMs once paid/);
+  });
+});
+
+describe('whose listing', () => {
+  test('with mine set the headline speaks to the seller, only their fixes show, and Re-run fresh keeps the side', () => {
+    const m = renderRoot(finishedView({ mine: 'B' }));
+    expect(m.content).toMatch(/^Verdict: your listing loses the click and the sale to B0799CK52K; overall you lose — /);
+    const text = JSON.stringify(m.embeds);
+    expect(text).toContain('Your fixes (B074M5HPBD)');
+    expect(text).toContain('Where you can beat B0799CK52K');
+    expect(text).not.toMatch(/Fixes for [AB] \(/);
+    const rerun = m.components.flatMap((r) => r.components).find((c) => 'custom_id' in c && c.custom_id.startsWith('ll:rerun:'));
+    expect(rerun && 'custom_id' in rerun ? parseCustomId(rerun.custom_id) : undefined).toMatchObject({ kind: 'rerun', mine: 'B' });
+  });
+
+  test('a custom_id with a side that is not A or B is refused', () => {
+    expect(parseCustomId('ll:rerun:B0799CK52K:B074M5HPBD:3f2a9c1e-8b7d-4e21-9a6f-0c5d4b3a2e1f:C')).toBeUndefined();
   });
 });

@@ -82,7 +82,7 @@ function embedOf(p: Presentation): APIEmbed {
 function buttonsFor(i: Intent): APIButtonComponent[] {
   switch (i.kind) {
     case 'rerun_fresh':
-      return [button({ kind: 'rerun', a: i.a, b: i.b, runId: i.runId })];
+      return [button({ kind: 'rerun', a: i.a, b: i.b, runId: i.runId, ...(i.mine ? { mine: i.mine } : {}) })];
     case 'save_experiment':
       return [button({ kind: 'save', runId: i.runId })];
     case 'manual_fallback':

@@ -57,7 +57,9 @@ export function registerActions(app: App, deps: SlackBotDeps): void {
       return;
     }
     const ctx = commandContext(req, `slack:rerun:${view.id}`);
-    await answer({ name: 'compare', a: A.asin, b: B.asin, fresh: true }, ctx, targetOf(req), client, deps, 'button');
+    // The side the first run was told is the asker's stays theirs (a brand-list mark is found again).
+    const mine = view.mine && view.mineSource === 'asked' ? { mine: view.mine } : {};
+    await answer({ name: 'compare', a: A.asin, b: B.asin, fresh: true, ...mine }, ctx, targetOf(req), client, deps, 'button');
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.saveExperiment, async ({ ack, body, action, client }) => {

@@ -70,8 +70,8 @@ export function voteAgreement(vote: 'A' | 'B' | 'tie', verdict: 'A' | 'B' | 'tie
 /** A fix's impact or ease when the evidence left it open (null): the middle of 1–3. */
 export const DEFAULT_IMPACT = 2;
 export const DEFAULT_EASE = 2;
-/** At most this many fixes per listing in a verdict. */
-export const MAX_FIXES_PER_LISTING = 8;
+/** At most this many fixes per listing in a verdict: enough that a listing with many defects loses none of the rules engine's. */
+export const MAX_FIXES_PER_LISTING = 15;
 
 /** How many units of work each kind of effort is, for ranking by projected gain per effort. */
 export const EFFORT_COST: Readonly<Record<Effort, number>> = { text: 1, 'photo-edit': 2, 'new-shoot': 4 };

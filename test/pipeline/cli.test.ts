@@ -51,7 +51,14 @@ describe('listinglab compare', () => {
     const doc = JSON.parse(first.stdout) as {
       job: string;
       status: string;
-      verdict: { winner: string; score: { A: number; B: number }; confidence: number; fixes: { listing: string; priority: number; action: string; evidence: string[] }[]; hash: string };
+      mine: string | null;
+      verdict: {
+        winner: string;
+        score: { A: number; B: number };
+        confidence: number;
+        fixes: { listing: string; priority: number; action: string; evidence: string[]; current: string | null; target: string | null; effort: string; compliance: boolean; effect: { points: number; changesWinner: boolean } }[];
+        hash: string;
+      };
       avatars: unknown[];
       stages: Record<string, { status: string }>;
     };
@@ -60,9 +67,17 @@ describe('listinglab compare', () => {
     expect(doc.verdict.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.avatars).toHaveLength(3);
     expect(Object.keys(doc.stages)).toEqual(expect.arrayContaining(['ctr', 'pdp', 'text', 'avatars', 'verdict']));
+    expect(doc.mine).toBeNull();
     for (const f of doc.verdict.fixes) {
       expect(['A', 'B']).toContain(f.listing);
       expect(f.evidence.length).toBeGreaterThan(0);
+      // The contract (README): each fix with its value now, target, kind of work and projected effect.
+      expect(f.current).toBeTruthy();
+      expect(f.target).toBeTruthy();
+      expect(['text', 'photo-edit', 'new-shoot']).toContain(f.effort);
+      expect(typeof f.compliance).toBe('boolean');
+      expect(f.effect.points).toBeGreaterThanOrEqual(0);
+      expect(typeof f.effect.changesWinner).toBe('boolean');
     }
     // The fixes name the defects of the losing listing (A here).
     const fixesA = doc.verdict.fixes.filter((f) => f.listing === 'A').map((f) => f.action.toLowerCase()).join('\n');
@@ -101,8 +116,9 @@ describe('listinglab compare', () => {
       const r = await cli(['demo'], { DATA_DIR: path.join(parent, 'demo-data') });
       expect(r.code, r.stderr).toBe(0);
       const all = `${r.stdout}\n${r.stderr}`;
-      for (const stage of ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas —', '✓ Verdict']) {
-        expect(all.split(stage).length - 1, `${stage} in:\n${all}`).toBe(1);
+      // Each stage's progress line once (the Verdict card's per-stage scores name the stages too).
+      for (const stage of ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict']) {
+        expect(r.stderr.split(`✓ ${stage} —`).length - 1, `${stage} in:\n${r.stderr}`).toBe(1);
       }
       expect(r.stdout).toMatch(/Verdict: B0799CK52K \(A\) wins/);
       expect(all).not.toMatch(/\{"level"|warning|WARN|error/i);

@@ -64,7 +64,8 @@ export interface Section {
  * hint. `manual_fallback`: paste a listing by hand after acquisition failed (either side).
  */
 export type Intent =
-  | { readonly kind: 'rerun_fresh'; readonly runId: string; readonly a: string; readonly b: string }
+  /** `mine`: the side the first run was told is the asker's; the re-run keeps it. */
+  | { readonly kind: 'rerun_fresh'; readonly runId: string; readonly a: string; readonly b: string; readonly mine?: 'A' | 'B' }
   | { readonly kind: 'save_experiment'; readonly runId: string }
   | { readonly kind: 'buy_credits'; readonly runId?: string }
   | { readonly kind: 'manual_fallback'; readonly runId: string }
