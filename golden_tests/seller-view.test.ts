@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { renderRoot, renderStageDetail, type DiscordMessage } from '../bots/discord/render.ts';
 import { rootMessage, stageDetail } from '../bots/slack/render.ts';
 import { finalReport } from '../bots/terminal/render.ts';
-import type { RunView } from '../service/app/views/index.ts';
+import { curly, type RunView } from '../service/app/views/index.ts';
 import { startTestPipeline } from '../test/support/pipeline.ts';
 
 /**
@@ -74,6 +74,8 @@ const DEFECTS: readonly [string, RegExp][] = [
   ['a plural hack', /\w\(s\)|\(es\)|\b1 (?:images|bullets|questions|problems|fixes|buyers)\b/],
   ['"in force"', /\bin force\b/],
   ['mixed quotes around a quote', /“[^”]*"|"[^"“”]*”/],
+  ['a straight-quoted phrase (quotes are curly)', /(?:^|\s)"[A-Za-z][^"\n]*"(?=[\s.,;:)]|$)/m],
+  ['a sentiment code', /\b(?:POSITIVE|NEGATIVE|MIXED)\b/],
 ];
 
 /** Whole words a person could be shown: a word before "…" must be one of them (not "BEST S…"). */
@@ -115,7 +117,7 @@ describe.each(pairs)('%s, as a seller reads it', (name) => {
     for (const f of d.fixes.filter((x) => !mine || x.listing === mine)) {
       expect(f.current, f.action).toBeTruthy();
       expect(f.target, f.action).toBeTruthy();
-      expect(report).toContain(`now ${f.current} → ${f.target}`);
+      expect(report).toContain(`now ${curly(f.current!)} → ${curly(f.target!)}`);
     }
     expect(report.match(/^ {4}\d+\. /gm)?.length ?? 0).toBe(d.fixes.filter((x) => !mine || x.listing === mine).length);
     for (const line of report.split('\n').filter((l) => /^ {8}now /.test(l))) expect(line).toMatch(/(?:text edit|photo edit|new shoot) · (?:\+\d\.\d points? overall|under \+0\.1 points overall|no score change we can project)/);
@@ -124,7 +126,8 @@ describe.each(pairs)('%s, as a seller reads it', (name) => {
     const personas = v.avatars!.personas;
     expect(new Set(personas.map((p) => p.name.toLowerCase())).size).toBe(3);
     expect(new Set(personas.map((p) => p.caresAbout[0]!.aspect.toLowerCase())).size).toBe(3);
-    const personaCard = finalReport(v).join('\n');
+    const personaCard = /\nBuyer personas:\n([\s\S]*?)\nVerdict:\n/.exec(report)?.[1] ?? '';
+    expect(personaCard).not.toBe('');
     for (const quote of personaCard.matchAll(/“[^”]+”( \([^)]*\))?/g)) {
       expect(quote[1], `unattributed quote ${quote[0]}`).toMatch(/ \((?:A's|B's|both listings') reviews\)/);
     }

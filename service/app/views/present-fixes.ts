@@ -1,6 +1,6 @@
 import type { Fix, Verdict } from '../../domain/stage-outputs.ts';
 import { bold, clip, italic, t, type Line, type Section } from './presentation.ts';
-import { EFFORT_WORDS, plural, score } from './present-words.ts';
+import { curly, EFFORT_WORDS, plural, score } from './present-words.ts';
 import type { RunView } from './run-view-model.ts';
 
 /**
@@ -32,17 +32,17 @@ export function effectWords(f: StoredFix, d: Verdict): string | null {
 
 /** The lines of one fix: what to do, then its numbers, effort and effect, then (in full) why. */
 export function fixLines(f: StoredFix, d: Verdict, opts: { why?: boolean } = {}): Line[] {
-  const head: Line = [t(`${f.priority}. `), ...(f.compliance ? [bold('Suppression risk: ')] : []), t(clip(f.action, 280))];
+  const head: Line = [t(`${f.priority}. `), ...(f.compliance ? [bold('Suppression risk: ')] : []), t(curly(clip(f.action, 280)))];
   const facts: string[] = [];
-  if (f.current && f.target) facts.push(`now ${f.current} → ${f.target}`);
-  else if (f.target) facts.push(`target ${f.target}`);
+  if (f.current && f.target) facts.push(`now ${curly(f.current)} → ${curly(f.target)}`);
+  else if (f.target) facts.push(`target ${curly(f.target)}`);
   if (f.effort) facts.push(EFFORT_WORDS[f.effort]);
   const effect = effectWords(f, d);
   if (effect) facts.push(effect);
   const lines: Line[] = [head];
   // Plain, not italic: a target may hold `_` or `*` ("none of ! $ ? _ { }"), which would break the emphasis.
   if (facts.length) lines.push([t(`    ${clip(facts.join(' · '), 360)}`)]);
-  if (opts.why && f.observation) lines.push([t(`    Why: ${clip(f.observation, 300)}`)]);
+  if (opts.why && f.observation) lines.push([t(`    Why: ${curly(clip(f.observation, 300))}`)]);
   return lines;
 }
 
@@ -68,7 +68,7 @@ function beatThem(v: RunView, d: Verdict, mine: Side, opts: FixListOptions): Sec
   const theirs = d.fixes.filter((f) => f.listing === other(mine)) as StoredFix[];
   if (theirs.length === 0) return [];
   const limit = opts.limit ?? theirs.length;
-  const lines: Line[] = theirs.slice(0, limit).map((f) => [t('• '), t(clip(f.observation ?? f.action, 300))]);
+  const lines: Line[] = theirs.slice(0, limit).map((f) => [t('• '), t(curly(clip(f.observation ?? f.action, 300)))]);
   if (theirs.length > limit) lines.push([italic(`…and ${plural(theirs.length - limit, 'more weak point')}${opts.restAt ? ` ${opts.restAt}` : ''}.`)]);
   return [{ title: `Where you can beat ${nameOf(v, other(mine))}`, lines, role: 'fixes' }];
 }

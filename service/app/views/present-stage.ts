@@ -2,7 +2,7 @@ import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict
 import type { AcquireOutput, AcquiredSide } from '../../stages/acquired.ts';
 import { fixSections } from './present-fixes.ts';
 import { errorWords, jobRef, pairWords, percent, scoreWords, sideWords, winnerWords } from './present-run.ts';
-import { confidenceWords, dimensionWords, plural, score, STAGE_WORDS } from './present-words.ts';
+import { confidenceWords, curly, dimensionWords, plural, score, STAGE_WORDS } from './present-words.ts';
 import { bold, clip, code, italic, t, type Line, type Presentation, type Section } from './presentation.ts';
 import type { RunView, StageView } from './run-view-model.ts';
 
@@ -29,7 +29,7 @@ export function failedSection(s: StageView): Section {
 }
 
 function evidenceLines(items: readonly Evidence[]): Line[] {
-  const shown: Line[] = items.slice(0, EVIDENCE_PER_SIDE).map((e) => [t(`${EFFECT[e.effect]} ${clip(e.observation, 300)}`), ...(e.fix ? [t(' → '), italic(clip(e.fix, 200))] : [])]);
+  const shown: Line[] = items.slice(0, EVIDENCE_PER_SIDE).map((e) => [t(`${EFFECT[e.effect]} ${curly(clip(e.observation, 300))}`), ...(e.fix ? [t(' → '), italic(curly(clip(e.fix, 200)))] : [])]);
   if (items.length > EVIDENCE_PER_SIDE) shown.push([italic(`…and ${plural(items.length - EVIDENCE_PER_SIDE, 'more finding')} in \`--json\`.`)]);
   return shown;
 }
@@ -37,7 +37,7 @@ function evidenceLines(items: readonly Evidence[]): Line[] {
 function scored(v: RunView, o: CtrOutput | PdpOutput | TextOutput): Section[] {
   const a: Record<string, number> = o.listings.A.scores;
   const b: Record<string, number> = o.listings.B.scores;
-  const out: Section[] = [{ lines: [[t(clip(o.summary, 1200))]] }];
+  const out: Section[] = [{ lines: [[t(curly(clip(o.summary, 1200)))]] }];
   out.push({ lines: [], fields: Object.keys(a).map((d) => ({ label: dimensionWords(d), value: [t(`A ${score(a[d] ?? 0)} · B ${score(b[d] ?? 0)}`)] })) });
   for (const side of SIDES) {
     const l = o.listings[side];
@@ -80,14 +80,14 @@ function caresLine(c: AvatarsOutput['personas'][number]['caresAbout'][number]): 
 function votes(p: AvatarsOutput['personas'][number]): Line {
   const vote = (verb: string, w: 'A' | 'B' | 'tie'): Line => (w === 'tie' ? [t(`no clear ${verb}`)] : [t(`would ${verb} `), bold(w)]);
   const [first, ...rest] = vote('click', p.clicks);
-  return [{ ...first!, text: first!.text.charAt(0).toUpperCase() + first!.text.slice(1) }, ...rest, t(' · '), ...vote('buy', p.buys), t(`. ${clip(p.why, 500)}`)];
+  return [{ ...first!, text: first!.text.charAt(0).toUpperCase() + first!.text.slice(1) }, ...rest, t(' · '), ...vote('buy', p.buys), t(`. ${curly(clip(p.why, 500))}`)];
 }
 
 function personas(a: AvatarsOutput): Section[] {
   const out: Section[] = [];
   if (a.categoryDefault) out.push({ note: true, lines: [[t('Neither listing has review insights: these buyers are the category’s usual ones.')]] });
   for (const p of a.personas) {
-    const lines: Line[] = [[t(clip(p.profile, 400))], votes(p), [t('Cares about: '), t(clip(p.caresAbout.map(caresLine).join('; '), 900))]];
+    const lines: Line[] = [[t(curly(clip(p.profile, 400)))], votes(p), [t('Cares about: '), t(clip(p.caresAbout.map(caresLine).join('; '), 900))]];
     // An objection is the persona's worry in its own words; quotes of reviews are in "Cares about", attributed.
     if (p.objections.length) lines.push([t(`Objections: ${clip(p.objections.map((o) => o.replace(/^["“]|["”]$/g, '')).join('; '), 600)}`)]);
     out.push({ title: clip(p.name, 80), lines });

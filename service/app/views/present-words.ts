@@ -60,3 +60,12 @@ export const DIMENSION_WORDS: Readonly<Record<string, string>> = {
 
 /** A dimension's words, or its name made readable when a model used one we do not know. */
 export const dimensionWords = (d: string) => DIMENSION_WORDS[d] ?? d.replace(/_/g, ' ');
+
+/**
+ * Straight double quotes around a phrase become curly ones, so every quote a person reads looks
+ * alike (measurements and models write "…"; personas and presenters write “…”). Inches (12")
+ * are left alone: only a pair that opens after a space or bracket and closes before one is changed.
+ */
+export function curly(text: string): string {
+  return text.replace(/(^|[\s([:;,])"([^"\n]+?)"(?=$|[\s)\].,;:!?…])/g, '$1“$2”');
+}

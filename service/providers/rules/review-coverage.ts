@@ -48,7 +48,7 @@ export function checkReviewCoverage(listing: Listing): Finding[] {
     seen.set(base, dup);
     const id = dup === 1 ? base : `${base}_${dup}`;
     const a = c.aspect;
-    const tone = `${a.sentiment}, ${a.mentions} mention${a.mentions === 1 ? '' : 's'}${a.negative > 0 ? `, ${a.negative} negative` : ''}`;
+    const tone = `${a.sentiment.toLowerCase()}, ${a.mentions} mention${a.mentions === 1 ? '' : 's'}${a.negative > 0 ? `, ${a.negative} negative` : ''}`;
     const measured = { aspect: a.name, sentiment: a.sentiment, mentions: a.mentions, negative: a.negative, positive: a.positive, addressed: c.by !== null };
     if (c.by !== null) {
       out.push(finding(`reviews.aspect_addressed.${id}`, 'reviews', 'info',
