@@ -138,7 +138,7 @@ describe('checkText: review coverage', () => {
     const findings = checkText(listing({ reviewInsights: insights }), AFTER);
     const zipper = byId(findings, 'reviews.aspect_unaddressed.zipper_quality');
     expect(zipper?.severity).toBe('major');
-    expect(zipper?.message).toContain('"Zipper quality" (NEGATIVE, 40 mentions, 31 negative)');
+    expect(zipper?.message).toContain('"Zipper quality" (negative, 40 mentions, 31 negative)');
     expect(byId(findings, 'reviews.aspect_addressed.durability')?.message).toContain('(durable)');
     expect(byId(findings, 'reviews.aspect_unaddressed.odor')?.severity).toBe('minor');
     expect(byId(findings, 'reviews.coverage')?.message).toBe('1 of 3 review themes are addressed in the title and bullets; negative themes: 0 of 1');
