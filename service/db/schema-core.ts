@@ -157,6 +157,12 @@ export const runStages = pgTable(
     /** Credits this stage carries (refunded if it fails). */
     credits: integer('credits').notNull().default(0),
     cached: boolean('cached').notNull().default(false),
+    /**
+     * A pairwise model judgement is asked in both presentation orders, (A, B) and (B, A): both
+     * raw outputs (the second mapped back to A/B) and whether they agree. `output` is their
+     * combination. Null for the rules engine (exactly symmetric) and for non-pairwise stages.
+     */
+    orders: jsonb('orders'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     attempts: integer('attempts').notNull().default(0),

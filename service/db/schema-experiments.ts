@@ -5,6 +5,7 @@ import {
   jsonb,
   pgTable,
   text,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tsz } from './schema-columns.ts';
@@ -41,4 +42,30 @@ export const experimentRuns = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
   },
   (t) => [index('experiment_runs_experiment_idx').on(t.experimentId, t.createdAt)],
+);
+
+/**
+ * What really happened after a change went live or a real A/B test ended, recorded by a team
+ * against one of its runs (`/listing outcome <job> A|B|tie`): the ground truth that calibrates
+ * the verdict's confidence. One per run, editable (the latest answer counts). Kept when the run
+ * is deleted by retention: the verdict it judged is copied in (`verdict`).
+ */
+export const outcomes = pgTable(
+  'outcomes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'set null' }),
+    /** Which listing really won overall. */
+    result: text('result', { enum: ['A', 'B', 'tie'] }).notNull(),
+    /** Which listing really won the click, when the team knows (a CTR test). */
+    clickResult: text('click_result', { enum: ['A', 'B', 'tie'] }),
+    note: text('note'),
+    /** The run's verdict when the outcome was recorded: winner, clickWinner, confidence, rulesOnly. */
+    verdict: jsonb('verdict').notNull(),
+    recordedBy: text('recorded_by'),
+    createdAt: tsz('created_at').notNull().defaultNow(),
+    updatedAt: tsz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('outcomes_run_uq').on(t.runId), index('outcomes_workspace_idx').on(t.workspaceId, t.createdAt)],
 );
