@@ -120,3 +120,15 @@ describe('whose listing', () => {
     expect(parseCustomId('ll:rerun:B0799CK52K:B074M5HPBD:3f2a9c1e-8b7d-4e21-9a6f-0c5d4b3a2e1f:C')).toBeUndefined();
   });
 });
+
+describe('confidence in words', () => {
+  test('a close call says so and suggests a real test whose result can be recorded; a likely win does not', () => {
+    const tie = JSON.stringify(renderRoot(finishedView({ winner: 'tie' })).embeds);
+    expect(tie).toContain('A close call:');
+    expect(tie).toContain('Manage Your Experiments');
+    expect(tie).toContain('/listing outcome 3f2a9c1e A|B|tie');
+    const likely = renderRoot(finishedView({ winner: 'A' }));
+    expect(likely.content).toContain('a likely win');
+    expect(JSON.stringify(likely.embeds)).not.toContain('Manage Your Experiments');
+  });
+});

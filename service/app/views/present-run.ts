@@ -130,9 +130,23 @@ function verdictSections(v: RunView): Section[] {
     [t(`Wins the click: ${sideOrTie(v, d.clickWinner)} · wins the sale: ${sideOrTie(v, d.saleWinner)}`)],
   ];
   if (d.missing.length) lines.push([italic(`Left out (failed): ${d.missing.map((m) => STAGE_WORDS[m] ?? m).join(', ')} — confidence lowered.`)]);
+  if (isCloseCall(d)) lines.push(closeCallAdvice(v));
   const out: Section[] = [{ lines }, ...fixSections(v, d, { limit: 3, restAt: 'in the Verdict card in the thread' })];
   if (d.rulesOnly) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine measured what can be measured; add a model key for visual judgement.')]] });
   return out;
+}
+
+/** Too close to call, or a win the evidence only just supports. */
+export const isCloseCall = (d: Verdict) => d.winner === 'tie' || confidenceWords(d.confidence, d.winner) === 'a close call';
+
+/** On a close call, say so plainly and point to a real test, whose result the team can record. */
+function closeCallAdvice(v: RunView): Line {
+  return [
+    bold('A close call: '),
+    t('what we can measure does not separate these two clearly. To know, run a real test — Amazon’s Manage Your Experiments (for brand owners on eligible listings) or a poll of real shoppers — then record what happened with '),
+    code(`/listing outcome ${v.shortId} A|B|tie`),
+    t('.'),
+  ];
 }
 
 function failureSections(v: RunView): Section[] {
