@@ -132,3 +132,14 @@ describe('confidence in words', () => {
     expect(JSON.stringify(likely.embeds)).not.toContain('Manage Your Experiments');
   });
 });
+
+describe('presentation orders', () => {
+  test('a stage whose answer changed with the order says so on the root and on its card', () => {
+    const base = finishedView();
+    const v = { ...base, stages: base.stages.map((s) => (s.name === 'ctr' ? { ...s, orders: 'order-sensitive' as const } : s)) };
+    expect(JSON.stringify(renderRoot(v).embeds)).toContain('order-sensitive: the answer changed with which listing was shown first');
+    const ctr = v.stages.find((s) => s.name === 'ctr')!;
+    expect(JSON.stringify(renderStageDetail(v, ctr).embeds)).toContain('order-sensitive');
+    expect(JSON.stringify(renderRoot(base).embeds)).not.toContain('order-sensitive');
+  });
+});

@@ -28,7 +28,7 @@ const verdict: Verdict = {
 const persona = { name: long(80), profile: long(400), caresAbout: Array(6).fill({ aspect: long(80), citation: long(300), from: 'A' }), clicks: 'A', buys: 'B', why: long(500), objections: Array(5).fill(long(300)) };
 
 function stage(name: string, output: unknown, extra: Partial<StageView> = {}): StageView {
-  return { name, title: name, status: 'succeeded', provider: 'rules', model: 'rules-v1', madeWithoutModel: true, winner: 'A', score: { A: 6, B: 5 }, summary: long(100), error: null, credits: 3, latencyMs: 1200, output, ...extra };
+  return { name, title: name, status: 'succeeded', provider: 'rules', model: 'rules-v1', madeWithoutModel: true, winner: 'A', score: { A: 6, B: 5 }, summary: long(100), error: null, credits: 3, latencyMs: 1200, output, orders: null, ...extra };
 }
 
 function view(over: Partial<RunView> = {}): RunView {

@@ -51,6 +51,7 @@ function stage(name: string, title: string, output: unknown, extra: Partial<Stag
     credits: 2,
     latencyMs: 1234,
     output,
+    orders: null,
     ...extra,
   };
 }

@@ -91,6 +91,7 @@ export function draftRunView(run: Run, rows: readonly StageRow[], position: numb
       credits: r.credits,
       latencyMs: r.latencyMs,
       output: ok ? r.output : null,
+      orders: null,
     }];
   });
   const photoCount = ((run.inputs as { photos?: unknown[] }).photos ?? []).length;

@@ -17,6 +17,13 @@ export interface PresentOptions {
   readonly lowBalance?: boolean;
 }
 
+/** What a stage's two presentation orders (A first, then B first) came to, when a model was asked both ways. */
+export const ORDER_WORDS = {
+  consistent: 'the same with either listing shown first',
+  'order-sensitive': 'order-sensitive: the answer changed with which listing was shown first',
+  'one-order': 'asked with one listing first only (the other order failed)',
+} as const;
+
 /** Acquisition failures that pasting the listing by hand can get past (comparisons/manual-fallback.ts). */
 export const RESUMABLE_ERRORS: ReadonlySet<string> = new Set(['listing_not_found', 'acquisition_failed', 'timeout']);
 
@@ -64,6 +71,8 @@ export function stageLine(v: RunView, s: StageView): StageLine {
       if (s.score) say(scoreWords(s.score));
       if (s.winner) say(winnerWords(v, s.winner));
       if (s.summary && (s.name === 'avatars' || v.kind === 'draft')) say(clip(s.summary, 300));
+      if (s.orders === 'order-sensitive') parts.push([italic(ORDER_WORDS['order-sensitive'])]);
+      if (s.orders === 'one-order') parts.push([italic(ORDER_WORDS['one-order'])]);
       // Said per stage only when models judged the others: a run made wholly without one says so once, in the verdict.
       if (s.madeWithoutModel && !COMPUTED.has(s.name) && v.stages.some((x) => !x.madeWithoutModel && !COMPUTED.has(x.name) && x.status === 'succeeded')) parts.push([italic('rules engine, no model')]);
       break;

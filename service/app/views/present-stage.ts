@@ -1,7 +1,7 @@
 import type { AvatarsOutput, CtrOutput, Evidence, PdpOutput, TextOutput, Verdict } from '../../domain/stage-outputs.ts';
 import type { AcquireOutput, AcquiredSide } from '../../stages/acquired.ts';
 import { fixSections } from './present-fixes.ts';
-import { errorWords, jobRef, pairWords, percent, scoreWords, sideWords, winnerWords } from './present-run.ts';
+import { errorWords, jobRef, ORDER_WORDS, pairWords, percent, scoreWords, sideWords, winnerWords } from './present-run.ts';
 import { confidenceWords, curly, dimensionWords, plural, score, STAGE_WORDS } from './present-words.ts';
 import { bold, clip, code, italic, t, type Line, type Presentation, type Section } from './presentation.ts';
 import type { RunView, StageView } from './run-view-model.ts';
@@ -128,7 +128,7 @@ function body(v: RunView, s: StageView): Section[] {
 /** The card of one stage of a comparison. */
 export function presentComparisonStage(v: RunView, s: StageView): Presentation {
   const outcome = s.status === 'failed' ? 'failed' : s.winner ? winnerWords(v, s.winner) : s.status !== 'succeeded' ? s.status : s.name === 'avatars' && s.summary ? s.summary : s.name === 'acquire' ? 'both listings fetched' : 'done';
-  const lead: Line = [bold(outcome), t(s.score ? ` · ${scoreWords(s.score)}` : '')];
+  const lead: Line = [bold(outcome), t(s.score ? ` · ${scoreWords(s.score)}` : ''), ...(s.orders ? [t(' · '), italic(ORDER_WORDS[s.orders])] : [])];
   const sections = body(v, s);
   return {
     headline: [bold(s.title), t(`: ${outcome} — ${pairWords(v)} (`), ...jobRef(v), t(')')],

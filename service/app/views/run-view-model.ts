@@ -34,6 +34,12 @@ export interface StageView {
   readonly latencyMs: number | null;
   /** The validated stage output (for detail cards); null until it succeeded. */
   readonly output: unknown;
+  /**
+   * A pairwise model judgement asked in both presentation orders: whether they agreed
+   * ('consistent'), disagreed ('order-sensitive'), or only one answered ('one-order'); null when
+   * it was not asked twice (the rules engine is symmetric by construction).
+   */
+  readonly orders: 'consistent' | 'order-sensitive' | 'one-order' | null;
 }
 
 export interface RunView {

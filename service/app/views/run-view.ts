@@ -59,6 +59,14 @@ function personaVotes(a: AvatarsOutput): string {
   return `Of ${a.personas.length} buyers: ${parts.join(', ')}`;
 }
 
+/** What run_stages.orders says about the two presentation orders (see schema-core.ts). */
+function ordersOf(stored: unknown): StageView['orders'] {
+  if (stored === null || typeof stored !== 'object') return null;
+  const o = stored as { consistent?: unknown; first?: unknown; second?: unknown };
+  if (o.first == null || o.second == null) return 'one-order';
+  return o.consistent === true ? 'consistent' : 'order-sensitive';
+}
+
 const ORDER = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
 
 export function toRunView(run: Run, rows: readonly StageRow[], position: number | null = null): RunView {
@@ -83,6 +91,7 @@ export function toRunView(run: Run, rows: readonly StageRow[], position: number 
         credits: r.credits,
         latencyMs: r.latencyMs,
         output: ok ? r.output : null,
+        orders: ok ? ordersOf(r.orders) : null,
       };
     });
   return {
