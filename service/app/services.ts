@@ -3,6 +3,7 @@ import type { Clock } from '../providers/provider.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { admitFreeCommand, createCheckout, type CheckoutConfig, type CheckoutLink, type CreditsSummary } from './credits/index.ts';
 import { createExperimentServices, type ExperimentServices } from './experiments/index.ts';
+import { createOutcomeServices, type OutcomeServices } from './outcomes/index.ts';
 import { resumeWithManualListings, startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './comparisons/index.ts';
 import type { RunView } from './views/index.ts';
 import { startDraft, type StartDraftInput, type StartDraftResult } from './drafts/index.ts';
@@ -41,6 +42,13 @@ export interface AppServices {
    * `remove(ref, raw)`, `list(ref)`. Free commands: the caller counts them (admitFreeCommand).
    */
   readonly brands: BrandListServices;
+  /**
+   * Real results of finished comparisons and the calibration they give (service/app/outcomes/):
+   * `record(ref, input)`, `target(ref, job)`, `calibration(ref)`, and
+   * `calibrationAcrossWorkspaces()` for an operator's terminal only. Free commands: the caller
+   * counts them (admitFreeCommand).
+   */
+  readonly outcomes: OutcomeServices;
 }
 
 /** `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys). */
@@ -55,6 +63,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     status: (ref, id) => runStatus(deps, ref, id),
     experiments: createExperimentServices(deps),
     brands: createBrandList(deps),
+    outcomes: createOutcomeServices(deps),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
     admitFreeCommand: (ref, userId) => admitFreeCommand(deps.db, ref, userId, deps.clock.now(), DEFAULTS.billing.freeCommandLimit),
     buy: (ref, packId, ctx) =>
