@@ -35,7 +35,8 @@ export const TIE_MARGIN = 0.25;
 
 /**
  * Confidence = (FLOOR + MARGIN_SHARE × marginTerm + AGREEMENT_SHARE × agreement)
- *            × (RULES_ONLY_FACTOR if made without a model) × MISSING_STAGE_FACTOR^(missing stages),
+ *            × (RULES_ONLY_FACTOR if made without a model) × MISSING_STAGE_FACTOR^(missing stages)
+ *            × ORDER_SENSITIVE_FACTOR^(order-sensitive stages) × SINGLE_ORDER_FACTOR^(single-order stages),
  * rounded to CONFIDENCE_DECIMALS. FLOOR + MARGIN_SHARE + AGREEMENT_SHARE = 1.
  */
 export const CONFIDENCE = {
@@ -54,6 +55,14 @@ export const CONFIDENCE = {
   rulesOnlyFactor: 0.75,
   /** Per failed stage (each distinct name in `missing`). */
   missingStageFactor: 0.8,
+  /**
+   * Per stage whose two presentation orders, (A, B) and (B, A), named different winners (issue
+   * 19): the model's answer there depends on which listing it saw first. Such a stage is a tie,
+   * or a win only on a combined lead of a point or more, so it is as doubtful as a missing one.
+   */
+  orderSensitiveFactor: 0.8,
+  /** Per pairwise stage answered in one order only (the other failed): its position bias is unchecked. */
+  singleOrderFactor: 0.9,
   decimals: 2,
 } as const;
 

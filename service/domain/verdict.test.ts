@@ -377,3 +377,48 @@ describe('projected effect of a fix', () => {
     expect(v.fixes[1]!.effect.changesWinner).toBe(false); // A 8 vs B 7.5 would still be A
   });
 });
+
+describe('presentation orders (issue 19)', () => {
+  const stageName = fc.constantFrom('ctr', 'pdp', 'text', 'avatars');
+
+  test('an order-sensitive stage scales confidence by orderSensitiveFactor, a single-order stage by singleOrderFactor, and nothing else moves', () => {
+    fc.assert(
+      fc.property(verdictInputArb, stageName, stageName, (input, sensitive, single) => {
+        const v = computeVerdict(input);
+        const o = computeVerdict({ ...input, orderSensitive: [sensitive, sensitive], singleOrder: [single] });
+        expect(o.confidence).toBeLessThan(v.confidence);
+        expect(o.confidence).toBeCloseTo(v.confidence * CONFIDENCE.orderSensitiveFactor * CONFIDENCE.singleOrderFactor, 1);
+        const { confidence: _c1, hash: _h1, ...rest } = v;
+        const { confidence: _c2, hash: _h2, ...restO } = o;
+        expect(restO).toEqual(rest);
+        // Empty lists are the same as none: the verdict and its hash are unchanged.
+        expect(computeVerdict({ ...input, orderSensitive: [], singleOrder: [] })).toEqual(v);
+      }),
+    );
+  });
+
+  test('pure: the same lists in any order give the same verdict and hash; swapping A and B keeps confidence', () => {
+    fc.assert(
+      fc.property(verdictInputArb, fc.subarray(['ctr', 'pdp', 'text', 'avatars']), (input, names) => {
+        const a = computeVerdict({ ...input, orderSensitive: names, singleOrder: [...names].reverse() });
+        const b = computeVerdict(structuredClone({ ...input, orderSensitive: [...names].reverse(), singleOrder: names }));
+        expect(b.hash).toBe(a.hash);
+        expect(computeVerdict({ ...swapInput(input), orderSensitive: names, singleOrder: names }).confidence).toBe(
+          computeVerdict({ ...input, orderSensitive: names, singleOrder: names }).confidence,
+        );
+      }),
+    );
+  });
+
+  test('the documented factors: one order-sensitive and one single-order stage on a full run cost × 0.8 × 0.9', () => {
+    fc.assert(
+      fc.property(verdictInputArb, (input) => {
+        const v = computeVerdict({ ...input, missing: [], rulesOnly: false });
+        const o = computeVerdict({ ...input, missing: [], rulesOnly: false, orderSensitive: ['ctr'], singleOrder: ['text'] });
+        // Both confidences are rounded to 2 decimals: within one rounding of each.
+        expect(Math.abs(o.confidence - v.confidence * 0.8 * 0.9)).toBeLessThanOrEqual(0.01);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

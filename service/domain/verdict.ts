@@ -38,7 +38,7 @@ import type {
  * - winner = the higher overall score, or 'tie' when the margin is under TIE_MARGIN;
  * - clickWinner = ctr's winner; saleWinner = pdp + text scores, weighted, same tie margin;
  * - confidence from the margin and the agreement of stage winners and persona `buys` votes,
- *   lowered when made without a model and per missing stage;
+ *   lowered without a model, per missing, order-sensitive or single-order stage (scoring.ts);
  * - fixes: every negative evidence item with a fix, merged per (listing, action), each with its
  *   projected effect (the verdict recomputed as if it were made), grouped per listing and ranked;
  * - hash: SHA-256 of the canonical JSON of everything else. Nothing time- or id-dependent.
@@ -56,6 +56,10 @@ export type VerdictInput = {
   rulesOnly: boolean;
   /** Stages that failed and were left out; each distinct name lowers confidence. */
   missing: readonly string[];
+  /** Pairwise stages whose two presentation orders disagreed (issue 19); each distinct name lowers confidence. */
+  orderSensitive?: readonly string[] | undefined;
+  /** Pairwise stages answered in one presentation order only; each distinct name lowers confidence. */
+  singleOrder?: readonly string[] | undefined;
 };
 
 type Side = 'A' | 'B';
@@ -182,8 +186,9 @@ function confidence(
   }
 
   const raw = CONFIDENCE.floor + CONFIDENCE.marginShare * marginTerm + CONFIDENCE.agreementShare * agreement;
-  const factor =
-    (input.rulesOnly ? CONFIDENCE.rulesOnlyFactor : 1) * CONFIDENCE.missingStageFactor ** missingCount;
+  const n = (names: readonly string[] | undefined) => new Set(names ?? []).size;
+  const orders = CONFIDENCE.orderSensitiveFactor ** n(input.orderSensitive) * CONFIDENCE.singleOrderFactor ** n(input.singleOrder);
+  const factor = (input.rulesOnly ? CONFIDENCE.rulesOnlyFactor : 1) * CONFIDENCE.missingStageFactor ** missingCount * orders;
   return roundTo(Math.min(1, Math.max(0, raw * factor)), CONFIDENCE.decimals);
 }
 
