@@ -1,7 +1,7 @@
 import { CtrOutputSchema, type CtrOutput } from '../domain/stage-outputs.ts';
 import { LEGIBLE_MIN } from '../providers/rules/main-image-rules.ts';
 import type { FactFinding, SideFacts } from './acquired.ts';
-import { bare, clamp10, compareSides, factsText, findingsOf, has, meanOf, measuredNum, toEvidence, without, NO_DETAIL } from './offline.ts';
+import { bare, clamp10, compareSides, factsText, findingsOf, has, meanOf, measuredNum, scoresText, toEvidence, without, NO_DETAIL } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 1: main image A vs B for the click. */
@@ -88,10 +88,12 @@ export function ctrOffline(input: StageInput): CtrOutput {
   const B = offlineSide(facts.B);
   const { sa: a, sb: b, winner } = compareSides(A, B);
   const worst = (f: SideFacts) => f.findings.find((x) => x.kind === 'main_image' && x.severity !== 'info')?.message;
+  const scores = scoresText({ A: a, B: b });
+  const worstOfLoser = winner === 'tie' ? undefined : worst(winner === 'A' ? facts.B : facts.A);
   const summary =
     winner === 'tie'
-      ? `Main images score alike on measurable click factors (A ${a.toFixed(1)}, B ${b.toFixed(1)}).`
-      : `${winner}'s main image wins the click on measurable factors (A ${a.toFixed(1)}, B ${b.toFixed(1)})${worst(winner === 'A' ? facts.B : facts.A) ? `: the other's ${lowerFirst(worst(winner === 'A' ? facts.B : facts.A)!)}` : '.'}`;
+      ? `Main images score alike on measurable click factors ${scores}.`
+      : `${winner}'s main image wins the click on measurable factors ${scores}${worstOfLoser ? `: the other's ${lowerFirst(worstOfLoser)}` : '.'}`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }
 

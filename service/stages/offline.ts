@@ -25,6 +25,33 @@ export function compareSides(A: { scores: Record<string, number> }, B: { scores:
   return { sa, sb, winner: winnerOf(sa, sb) };
 }
 
+/**
+ * The two listings in the order a summary names them, decided by what it says and never by which
+ * listing was given first: the higher score first, then by the words said of each; null when both
+ * the scores and the words are the same (the summary then says "both"). So swapping the listings
+ * only swaps the letters in a summary.
+ */
+export function summaryOrder(score: Readonly<Record<Side, number>>, said: Readonly<Record<Side, string>> = { A: '', B: '' }): readonly [Side, Side] | null {
+  if (score.A !== score.B) return score.A > score.B ? ['A', 'B'] : ['B', 'A'];
+  if (said.A !== said.B) return said.A < said.B ? ['A', 'B'] : ['B', 'A'];
+  return null;
+}
+
+/** "(B 6.1, A 5.4)", higher first; "(both 5.0)" when they read the same at one decimal. */
+export function scoresText(score: Readonly<Record<Side, number>>): string {
+  const [a, b] = [score.A.toFixed(1), score.B.toFixed(1)];
+  if (a === b) return `(both ${a})`;
+  const [first, second] = summaryOrder(score) ?? ['A', 'B'];
+  return `(${first} ${score[first].toFixed(1)}, ${second} ${score[second].toFixed(1)})`;
+}
+
+/** "B has 3 images, A has 1 image" in summaryOrder; "both have 2 images" when they say the same. */
+export function bothSay(score: Readonly<Record<Side, number>>, said: Readonly<Record<Side, string>>): string {
+  const order = summaryOrder(score, said);
+  if (said.A === said.B || !order) return `both have ${said.A}`;
+  return `${order[0]} has ${said[order[0]]}, ${order[1]} has ${said[order[1]]}`;
+}
+
 /** The finding id without its side: "A.main.fill_low" → "main.fill_low". */
 export const bare = (id: string) => id.replace(/^[AB]\./, '');
 

@@ -1,7 +1,7 @@
 import { PdpOutputSchema, type PdpOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { AcquiredSide, FactFinding, SideFacts } from './acquired.ts';
-import { bare, clamp10, compareSides, factsText, findingsOf, meanOf, measuredNum, toEvidence, without, NO_DETAIL } from './offline.ts';
+import { bare, bothSay, clamp10, compareSides, factsText, findingsOf, meanOf, measuredNum, scoresText, toEvidence, without, NO_DETAIL } from './offline.ts';
 import type { StageDefinition, StageImage, StageInput } from './stage.ts';
 
 /** Stage 2: the gallery A vs B for conversion. */
@@ -84,7 +84,9 @@ export function pdpOffline(input: StageInput): PdpOutput {
   const A = offlineSide(facts.A, a.listing);
   const B = offlineSide(facts.B, b.listing);
   const { sa, sb, winner } = compareSides(A, B);
-  const summary = `Gallery: A has ${images(facts.A.gallery.count)} answering ${questions(A.answered.length)}, B has ${images(facts.B.gallery.count)} answering ${questions(B.answered.length)}; ${winner === 'tie' ? 'neither converts clearly better' : `${winner} converts better`} on measured coverage (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
+  const score = { A: sa, B: sb };
+  const said = { A: `${images(facts.A.gallery.count)} answering ${questions(A.answered.length)}`, B: `${images(facts.B.gallery.count)} answering ${questions(B.answered.length)}` };
+  const summary = `Gallery: ${bothSay(score, said)}; ${winner === 'tie' ? 'neither converts clearly better' : `${winner} converts better`} on measured coverage ${scoresText(score)}.`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }
 

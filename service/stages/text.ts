@@ -1,7 +1,7 @@
 import { TextOutputSchema, type TextOutput } from '../domain/stage-outputs.ts';
 import type { Listing } from '../domain/listing.ts';
 import type { FactFinding, SideFacts } from './acquired.ts';
-import { bare, clamp10, compareSides, factsText, findingsOf, has, meanOf, measuredNum, toEvidence, without, NO_DETAIL } from './offline.ts';
+import { bare, bothSay, clamp10, compareSides, factsText, findingsOf, has, meanOf, measuredNum, scoresText, toEvidence, without, NO_DETAIL } from './offline.ts';
 import { reviewThemes } from './pdp.ts';
 import type { StageDefinition, StageInput } from './stage.ts';
 
@@ -90,7 +90,12 @@ export function textOffline(input: StageInput): TextOutput {
   const B = offlineSide(facts.B, b.listing);
   const { sa, sb, winner } = compareSides(A, B);
   const major = (f: SideFacts) => f.findings.filter((x) => ['title', 'bullets'].includes(x.kind) && (x.severity === 'major' || x.severity === 'critical')).length;
-  const summary = `Copy: A has ${problems(major(facts.A))}, B has ${major(facts.B)} (title limit ${facts.A.titleMax} characters); ${winner === 'tie' ? 'neither reads clearly better' : `${winner}'s copy wins`} (A ${sa.toFixed(1)}, B ${sb.toFixed(1)}).`;
+  // Each listing is judged by its own category's title limit; say it once when they share it.
+  const sameLimit = facts.A.titleMax === facts.B.titleMax;
+  const said = (f: SideFacts) => `${problems(major(f))}${sameLimit ? '' : ` under a ${f.titleMax}-character title limit`}`;
+  const score = { A: sa, B: sb };
+  const limit = sameLimit ? ` (title limit ${facts.A.titleMax} characters)` : '';
+  const summary = `Copy: ${bothSay(score, { A: said(facts.A), B: said(facts.B) })}${limit}; ${winner === 'tie' ? 'neither reads clearly better' : `${winner}'s copy wins`} ${scoresText(score)}.`;
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }
 
