@@ -77,6 +77,18 @@ describe('offline engine: swapping A and B gives the mirror', () => {
   });
 });
 
+describe('offline engine: summaries', () => {
+  test('two listings that measure alike are named by neither letter', () => {
+    fc.assert(
+      fc.property(acquireOutputArb, (x) => {
+        const twins: AcquireOutput = { A: x.A, B: x.A, facts: { A: x.facts.A, B: swapAcquired(x).facts.B } };
+        for (const stage of [ctrOffline, pdpOffline, textOffline]) expect(stage({ acquired: twins, prior: {} }).summary).not.toMatch(/\b[AB]\b/);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('offline engine: the generated inputs', () => {
   test('give outputs that pass their schemas', () => {
     fc.assert(
