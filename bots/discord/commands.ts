@@ -5,6 +5,7 @@ import type {
   APIApplicationCommandSubcommandOption,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { OUTCOME_NOTE_MAX } from '../../service/app/outcomes/index.ts';
 import { DRAFT_HINT_MAX, EXPERIMENT_TAGS, SUBCOMMANDS } from '../shared/command.ts';
 
 /**
@@ -73,6 +74,27 @@ function brandGroup(): APIApplicationCommandSubcommandGroupOption {
   };
 }
 
+/** `outcome`: what really happened to a finished comparison; `calibration`: how often verdicts were right. */
+function outcomeSubcommands(): APIApplicationCommandSubcommandOption[] {
+  const side = (name: string, description: string, required: boolean, what: string) =>
+    str(name, description, required, {
+      choices: [
+        { name: `A — the first listing ${what}`, value: 'A' },
+        { name: `B — the second listing ${what}`, value: 'B' },
+        { name: 'tie — neither did better', value: 'tie' },
+      ],
+    });
+  return [
+    sub('outcome', 'Record what really happened to a finished comparison (only you see the reply)', [
+      str('job', 'The run id (8 characters are enough)', true, { min_length: 8, max_length: 36 }),
+      side('result', 'Which listing really won (sales, an A/B test)', true, 'won'),
+      side('click', 'Which listing really won the click, if you know (a CTR test)', false, 'won the click'),
+      str('note', 'What the result is based on, e.g. "2-week A/B test"', false, { max_length: OUTCOME_NOTE_MAX }),
+    ]),
+    sub('calibration', 'How often verdicts matched the real results recorded here'),
+  ];
+}
+
 function experimentGroup(): APIApplicationCommandSubcommandGroupOption {
   const id = (description: string) => str('id', description, true, { min_length: 8, max_length: 36 });
   return {
@@ -114,7 +136,7 @@ export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPICha
   ];
   if (opts.draft) options.splice(1, 0, draftSubcommand());
   if (opts.experiments !== false) options.push(experimentGroup());
-  options.push(brandGroup());
+  options.push(brandGroup(), ...outcomeSubcommands());
   return {
     type: ApplicationCommandType.ChatInput,
     name: COMMAND_NAME,

@@ -81,13 +81,14 @@ describe('the registered command matches the shared grammar', () => {
       'brand add': { brand: 'Starter' },
       'brand remove': { brand: 'B0799CK52K' },
       draft: { brand: 'Starter', product_type: 'duffel bag' },
+      outcome: { job: 'abcdef12', result: 'B', click: 'tie', note: '2-week A/B test' },
     };
     const paths: string[] = [];
     for (const o of def.options ?? []) {
       if (o.type === ApplicationCommandOptionType.SubcommandGroup) for (const s of o.options ?? []) paths.push(`${o.name} ${s.name}`);
       else paths.push(o.name);
     }
-    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft', 'brand add', 'brand remove', 'brand list']));
+    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft', 'brand add', 'brand remove', 'brand list', 'outcome', 'calibration']));
     for (const path of paths) {
       const parsed = commandFromOptions(path, samples[path] ?? {});
       expect(parsed.ok, `${path}: ${parsed.ok ? '' : parsed.error.message}`).toBe(true);

@@ -3,6 +3,7 @@ import type { Result } from '../../service/domain/errors.ts';
 import { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts';
 import type { Command, ExperimentTag } from './command.ts';
 import { extra, missing, onSide, topicList, unknownSubcommand } from './command-errors.ts';
+import { calibrationFromWords, outcome, outcomeFromWords } from './command-grammar-outcome.ts';
 import { helpTopic, usageLines } from './help.ts';
 import { parseListingRef } from './listing-ref.ts';
 import { isBrandAction, isExperimentAction, mineWord, parseBrandValue, parseHint, parseId, parseLabel, parseMine, parseTag, tokenize } from './command-words.ts';
@@ -15,7 +16,7 @@ import { quoteInput, stripInvisible } from './quote-input.ts';
  * Never throws: bad input is a `UserError` whose message says what to type instead.
  */
 
-export type { BrandCommand, Command, ExperimentCommand, ExperimentTag, MineSide, Subcommand } from './command.ts';
+export type { BrandCommand, Command, ExperimentCommand, ExperimentTag, MineSide, OutcomeCommand, OutcomeSide, Subcommand } from './command.ts';
 export { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
 export { usage } from './help.ts';
 export { tokenize } from './command-words.ts';
@@ -50,6 +51,10 @@ export function parseCommand(text: string): Parsed {
       const [action, ...rest] = args;
       return brand(action?.toLowerCase(), rest.join(' '), rest.length > 0);
     }
+    case 'outcome':
+      return outcomeFromWords(args);
+    case 'calibration':
+      return calibrationFromWords(args);
     default:
       return err(unknownSubcommand(head));
   }
@@ -60,7 +65,8 @@ export function parseCommand(text: string): Parsed {
  * separator (`compare`, `experiment save`, `experiment/save`). Options: compare `a`, `b`,
  * `fresh`, `mine` (A or B); draft `brand`, `product_type`; buy `pack`; status `job`; help
  * `topic`; experiment `job` (save; `id` also accepted), `id`, `name`, `tags` (comma- or
- * space-separated); brand (add, remove) `brand`. Options a subcommand does not take are ignored.
+ * space-separated); brand (add, remove) `brand`; outcome `job`, `result`, `click`, `note`.
+ * Options a subcommand does not take are ignored.
  *
  * @see https://discord.com/developers/docs/interactions/application-commands#subcommands-and-subcommand-groups
  */
@@ -100,6 +106,10 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
     case 'brand':
       if (rest.length > 0) return err(unknownSubcommand(subcommand));
       return brand(action, opt('brand') ?? '', opt('brand') !== undefined);
+    case 'outcome':
+      return outcome(opt('job'), opt('result'), opt('click'), opt('note'));
+    case 'calibration':
+      return ok({ name: head });
     default:
       return err(unknownSubcommand(subcommand));
   }

@@ -14,6 +14,8 @@ export const SUBCOMMANDS = [
   'status',
   'experiment',
   'brand',
+  'outcome',
+  'calibration',
   'help',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -30,6 +32,9 @@ export const DRAFT_HINT_MAX = 80;
 
 /** Which side of a comparison is the asker's own listing. */
 export type MineSide = 'A' | 'B';
+
+/** What really happened to a compared pair: which listing won (or a tie). */
+export type OutcomeSide = 'A' | 'B' | 'tie';
 
 /** What changed between a baseline and its re-run (PRODUCT.md, Experiments). */
 export const EXPERIMENT_TAGS = [
@@ -69,6 +74,13 @@ export type BrandCommand =
   | { name: 'brand'; action: 'add' | 'remove'; value: string }
   | { name: 'brand'; action: 'list' };
 
+/**
+ * `outcome <job> A|B|tie [click:A|B|tie] [note…]`: the real result of a finished comparison.
+ * `job`: as `status`'s; `click`: who really won the click, when known; `note`: one line, ≤ 500
+ * characters, absent when not given.
+ */
+export type OutcomeCommand = { name: 'outcome'; job: string; result: OutcomeSide; click?: OutcomeSide; note?: string };
+
 export type Command =
   /**
    * `a`, `b`: distinct upper-case ASINs; `fresh`: bypass de-duplication and the listing cache;
@@ -88,4 +100,7 @@ export type Command =
   | { name: 'status'; job: string }
   | { name: 'help'; topic?: Subcommand }
   | ExperimentCommand
-  | BrandCommand;
+  | BrandCommand
+  | OutcomeCommand
+  /** How often verdicts matched the recorded outcomes, per confidence band. */
+  | { name: 'calibration' };

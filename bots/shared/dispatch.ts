@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 import type { CommandContext } from './command-context.ts';
 import { brandReply } from './dispatch-brand.ts';
 import { experimentReply } from './dispatch-experiment.ts';
+import { calibrationReply, outcomeReply } from './dispatch-outcome.ts';
 import { usage } from './help.ts';
 import { startedReply, type Reply } from './reply.ts';
 
@@ -36,6 +37,8 @@ function countsAsFree(cmd: Command): boolean {
     case 'history':
     case 'status':
     case 'brand':
+    case 'outcome':
+    case 'calibration':
       return true;
     case 'experiment':
       return cmd.action !== 'rerun';
@@ -94,6 +97,10 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
       return experimentReply(cmd, ctx, app);
     case 'brand':
       return brandReply(cmd, ctx, app.brands);
+    case 'outcome':
+      return outcomeReply(cmd, ctx, app.outcomes);
+    case 'calibration':
+      return calibrationReply(ctx, app.outcomes);
     default:
       return assertNever(cmd, 'command');
   }

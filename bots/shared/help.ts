@@ -27,6 +27,8 @@ export const USAGE: Record<Subcommand, readonly string[]> = {
     `${PREFIX} experiment rerun <id> <tag…>`,
   ],
   brand: [`${PREFIX} brand add <brand or ASIN>`, `${PREFIX} brand remove <brand or ASIN>`, `${PREFIX} brand list`],
+  outcome: [`${PREFIX} outcome <job> A|B|tie [click:A|B|tie] [note…]`],
+  calibration: [`${PREFIX} calibration`],
   help: [`${PREFIX} help [topic]`],
 };
 
@@ -60,6 +62,18 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
     'spacing do not matter; an ASIN (B0…) matches that listing only. At most 50 entries.',
     'Free, and only you see the replies.',
   ],
+  outcome: [
+    'What really happened after a change went live or a real A/B test ended: which listing won',
+    '(A, B or tie) and, if you know it, which won the click (click:A). Only a finished comparison;',
+    'recording again for the same job replaces the earlier answer. These real results are how',
+    'ListingLab checks its verdicts (see calibration). Free, and only you see the reply.',
+  ],
+  calibration: [
+    'How often verdicts matched the real results recorded with outcome, by how sure they were',
+    '(close call below 50%, likely 50–70%, clear 70% and above), with a 95% range, overall and',
+    'for the click, and whether clear verdicts are right at least 80% of the time.',
+    'A band needs 10 results before its rate means much. Free, and only you see it.',
+  ],
   help: ['Usage and examples; give a subcommand as the topic for details.'],
 };
 
@@ -82,6 +96,8 @@ const EXAMPLES: Record<Subcommand, readonly string[]> = {
     `${PREFIX} experiment list`,
   ],
   brand: [`${PREFIX} brand add Starter`, `${PREFIX} brand add B0799CK52K`, `${PREFIX} brand list`],
+  outcome: [`${PREFIX} outcome 3f2a9c1e B`, `${PREFIX} outcome 3f2a9c1e B click:A the new main image won the CTR test`],
+  calibration: [`${PREFIX} calibration`],
   help: [`${PREFIX} help compare`],
 };
 
