@@ -1,5 +1,5 @@
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
-import { autoAnswer, emulatedId, startEmulator, tokens } from './openai.ts';
+import { autoAnswer, emulatedId, positionBiasedAnswer, startEmulator, tokens } from './openai.ts';
 import type { Dialect, Emulator, EmulatorOptions, ReplyHandler } from './openai.ts';
 
 /**
@@ -61,12 +61,31 @@ const anthropicDialect: Dialect<MessagesBody> = {
   headers: (n) => ({ 'request-id': emulatedId('req_011', n) }),
 };
 
-export function startAnthropicEmulator(options: EmulatorOptions<MessagesBody> = {}): Promise<Emulator<MessagesBody>> {
-  return startEmulator(anthropicDialect, options);
+export interface AnthropicEmulatorOptions extends EmulatorOptions<MessagesBody> {
+  /** Play a model that always favours the listing shown first when no `handler` is given (./openai.ts `positionBiasedAnswer`). Default: false. */
+  readonly positionBias?: boolean;
+}
+
+export function startAnthropicEmulator(options: AnthropicEmulatorOptions = {}): Promise<Emulator<MessagesBody>> {
+  const handler = options.handler ?? (options.positionBias ? anthropicPositionBiasedReply : undefined);
+  return startEmulator(anthropicDialect, { ...options, ...(handler ? { handler } : {}) });
 }
 
 /** A handler that answers every request with `autoAnswer` of its first tool's `input_schema`. */
 export const anthropicAutoReply: ReplyHandler<MessagesBody> = (request) => {
   const tool = request.body.tools?.[0];
   return { kind: 'json', body: autoAnswer(tool && 'input_schema' in tool ? tool.input_schema : undefined) };
+};
+
+/** The text a Messages request carries: the system prompt and the user's text blocks. */
+function messagesText(body: MessagesBody): string {
+  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((b) => b.text).join('\n');
+  const blocks = body.messages.flatMap((m) => (typeof m.content === 'string' ? [m.content] : m.content.map((b) => (b.type === 'text' ? b.text : ''))));
+  return [system, ...blocks].join('\n');
+}
+
+/** A model with a position bias: always favours the listing shown first (see `positionBiasedAnswer`). */
+export const anthropicPositionBiasedReply: ReplyHandler<MessagesBody> = (request) => {
+  const tool = request.body.tools?.[0];
+  return { kind: 'json', body: positionBiasedAnswer(tool && 'input_schema' in tool ? tool.input_schema : undefined, messagesText(request.body)) };
 };

@@ -298,6 +298,11 @@ export const formatRefusals = {
 export interface OpenAiEmulatorOptions extends EmulatorOptions<ChatBody> {
   /** Act as a server that refuses these `response_format` types. Default: it takes all. */
   readonly refuse?: FormatRefusal;
+  /**
+   * Play a model with a position bias (`positionBiasedAnswer`) when no `handler` is given: it
+   * always favours the listing shown first. Default: false.
+   */
+  readonly positionBias?: boolean;
 }
 
 export interface OpenAiEmulator extends Emulator<ChatBody> {
@@ -307,7 +312,7 @@ export interface OpenAiEmulator extends Emulator<ChatBody> {
 
 export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): Promise<OpenAiEmulator> {
   let refusal = options.refuse;
-  let handler = options.handler;
+  let handler = options.handler ?? (options.positionBias ? openAiPositionBiasedReply : undefined);
   const emulator = await startEmulator(openAiDialect, {
     ...options,
     handler: (request) => {
@@ -349,3 +354,53 @@ export function requestedSchema(body: ChatBody): RequestedSchema | undefined {
 
 /** A handler that answers every request with `autoAnswer` of the schema it asks for. */
 export const openAiAutoReply: ReplyHandler<ChatBody> = (request) => ({ kind: 'json', body: autoAnswer(requestedSchema(request.body)?.schema) });
+
+/** Everything a chat request says in text (system and user messages; images left out). */
+export function chatText(body: ChatBody): string {
+  return body.messages
+    .map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((part) => ('text' in part ? part.text : '')).join('\n')))
+    .join('\n');
+}
+
+/** How strongly the biased model prefers the first-shown listing, on the 0–10 scale. */
+export const POSITION_BIAS = 4;
+
+/**
+ * A schema-valid answer from a model with a position bias (issue 19): each listing's merit is
+ * read from its title in the prompt ("Listing A: <title>", or "Listing A" then "Title: <title>"),
+ * 3–6 points from a hash of it, and the listing in the "A" slot gets POSITION_BIAS points more —
+ * so it always wins, whichever listing that is ("winner" "A", personas click and buy "A").
+ * Asked in both orders, each listing's mean is its merit + POSITION_BIAS / 2.
+ */
+export function positionBiasedAnswer(schema: unknown, promptText: string): unknown {
+  const title = (slot: 'A' | 'B') =>
+    (new RegExp(`Listing ${slot}:[ \\t]*(.*)`).exec(promptText) ?? new RegExp(`Listing ${slot}\\s*\\nTitle:[ \\t]*(.*)`).exec(promptText))?.[1]?.trim() ?? '';
+  const score = (slot: 'A' | 'B') => listingMerit(title(slot)) + (slot === 'A' ? POSITION_BIAS : 0);
+  const answer = autoAnswer(schema);
+  let n = 0;
+  const walk = (node: unknown, slot?: 'A' | 'B'): void => {
+    if (Array.isArray(node)) return node.forEach((x) => walk(x, slot));
+    if (!isRecord(node)) return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'scores' && isRecord(v) && slot) for (const d of Object.keys(v)) v[d] = score(slot);
+      else if (k === 'winner' || k === 'clicks' || k === 'buys') node[k] = 'A';
+      else if (k === 'id' && slot) node[k] = `${slot}.biased.e${n++}`;
+      else walk(v, k === 'A' || k === 'B' ? k : slot);
+    }
+  };
+  walk(answer);
+  return answer;
+}
+
+/** A listing's merit to the biased model: 3–6 from its title, the same whichever slot it is in. */
+export function listingMerit(title: string): number {
+  let h = 0;
+  for (const c of title) h = (h * 31 + (c.codePointAt(0) ?? 0)) % 1_000_003;
+  return 3 + (h % 4);
+}
+
+/** The position-biased model as a handler (`positionBias: true` makes it the default). */
+export const openAiPositionBiasedReply: ReplyHandler<ChatBody> = (request) => ({
+  kind: 'json',
+  body: positionBiasedAnswer(requestedSchema(request.body)?.schema, chatText(request.body)),
+});

@@ -53,8 +53,8 @@ describe('provider storm', () => {
       expect(s.error?.code).toBe('provider_failed');
       expect(s.error?.message.length).toBeGreaterThan(0);
     }
-    // 3 stages × (≤ 2 primary + ≤ 2 fallback calls), no job retry on a permanent failure.
-    expect(openai.requests.length + anthropic.requests.length).toBeLessThanOrEqual(3 * 4);
+    // 3 stages × 2 presentation orders × (≤ 2 primary + ≤ 2 fallback calls), no job retry on a permanent failure.
+    expect(openai.requests.length + anthropic.requests.length).toBeLessThanOrEqual(3 * 2 * 4);
     expect(openai.requests.length).toBeGreaterThan(0);
     const [w] = await pipeline.tdb.db.select().from(workspaces).where(eq(workspaces.externalId, 'T-storm'));
     expect(w!.balance).toBe(30);

@@ -66,7 +66,8 @@ describe('model stages', () => {
       expect(s.model).toBe('gpt-test');
       expect(s.madeWithoutModel).toBe(false);
     }
-    expect(view.verdict?.winner).toBe('A');
+    // favourA always favours the listing shown first; asked in both orders (issue 19) that is a tie.
+    expect(view.verdict?.winner).toBe('tie');
     expect(view.verdict?.rulesOnly).toBe(false);
     const rows = await stageRows(view.id);
     expect(rows.find((r) => r.stage === 'ctr')!.inputTokens).toBeGreaterThan(0);
@@ -92,7 +93,8 @@ describe('model stages', () => {
   test('malformed output is repaired or falls back to Anthropic, and is never stored', async () => {
     const malformed: EmulatorReply = { kind: 'malformed', text: '{"listings": "oops"' };
     openai.setHandler(() => malformed);
-    const view = await pipeline.compareFolders(path.join(PAIR, 'B'), path.join(PAIR, 'A'));
+    // Another pair: (B, A) of the first test's pair is its second presentation order, already cached.
+    const view = await pipeline.compareFolders(path.join(PAIRS, 'oat-milk-instore', 'A'), path.join(PAIRS, 'oat-milk-instore', 'B'));
     expect(view.status).toBe('succeeded');
     for (const s of view.stages.filter((x) => ['ctr', 'pdp', 'text', 'avatars'].includes(x.name))) expect(s.provider).toBe('anthropic');
   });
@@ -137,11 +139,11 @@ describe('model stages', () => {
     }
     const sent = openai.requests.slice(before);
     const modes = sent.map((r) => r.body.response_format?.type ?? 'none');
-    // ctr, pdp and text start together, so each may meet the refusal once; after that, JSON mode only.
-    expect(modes.filter((m) => m === 'json_schema').length).toBeLessThanOrEqual(3);
+    // ctr, pdp and text start together, each in both orders, so each call may meet the refusal once; after that, JSON mode only.
+    expect(modes.filter((m) => m === 'json_schema').length).toBeLessThanOrEqual(6);
     expect(modes.filter((m) => m !== 'json_schema').every((m) => m === 'json_object')).toBe(true);
     const byName = (name: string) => sent.filter((r) => schemaOf(r.body)?.name === name);
-    expect(byName('buyer_personas').map((r) => r.body.response_format?.type)).toEqual(['json_object']);
+    expect(byName('buyer_personas').map((r) => r.body.response_format?.type)).toEqual(['json_object', 'json_object']); // both orders
     for (const name of ['ctr_evaluation', 'pdp_evaluation']) {
       const last = byName(name).at(-1)!;
       expect(last.body.response_format?.type).toBe('json_object');

@@ -42,6 +42,8 @@ export type StageOutcome =
       readonly costUsd?: number;
       readonly latencyMs?: number;
       readonly cached?: boolean;
+      /** A pairwise model stage's two presentation orders (both-orders.ts StageOrders); absent: null. */
+      readonly orders?: unknown;
     }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
@@ -104,6 +106,7 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
         costUsd: String(outcome.costUsd ?? 0),
         latencyMs: outcome.latencyMs ?? null,
         cached: outcome.cached ?? false,
+        orders: outcome.orders ?? null,
         errorCode: null,
         errorMessage: null,
         finishedAt,

@@ -5,8 +5,8 @@ import { getRun, getStages } from '../../db/repos/runs.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import type { PinnedPrompts } from '../../stages/prompts.ts';
 import { STAGES } from '../../stages/registry.ts';
-import type { StageDefinition, StageInput } from '../../stages/stage.ts';
-import { modelOutcome, type ModelOutcomeDeps } from './model-outcome.ts';
+import { bothOrders, ordersState } from './both-orders.ts';
+import type { ModelOutcomeDeps } from './model-outcome.ts';
 import { beginStage, settleStage, type StageOutcome } from './run-engine.ts';
 
 /** What a stage runner needs: exactly what producing a model outcome needs (model-outcome.ts). */
@@ -36,37 +36,21 @@ export async function runStage(deps: StageRunnerDeps, runId: string, stage: Stag
   await settleStage(deps.db, runId, stage, ctx.lastAttempt, async () =>
     stage === 'verdict'
       ? verdictOutcome(rows, prior, deps.rulesModel)
-      : evaluate(deps, STAGES[stage], { acquired, prior }, run.pinnedPrompts as PinnedPrompts, ctx.signal),
+      : bothOrders(deps, STAGES[stage], { acquired, prior }, run.pinnedPrompts as PinnedPrompts, ctx),
   );
 }
 
-function verdictOutcome(rows: { stage: string; status: string; provider: string | null }[], prior: Partial<StageOutputs>, rulesModel: string): StageOutcome {
+/**
+ * The verdict from the stored rows: the stage outputs, the stages that failed, whether a model
+ * made any of them, and — from each pairwise stage's `orders` — the stages whose two
+ * presentation orders disagreed and those answered in one order only (both lower confidence).
+ */
+export function verdictOutcome(rows: { stage: string; status: string; provider: string | null; orders?: unknown }[], prior: Partial<StageOutputs>, rulesModel: string): StageOutcome {
   const evaluated = rows.filter((r) => r.stage !== 'acquire' && r.stage !== 'verdict');
   const missing = evaluated.filter((r) => r.status !== 'succeeded').map((r) => r.stage).sort();
-  const rulesOnly = evaluated.filter((r) => r.status === 'succeeded').every((r) => r.provider === 'rules');
-  const verdict = computeVerdict({ ...prior, rulesOnly, missing });
+  const succeeded = evaluated.filter((r) => r.status === 'succeeded');
+  const rulesOnly = succeeded.every((r) => r.provider === 'rules');
+  const having = (state: ReturnType<typeof ordersState>) => succeeded.filter((r) => ordersState(r.orders) === state).map((r) => r.stage).sort();
+  const verdict = computeVerdict({ ...prior, rulesOnly, missing, orderSensitive: having('order-sensitive'), singleOrder: having('single-order') });
   return { ok: true, output: verdict, provider: 'rules', model: rulesModel };
-}
-
-function evaluate<S extends ModelStage>(
-  deps: StageRunnerDeps,
-  def: StageDefinition<S>,
-  input: StageInput,
-  pinned: PinnedPrompts,
-  signal: AbortSignal,
-): Promise<StageOutcome> {
-  return modelOutcome(
-    deps,
-    {
-      stage: def.name,
-      pinned,
-      schema: def.schema,
-      schemaName: def.schemaName,
-      maxOutputTokens: def.maxOutputTokens,
-      images: def.images(input),
-      variables: () => def.variables(input),
-      offline: () => def.offline(input),
-    },
-    signal,
-  );
 }

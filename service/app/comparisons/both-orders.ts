@@ -1,0 +1,127 @@
+import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
+import type { ModelStage, StageOutputs } from '../../domain/stage-outputs.ts';
+import type { PinnedPrompts } from '../../stages/prompts.ts';
+import type { StageDefinition, StageInput } from '../../stages/stage.ts';
+import { swapOutput, swapStageInput } from '../../stages/swap.ts';
+import { combineOrders } from './combine-orders.ts';
+import { modelOutcome, type ModelOutcomeDeps } from './model-outcome.ts';
+import type { StageOutcome } from './run-engine.ts';
+
+/**
+ * A pairwise model judgement asked in both presentation orders (issue 19): models prefer a
+ * position, so (A, B) alone would let a seller who swaps the ASINs get the other winner. Both
+ * orders go through the normal model path (router, repair, fallback, evaluation cache: the
+ * swapped request renders another prompt, so it is cached as its own entry) at the same time, so
+ * the stage takes as long as the slower of the two. The answers are combined by
+ * combine-orders.ts; both raw answers are stored in `run_stages.orders`.
+ *
+ * One order failing (provider down, output invalid after repair and fallback) leaves the stage
+ * to the other order alone; the verdict then lowers confidence. Both failing fails the stage
+ * with the first order's error. An unexpected error in one order is rethrown before the last
+ * attempt, so the job is retried (the order that succeeded is served from the cache then).
+ *
+ * Without a model the rules engine answers once: it is symmetric in A and B, and `orders` is null.
+ */
+
+/** What `run_stages.orders` holds for a pairwise model stage. */
+export interface StageOrders {
+  /** Both orders answered and agree (the same winner; avatars: the same majority votes). False when one order is missing. */
+  readonly consistent: boolean;
+  /** The answer to (A, B) as given; null when that order failed. */
+  readonly first: unknown;
+  /** The answer to (B, A), mapped back to A/B; null when that order failed. */
+  readonly second: unknown;
+  readonly firstError?: string;
+  readonly secondError?: string;
+}
+
+/** How a stored `orders` value bears on confidence: asked in both orders and they disagreed, or answered in one order only. */
+export function ordersState(orders: unknown): 'consistent' | 'order-sensitive' | 'single-order' | undefined {
+  if (typeof orders !== 'object' || orders === null) return undefined;
+  const o = orders as Partial<StageOrders>;
+  if (o.first == null || o.second == null) return 'single-order';
+  return o.consistent === true ? 'consistent' : 'order-sensitive';
+}
+
+type Answered = Extract<StageOutcome, { ok: true }>;
+
+export async function bothOrders<S extends ModelStage>(
+  deps: ModelOutcomeDeps,
+  def: StageDefinition<S>,
+  input: StageInput,
+  pinned: PinnedPrompts,
+  ctx: { signal: AbortSignal; lastAttempt: boolean },
+): Promise<StageOutcome> {
+  if (!deps.provider) return ask(deps, def, input, pinned, ctx.signal);
+  const [first, second] = await Promise.allSettled([
+    ask(deps, def, input, pinned, ctx.signal),
+    ask(deps, def, swapStageInput(input), pinned, ctx.signal),
+  ]);
+  if (first.status === 'rejected' && second.status === 'rejected') throw first.reason;
+  for (const r of [first, second]) {
+    if (r.status === 'rejected' && !ctx.lastAttempt && !expected(r.reason)) throw r.reason;
+  }
+  const one = first.status === 'fulfilled' ? first.value : undefined;
+  const two = second.status === 'fulfilled' ? second.value : undefined;
+  const firstOut = one ? (one.output as StageOutputs[S]) : null;
+  const secondOut = two ? swapOutput(def.name, two.output as StageOutputs[S]) : null;
+
+  let output: StageOutputs[S];
+  let consistent = false;
+  if (firstOut && secondOut) {
+    const combined = combineOrders(def.name, firstOut, secondOut);
+    output = def.schema.parse(combined.output);
+    consistent = combined.consistent;
+  } else {
+    output = def.schema.parse(firstOut ?? secondOut);
+  }
+  const orders: StageOrders = {
+    consistent,
+    first: firstOut,
+    second: secondOut,
+    ...(first.status === 'rejected' ? { firstError: describe(first.reason) } : {}),
+    ...(second.status === 'rejected' ? { secondError: describe(second.reason) } : {}),
+  };
+  const made = (one ?? two)!;
+  const both = [one, two].filter((x): x is Answered => x !== undefined);
+  const sum = (k: 'inputTokens' | 'outputTokens' | 'costUsd') => both.reduce((acc, x) => acc + (x[k] ?? 0), 0);
+  return {
+    ...made,
+    output,
+    orders,
+    inputTokens: sum('inputTokens'),
+    outputTokens: sum('outputTokens'),
+    costUsd: sum('costUsd'),
+    // Asked at the same time: the stage waits for the slower one.
+    latencyMs: Math.max(...both.map((x) => x.latencyMs ?? 0)),
+    cached: both.every((x) => x.cached === true),
+  };
+}
+
+/** One order through the model path (or, without a model, the rules engine). */
+async function ask<S extends ModelStage>(deps: ModelOutcomeDeps, def: StageDefinition<S>, input: StageInput, pinned: PinnedPrompts, signal: AbortSignal): Promise<Answered> {
+  const outcome = await modelOutcome(
+    deps,
+    {
+      stage: def.name,
+      pinned,
+      schema: def.schema,
+      schemaName: def.schemaName,
+      maxOutputTokens: def.maxOutputTokens,
+      images: def.images(input),
+      variables: () => def.variables(input),
+      offline: () => def.offline(input),
+    },
+    signal,
+  );
+  if (!outcome.ok) throw new PermanentError('stage_failed', outcome.message);
+  return outcome;
+}
+
+/** A refusal the stage records rather than retries (as in run-engine.ts settleStage). */
+const expected = (e: unknown) => e instanceof PermanentError || e instanceof UserError;
+
+function describe(e: unknown): string {
+  const text = e instanceof AppError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  return text.slice(0, 500);
+}
