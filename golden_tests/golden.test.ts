@@ -46,7 +46,28 @@ describe('golden pairs (offline rules engine)', () => {
     }
     checkActionable(view);
   });
+
+  // Issue 19: the seller who swaps the listings gets the mirrored verdict. The rules engine runs
+  // once per stage (it is symmetric; no model is asked in two orders, so no `orders` are stored).
+  test.each(pairs)('%s, the listings swapped', async (name) => {
+    const expected = JSON.parse(readFileSync(path.join(PAIRS, name, 'expected.json'), 'utf8')) as GoldenExpectation;
+    const view = await pipeline.compareFolders(path.join(PAIRS, name, 'B'), path.join(PAIRS, name, 'A'));
+    expect(view.status).toBe('succeeded');
+    const verdict = view.verdict!;
+    expect(verdict.winner).toBe(mirror(expected.winner));
+    if (expected.clickWinner) expect(verdict.clickWinner).toBe(mirror(expected.clickWinner));
+    expect(Math.abs(verdict.score.B - expected.score.A)).toBeLessThanOrEqual(expected.tolerance);
+    expect(Math.abs(verdict.score.A - expected.score.B)).toBeLessThanOrEqual(expected.tolerance);
+    const forward = await pipeline.compareFolders(path.join(PAIRS, name, 'A'), path.join(PAIRS, name, 'B'));
+    expect(verdict.score).toEqual({ A: forward.verdict!.score.B, B: forward.verdict!.score.A });
+    for (const [stage, s] of Object.entries(forward.verdict!.stages)) {
+      expect(verdict.stages[stage], stage).toEqual({ A: s.B, B: s.A, winner: mirror(s.winner), weight: s.weight });
+    }
+    expect(view.stages.map((s) => s.orders)).toEqual(view.stages.map(() => null));
+  });
 });
+
+const mirror = (w: 'A' | 'B' | 'tie') => (w === 'A' ? 'B' : w === 'B' ? 'A' : w);
 
 type StageOut = { summary: string; listings: Record<'A' | 'B', { evidence: Evidence[] }> };
 
