@@ -5,7 +5,8 @@ import { EXPERIMENT_TAGS, TAG_LABELS } from '../shared/command.ts';
 /**
  * Buttons and modals on our messages, and the `custom_id` that tells us which one was used. A
  * custom_id carries what the handler needs (≤ 100 characters), so a click needs no stored state:
- * `ll:rerun:<A>:<B>:<source run id>[:<mine A|B>]`, `ll:save:<run id>`, `ll:buy`, `ll:manual:<run id>:<A|B>`.
+ * `ll:rerun:<A>:<B>:<source run id>[:<mine A|B>]`, `ll:save:<run id>`, `ll:buy`, `ll:manual:<run id>:<A|B>`,
+ * `ll:outcome:<run id>` (the "Record real result" button and the form it opens).
  * (`ll:rerun:<A>:<B>` without the run is what messages posted before it carried; still honoured.)
  *
  * @see https://discord.com/developers/docs/components/reference#button
@@ -17,7 +18,8 @@ export type Action =
   | { readonly kind: 'rerun'; readonly a: string; readonly b: string; readonly runId?: string; readonly mine?: 'A' | 'B' }
   | { readonly kind: 'save'; readonly runId: string }
   | { readonly kind: 'buy' }
-  | { readonly kind: 'manual'; readonly runId: string; readonly side: 'A' | 'B' };
+  | { readonly kind: 'manual'; readonly runId: string; readonly side: 'A' | 'B' }
+  | { readonly kind: 'outcome'; readonly runId: string };
 
 const ASIN = /^[A-Z0-9]{10}$/;
 const RUN_ID = /^[0-9a-f-]{8,36}$/;
@@ -32,6 +34,8 @@ export function customId(a: Action): string {
       return 'll:buy';
     case 'manual':
       return `ll:manual:${a.runId}:${a.side}`;
+    case 'outcome':
+      return `ll:outcome:${a.runId}`;
   }
 }
 
@@ -51,6 +55,8 @@ export function parseCustomId(id: string): Action | undefined {
       return x === undefined ? { kind } : undefined;
     case 'manual':
       return x && RUN_ID.test(x) && (y === 'A' || y === 'B') ? { kind, runId: x, side: y } : undefined;
+    case 'outcome':
+      return x && RUN_ID.test(x) && y === undefined ? { kind, runId: x } : undefined;
     case undefined:
     default:
       return undefined;
@@ -62,6 +68,7 @@ const LABELS: Record<Action['kind'], string> = {
   save: 'Save as experiment',
   buy: 'Buy credits',
   manual: 'Paste listing by hand',
+  outcome: 'Record real result',
 };
 
 export function button(a: Action, label = LABELS[a.kind]): APIButtonComponent {

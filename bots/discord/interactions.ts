@@ -11,6 +11,7 @@ import { attachedPhotos } from './attachments.ts';
 import { COMMAND_NAME } from './commands.ts';
 import { manualListingModal, parseCustomId, type Action } from './components.ts';
 import { rerunFromMenu } from './experiment-menu.ts';
+import { outcomeFromModal, outcomeModal } from './outcome-modal.ts';
 import { CommandDataSchema, ComponentDataSchema, invocationOf, ModalDataSchema, modalValues, originOf, userIdOf, workspaceOf, type Interaction } from './interaction.ts';
 import { adminOnly, isAdmin } from './permissions.ts';
 import { answersPublicly, deferred, privateText, responseFor } from './replies.ts';
@@ -71,13 +72,15 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
           return answer(deps, i, { name: 'buy' }, receivedAt);
         case 'manual':
           return { response: { type: InteractionResponseType.Modal, data: manualListingModal(action.runId, action.side) } };
+        case 'outcome':
+          return openOutcomeForm(deps, i, action.runId);
         case undefined:
           return { response: privateText('That button is no longer in use. Try `/listing help`.') };
       }
       break;
     }
     case InteractionType.ModalSubmit:
-      return submitManualListing(deps, i);
+      return submitModal(deps, i, receivedAt);
     case InteractionType.ApplicationCommandAutocomplete:
       return { response: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } } };
     default:
@@ -119,6 +122,31 @@ async function rerunFresh(deps: InteractionDeps, i: Interaction, action: Extract
       : responseFor(reply, cmd, replyOptions(deps, i)),
   );
   return withinDeadline(deps, i, work, answersPublicly(cmd));
+}
+
+/**
+ * "Record real result": the run is looked up in the presser's workspace before the form opens
+ * (another workspace's run is "not found", an unfinished one refused, privately); an outcome
+ * already recorded fills the form.
+ */
+async function openOutcomeForm(deps: InteractionDeps, i: Interaction, runId: string): Promise<Handled> {
+  try {
+    const target = await deps.services.outcomes.target(workspaceOf({ ...i, userId: userIdOf(i) }), runId);
+    return { response: { type: InteractionResponseType.Modal, data: outcomeModal(target) } };
+  } catch (e) {
+    if (isUserError(e)) return { response: privateText(e.message) };
+    deps.logger.error({ err: e, detail: String(e), interaction: i.id }, 'discord: opening the outcome form failed');
+    return { response: privateText(FAILED) };
+  }
+}
+
+/** A submitted form: the real result (`outcome`, through the dispatcher like the command) or a listing given by hand. */
+async function submitModal(deps: InteractionDeps, i: Interaction, receivedAt: number): Promise<Handled> {
+  const data = ModalDataSchema.safeParse(i.data);
+  const action = data.success ? parseCustomId(data.data.custom_id) : undefined;
+  if (!data.success || action?.kind !== 'outcome') return submitManualListing(deps, i);
+  const cmd = outcomeFromModal(action.runId, modalValues(data.data.components));
+  return cmd.ok ? answer(deps, i, cmd.value, receivedAt) : { response: privateText(cmd.error.message) };
 }
 
 /**

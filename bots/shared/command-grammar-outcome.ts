@@ -1,7 +1,7 @@
 import { OUTCOME_NOTE_MAX } from '../../service/app/outcomes/index.ts';
 import { err, ok, UserError } from '../../service/domain/errors.ts';
 import type { Result } from '../../service/domain/errors.ts';
-import type { Command, OutcomeSide } from './command.ts';
+import type { Command, OutcomeCommand, OutcomeSide } from './command.ts';
 import { extra, missing } from './command-errors.ts';
 import { parseId } from './command-words.ts';
 import { decodeSlackEntities, quoteInput } from './quote-input.ts';
@@ -48,7 +48,7 @@ export function outcomeFromWords(words: readonly string[]): Parsed {
 }
 
 /** The one builder: Slack words, Discord options (`job`, `result`, `click`, `note`) and the terminal's flags. */
-export function outcome(rawJob: string | undefined, rawResult: string | undefined, rawClick: string | undefined, rawNote: string | undefined): Parsed {
+export function outcome(rawJob: string | undefined, rawResult: string | undefined, rawClick: string | undefined, rawNote: string | undefined): Result<OutcomeCommand, UserError> {
   if (rawJob === undefined || rawJob.trim() === '') return err(missing('outcome', 'outcome needs the job id of a finished comparison, then the real result: A, B or tie'));
   const job = parseId(rawJob);
   if (!job.ok) return job;

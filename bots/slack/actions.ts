@@ -4,6 +4,7 @@ import { isUserError } from '../../service/domain/errors.ts';
 import type { RunView } from '../../service/app/views/index.ts';
 import { commandContext, targetOf, workspaceOf, type SlackBotDeps, type SlackRequest } from './context.ts';
 import { manualModal, MANUAL_VIEW, parseManualSubmission } from './manual-modal.ts';
+import { OUTCOME_ACTION, OUTCOME_VIEW, outcomeModal, parseOutcomeSubmission } from './outcome-modal.ts';
 import { plain, sendPrivately } from './private.ts';
 import { ACTION } from './render.ts';
 import { answer } from './replies.ts';
@@ -106,5 +107,36 @@ export function registerActions(app: App, deps: SlackBotDeps): void {
       const text = isUserError(e) ? e.message : 'Something went wrong on our side. Please try again in a minute.';
       await sendPrivately(client, target, plain(text), deps.logger);
     }
+  });
+
+  // "Record real result": the run is looked up in the presser's workspace first (another
+  // workspace's run is "not found", an unfinished one is refused), then the form opens.
+  app.action<BlockAction<ButtonAction>>(OUTCOME_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const req = requestOf(body);
+    if (!req) return;
+    try {
+      const target = await deps.services.outcomes.target(workspaceOf(req), action.value ?? '');
+      const meta = { runId: target.runId, channelId: req.channelId, responseUrl: req.responseUrl };
+      await client.views.open({ trigger_id: body.trigger_id, view: outcomeModal(target, meta) as unknown as ModalView });
+    } catch (e) {
+      if (!isUserError(e)) deps.logger.error({ err: e }, 'slack: opening the outcome form failed');
+      const text = isUserError(e) ? e.message : 'Something went wrong on our side. Please try again in a minute.';
+      await sendPrivately(client, targetOf(req), plain(text), deps.logger);
+    }
+  });
+
+  // The form's answer is `outcome <run> …` through the dispatcher: the same reply, rate limit and checks as the command.
+  app.view(OUTCOME_VIEW, async ({ ack, body, view, client }) => {
+    const parsed = parseOutcomeSubmission(view.state.values, view.private_metadata);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    await ack();
+    const { meta } = parsed;
+    const req = { teamId: body.team?.id ?? body.user.team_id ?? '', teamName: body.team?.domain, channelId: meta.channelId, userId: body.user.id, responseUrl: meta.responseUrl };
+    const cmd = { name: 'outcome' as const, job: meta.runId, result: parsed.result, ...(parsed.click ? { click: parsed.click } : {}), ...(parsed.note ? { note: parsed.note } : {}) };
+    await answer(cmd, commandContext(req, `slack:view:${view.id}`), targetOf(req), client, deps, 'button');
   });
 }
