@@ -93,6 +93,7 @@ export function jsonDocument(v: RunView): unknown {
           madeWithoutModel: s.madeWithoutModel,
           winner: s.winner,
           score: s.score,
+          orders: s.orders,
           ...(s.error ? { error: s.error } : {}),
           output: s.output,
         },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -14,7 +14,8 @@ import { runNode, type Ran } from '../support/processes.ts';
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
-const pair = path.join(root, 'golden_tests/pairs/cushion-cutout-vs-banner');
+const pairs = path.join(root, 'golden_tests/pairs');
+const pair = path.join(pairs, 'cushion-cutout-vs-banner');
 const tdb = await useTestDatabase();
 const emulator = await startOpenAiEmulator({ positionBias: true });
 afterAll(() => emulator.close());
@@ -29,11 +30,11 @@ interface Doc {
   readonly job: string;
   readonly status: string;
   readonly verdict: { readonly winner: 'A' | 'B' | 'tie'; readonly score: { A: number; B: number }; readonly confidence: number };
-  readonly stages: Record<string, { status: string; provider: string | null }>;
+  readonly stages: Record<string, { status: string; provider: string | null; orders: string | null }>;
 }
 
-async function compare(first: 'A' | 'B', second: 'A' | 'B'): Promise<Doc> {
-  const r = await cli(['compare', path.join(pair, first), path.join(pair, second), '--json', '--fresh']);
+async function compare(first: 'A' | 'B', second: 'A' | 'B', dir = pair): Promise<Doc> {
+  const r = await cli(['compare', path.join(dir, first), path.join(dir, second), '--json', '--fresh']);
   expect(r.code, r.stderr.slice(-4_000)).toBe(0);
   return JSON.parse(r.stdout) as Doc;
 }
@@ -70,6 +71,8 @@ describe('listinglab compare X Y and Y X against a position-biased model', () =>
         expect(orders?.consistent, name).toBe(false);
       }
       for (const name of ['acquire', 'verdict']) expect(rows.find((r) => r.stage === name)?.orders, name).toBeNull();
+      // --json says it per stage too.
+      for (const name of ['ctr', 'pdp', 'text', 'avatars']) expect(doc.stages[name]?.orders, name).toBe('order-sensitive');
     }
     expect(emulator.requests.slice(before).every((r) => requestedSchema(r.body) !== undefined)).toBe(true);
   }, 180_000);
@@ -78,3 +81,15 @@ describe('listinglab compare X Y and Y X against a position-biased model', () =>
 function titleOf(side: 'A' | 'B'): string {
   return (JSON.parse(readFileSync(path.join(pair, side, 'listing.json'), 'utf8')) as { title: string }).title;
 }
+
+describe('every golden pair, both ways, against the position-biased model', () => {
+  const names = readdirSync(pairs).sort();
+  test.each(names)('%s: the same listing wins X Y and Y X (or a tie both ways)', async (name) => {
+    const dir = path.join(pairs, name);
+    const [xy, yx] = await Promise.all([compare('A', 'B', dir), compare('B', 'A', dir)]);
+    const winnerXY = xy.verdict.winner === 'A' ? 'X' : xy.verdict.winner === 'B' ? 'Y' : 'tie';
+    const winnerYX = yx.verdict.winner === 'A' ? 'Y' : yx.verdict.winner === 'B' ? 'X' : 'tie';
+    expect(winnerYX).toBe(winnerXY);
+    expect(xy.verdict.score).toEqual({ A: yx.verdict.score.B, B: yx.verdict.score.A });
+  }, 180_000);
+});
