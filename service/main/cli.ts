@@ -9,6 +9,7 @@ import { runCreditsCli } from './credits-cli.ts';
 import { runDiscordRegister } from './discord.ts';
 import { runDraftCli } from './draft-cli.ts';
 import { runExperimentCli } from './experiment-cli.ts';
+import { runCalibrationCli, runOutcomeCli } from './outcome-cli.ts';
 import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
 
 /**
@@ -35,6 +36,10 @@ Commands:
   credits check                                 every balance equals its ledger sum (exit 1 if not)
   brand add <brand or ASIN> | remove <brand or ASIN> | list
              this machine's own brands and ASINs: comparisons of them are marked as yours
+  outcome <job> A|B|tie [--click A|B|tie] [--note "…"]
+             what really happened to a finished comparison (recording again replaces it)
+  calibration [--json] [--all]
+             how often verdicts matched the real results, per confidence band (--all: every workspace)
   discord register [--guild ID]                 register /listing with Discord
   experiment save <job> [name] [--notes "…"] | list | show <id> | pin <id> | unpin <id>
            | rerun <id> <tag…> [--a DIR] [--b DIR]   [--json]   the experiment loop
@@ -89,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'brand':
       return runBrandCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+    case 'outcome':
+      return runOutcomeCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+    case 'calibration':
+      return runCalibrationCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
     case 'demo':
       return runDemo();
     case 'credits':
