@@ -35,9 +35,9 @@ describe('root message', () => {
     expect(renderRoot(finishedView({ winner: 'tie' })).content).toMatch(/^Verdict: tie — /);
   });
 
-  test('buttons: Re-run fresh and Save as experiment when finished; Buy credits only when low', () => {
+  test('buttons: Re-run fresh, Save as experiment and Record real result when finished; Buy credits only when low', () => {
     const v = finishedView();
-    expect(customIds(renderRoot(v))).toEqual([`ll:rerun:B0799CK52K:B074M5HPBD:${v.id}`, `ll:save:${v.id}`]);
+    expect(customIds(renderRoot(v))).toEqual([`ll:rerun:B0799CK52K:B074M5HPBD:${v.id}`, `ll:save:${v.id}`, `ll:outcome:${v.id}`]);
     expect(customIds(renderRoot(v, { lowCredits: true }))).toContain('ll:buy');
     expect(customIds(renderRoot(runningView()))).toEqual([]);
   });

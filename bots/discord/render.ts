@@ -83,6 +83,8 @@ function buttonsFor(i: Intent): APIButtonComponent[] {
   switch (i.kind) {
     case 'rerun_fresh':
       return [button({ kind: 'rerun', a: i.a, b: i.b, runId: i.runId, ...(i.mine ? { mine: i.mine } : {}) })];
+    case 'record_outcome':
+      return [button({ kind: 'outcome', runId: i.runId })];
     case 'save_experiment':
       return [button({ kind: 'save', runId: i.runId })];
     case 'manual_fallback':

@@ -3,6 +3,7 @@ import { assertNever } from '../../service/domain/errors.ts';
 import { actions, button, clampBlocks, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 import { rerunButton } from './experiment-modal.ts';
+import { outcomeButton } from './outcome-modal.ts';
 
 /**
  * A Presentation (service/app/views) → Block Kit: the title as a header, each section as mrkdwn
@@ -81,6 +82,8 @@ function buttonFor(i: Intent) {
       return button('Enter listing by hand', ACTION.manualFallback, i.runId, 'primary');
     case 'rerun_fresh':
       return button('Re-run fresh', ACTION.rerunFresh, i.runId);
+    case 'record_outcome':
+      return outcomeButton(i.runId);
     case 'save_experiment':
       return button('Save as experiment', ACTION.saveExperiment, i.runId);
     case 'buy_credits':

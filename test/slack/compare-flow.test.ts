@@ -71,6 +71,7 @@ describe('/listing compare in Slack', () => {
     expect(blocks).toContain('Fixes for ');
     expect(blocks).toContain(ACTION.rerunFresh);
     expect(blocks).toContain(ACTION.saveExperiment);
+    expect(blocks).toContain('listing_record_outcome'); // Record real result
     // 30 free credits − 10 leaves 20: not low, no Buy button.
     expect(blocks).not.toContain(ACTION.buyCredits);
     const m = /Job `([0-9a-f]{8})`/.exec(blocks);

@@ -171,7 +171,7 @@ function actions(v: RunView, opts: PresentOptions): Intent[] {
   if (v.status === 'failed' && !v.verdict && RESUMABLE_ERRORS.has(v.errorCode ?? '')) out.push({ kind: 'manual_fallback', runId: v.id });
   // Re-running needs both ASINs (a listing given by hand cannot be fetched again).
   if (isFinished(v) && A.asin && B.asin && A.asin !== B.asin) out.push({ kind: 'rerun_fresh', runId: v.id, a: A.asin, b: B.asin, ...(v.mine && v.mineSource === 'asked' ? { mine: v.mine } : {}) });
-  if (v.verdict) out.push({ kind: 'save_experiment', runId: v.id });
+  if (v.verdict) out.push({ kind: 'save_experiment', runId: v.id }, { kind: 'record_outcome', runId: v.id });
   if (opts.lowBalance) out.push({ kind: 'buy_credits', runId: v.id });
   return out;
 }

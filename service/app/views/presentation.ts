@@ -67,6 +67,8 @@ export type Intent =
   /** `mine`: the side the first run was told is the asker's; the re-run keeps it. */
   | { readonly kind: 'rerun_fresh'; readonly runId: string; readonly a: string; readonly b: string; readonly mine?: 'A' | 'B' }
   | { readonly kind: 'save_experiment'; readonly runId: string }
+  /** Record what really happened (a real A/B test, a change that went live): the ground truth that calibrates confidence. */
+  | { readonly kind: 'record_outcome'; readonly runId: string }
   | { readonly kind: 'buy_credits'; readonly runId?: string }
   | { readonly kind: 'manual_fallback'; readonly runId: string }
   /** Re-run a saved experiment after a change: pick what changed (the tags), then it starts. */
