@@ -1,3 +1,4 @@
+import { confidenceBandWords } from '../../domain/calibration.ts';
 import type { Effort, Winner } from '../../domain/stage-outputs.ts';
 
 /**
@@ -19,14 +20,11 @@ export const scorePair = (s: { A: number; B: number }) => `A ${score(s.A)} vs B 
 
 /**
  * Confidence in words. The number (0–1) mixes the margin, how far the stages and personas agree,
- * whether a model judged and which stages are missing (domain/scoring.ts CONFIDENCE).
+ * whether a model judged, the presentation orders and which stages are missing
+ * (domain/scoring.ts CONFIDENCE); the bands are calibration's (domain/calibration.ts), so "a
+ * clear win" here is the band `/listing calibration` measures.
  */
-export function confidenceWords(confidence: number, winner: Winner): string {
-  if (winner === 'tie') return 'too close to call';
-  if (confidence >= 0.7) return 'a clear win';
-  if (confidence >= 0.5) return 'a likely win';
-  return 'a close call';
-}
+export const confidenceWords = (confidence: number, winner: Winner): string => confidenceBandWords(confidence, winner);
 
 export const EFFORT_WORDS: Readonly<Record<Effort, string>> = { text: 'text edit', 'photo-edit': 'photo edit', 'new-shoot': 'new shoot' };
 
