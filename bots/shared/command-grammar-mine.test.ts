@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from './command-grammar.ts';
 import { commandFromOptions, parseCommand, usage } from './command-grammar.ts';
+import { accepted, refused } from '../../test/support/refusals.ts';
 
 /** Issue 18 "Whose listing": `mine` on compare, the `brand` list subcommand, and draft hints. */
 
 const A = 'B0799CK52K';
 const B = 'B07PGL2ZSL';
-
-function accepted(result: ReturnType<typeof parseCommand>): Command {
-  if (!result.ok) throw new Error(`expected a command, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-function refused(result: ReturnType<typeof parseCommand>) {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.value)}`);
-  return result.error;
-}
 
 describe('compare … mine (Slack text)', () => {
   it.each<[string, boolean, 'A' | 'B']>([

@@ -2,20 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from './command-grammar.ts';
 import { commandFromOptions, parseCommand, usage } from './command-grammar.ts';
+import { accepted, refused } from '../../test/support/refusals.ts';
 
 /** Issue 19: `outcome <job> A|B|tie [click:A|B|tie] [note…]` and `calibration`, as Slack text and Discord options. */
 
 const JOB = '3f2a9c1e';
-
-function accepted(result: ReturnType<typeof parseCommand>): Command {
-  if (!result.ok) throw new Error(`expected a command, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-function refused(result: ReturnType<typeof parseCommand>) {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.value)}`);
-  return result.error;
-}
 
 describe('outcome (Slack text)', () => {
   it.each<[string, Command]>([

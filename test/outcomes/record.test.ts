@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { createOutcomeServices } from '../../service/app/outcomes/index.ts';
 import { outcomes } from '../../service/db/schema.ts';
-import { isUserError } from '../../service/domain/errors.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { useTestDatabase } from '../db.ts';
 import { seedRun } from './seed.ts';
+import { refusal } from '../support/refusals.ts';
 
 /** Recording real results: per workspace, editable, only against a finished comparison; and the calibration they give. */
 
@@ -13,16 +13,6 @@ const db = tdb.db;
 const services = createOutcomeServices({ db });
 const OWNER: WorkspaceRef = { platform: 'slack', externalId: 'T_OWNER' };
 const OTHER: WorkspaceRef = { platform: 'slack', externalId: 'T_OTHER' };
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (isUserError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('record', () => {
   test('by prefix, with the verdict copied in; recording again replaces it and says what it replaced', async () => {

@@ -1,26 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { BRAND_LIST_MAX, brandEntryOf, brandKey, createBrandList } from '../../service/app/workspaces/index.ts';
-import { isUserError } from '../../service/domain/errors.ts';
 import { workspaceBrands, workspaces } from '../../service/db/schema.ts';
 import { useTestDatabase } from '../db.ts';
 import { creditsDeps, slack } from '../support/credits.ts';
+import { refusal } from '../support/refusals.ts';
 
 /** The workspace brand list: what is stored, duplicates, the limit, and workspaces kept apart. */
 
 const tdb = await useTestDatabase();
 const db = tdb.db;
 const brands = createBrandList(await creditsDeps(tdb));
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (isUserError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('normalisation', () => {
   test('an ASIN-shaped value is an upper-case ASIN; anything else a brand keyed lower-case, spaces collapsed', () => {
