@@ -56,6 +56,8 @@ export const DEFAULTS = {
     openai: { inputPerMillion: 0.4, outputPerMillion: 1.6 },
     anthropic: { inputPerMillion: 3, outputPerMillion: 15 },
   },
+  /** Report pages (`PUBLIC_URL/r/<token>`): how long a link opens, and the HKDF purpose of a key derived from ENCRYPTION_KEY. */
+  reportLinks: { lifetimeDays: 30, keyPurpose: 'report links' },
   retention: {
     listingCacheHours: 24,
     visionCacheDays: 7,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deriveKey, MIN_KEY_BYTES } from '../support/capability-token.ts';
 import { DEFAULTS } from './defaults.ts';
 
 /**
@@ -54,6 +55,12 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: opt,
   STRIPE_API_URL: z.preprocess(emptyToUndefined, z.url().default(DEFAULTS.stripeApiUrl)),
   ENCRYPTION_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional()),
+  /** Signs report links (PUBLIC_URL/r/<token>); unset: derived from ENCRYPTION_KEY, or no report links. */
+  LINK_SIGNING_KEY: z.preprocess(
+    emptyToUndefined,
+    // 32 characters are at least 32 bytes: the shortest key the signer takes.
+    z.string().min(MIN_KEY_BYTES, `must be at least ${MIN_KEY_BYTES} characters (e.g. \`openssl rand -base64 32\`)`).optional(),
+  ),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -95,6 +102,12 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly imageHosts: readonly string[];
   readonly encryptionKey: Buffer | undefined;
+  /**
+   * Report links (`PUBLIC_URL/r/<token>`): the key that signs them (LINK_SIGNING_KEY's UTF-8
+   * bytes, or one derived from ENCRYPTION_KEY with HKDF) and the base URL they start with.
+   * Undefined — no report page, no "Open full report" — without a key or without PUBLIC_URL.
+   */
+  readonly reportLinks: { readonly key: Buffer; readonly baseUrl: string } | undefined;
   readonly slack:
     | { mode: 'single'; signingSecret: string; botToken: string; apiUrl: string }
     | { mode: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; apiUrl: string }
@@ -133,6 +146,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   if (errors.length > 0) return { ok: false, errors };
 
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const linkKey = e.LINK_SIGNING_KEY
+    ? Buffer.from(e.LINK_SIGNING_KEY, 'utf8')
+    : e.ENCRYPTION_KEY
+      ? deriveKey(Buffer.from(e.ENCRYPTION_KEY, 'hex'), DEFAULTS.reportLinks.keyPurpose)
+      : undefined;
   const slack: Config['slack'] = active.has('Slack (single workspace)')
     ? { mode: 'single', signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, apiUrl: e.SLACK_API_URL }
     : active.has('Slack (OAuth install)')
@@ -152,12 +171,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       databaseUrl: e.DATABASE_URL,
       dataDir: e.DATA_DIR,
       port: e.PORT,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      publicUrl,
       logLevel: e.LOG_LEVEL,
       workerStaleMs: e.WORKER_STALE_SECONDS * 1000,
       workerConcurrency: e.WORKER_CONCURRENCY,
       imageHosts: e.IMAGE_HOSTS ?? DEFAULTS.imageHosts,
       encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : undefined,
+      reportLinks: linkKey && e.PUBLIC_URL ? { key: linkKey, baseUrl: publicUrl } : undefined,
       slack,
       discord: active.has('Discord')
         ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!, botToken: e.DISCORD_BOT_TOKEN!, apiUrl: e.DISCORD_API_URL }

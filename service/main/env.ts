@@ -25,12 +25,20 @@ export function secretsOf(config: Config): string[] {
     config.stripe?.secretKey,
     config.stripe?.webhookSecret,
     config.encryptionKey?.toString('hex'),
+    linkKeyText(config),
   ];
   if (config.databaseUrl) {
     const pw = new URL(config.databaseUrl).password;
     if (pw) s.push(decodeURIComponent(pw));
   }
   return s.filter((x): x is string => Boolean(x));
+}
+
+/** LINK_SIGNING_KEY as given (a key derived from ENCRYPTION_KEY is not text, and is never printed). */
+function linkKeyText(config: Config): string | undefined {
+  const key = config.reportLinks?.key;
+  const text = key?.toString('utf8');
+  return key && text !== undefined && Buffer.from(text, 'utf8').equals(key) ? text : undefined;
 }
 
 /** The service's logger (JSON lines on stderr), or with `human`, plain lines for a terminal. */
