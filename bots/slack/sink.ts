@@ -2,14 +2,17 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery/index.ts';
 import { presentExperimentCard, type RunView } from '../../service/app/views/index.ts';
 import type { Logger } from '../../service/logger.ts';
+import type { RenderScorecard } from '../scorecard/scorecard.ts';
 import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';
 import { rootMessage, slackReply, stageDetail } from './render.ts';
+import { uploadToThread } from './upload.ts';
 
 /**
  * The Slack MessageSink (transport only; the deliver_run task decides what to post when): the
  * run's root message posted with chat.postMessage and then edited in place with chat.update,
- * stage cards as replies in its thread, private notes through response_url / chat.postEphemeral.
+ * stage cards as replies in its thread, a finished comparison's scorecard image uploaded into
+ * that thread (upload.ts), private notes through response_url / chat.postEphemeral.
  *
  * Errors the user can fix become DeliveryRefused (the task then tells them privately how); any
  * other error is thrown so the task retries. Rate limits (429) are waited out by the Web API
@@ -25,6 +28,8 @@ export interface SlackSinkDeps {
   readonly balanceOf?: (teamId: string) => Promise<number>;
   /** Below this balance the button is shown (default 10: one comparison). */
   readonly lowBalanceBelow?: number;
+  /** Renders a finished comparison's scorecard (omitted: no scorecard is posted). */
+  readonly renderScorecard?: RenderScorecard;
 }
 
 /** Slack errors → why the user's message could not be delivered. */
@@ -77,8 +82,24 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
     }
   }
 
+  const { renderScorecard } = deps;
+  const scorecard: Pick<MessageSink<SlackOrigin>, 'postScorecard'> = renderScorecard
+    ? {
+        /** The file's id is the reference (completeUploadExternal shares it asynchronously: no message ts yet). */
+        async postScorecard(view, origin, root, claim): Promise<MessageRef> {
+          const c = await client(origin.teamId, origin.enterpriseId);
+          const card = await renderScorecard(view);
+          const threadTs = root.threadRef ?? root.messageRef;
+          const ref = (fileId: string): MessageRef => ({ channelId: root.channelId, messageRef: fileId, threadRef: threadTs });
+          const upload = { channelId: root.channelId, threadTs, bytes: card.png, filename: card.filename, title: card.alt.slice(0, 250), altText: card.alt };
+          return ref(await uploadToThread(c, upload, (fileId) => claim(ref(fileId))));
+        },
+      }
+    : {};
+
   return {
     platform: 'slack',
+    ...scorecard,
 
     async upsertRoot(view, origin, existing): Promise<MessageRef> {
       const c = await client(origin.teamId, origin.enterpriseId);

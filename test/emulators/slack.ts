@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
  * installer) talk to: `SLACK_API_URL = emulator.apiUrl` (`http://127.0.0.1:<port>/api/`).
  *
  * Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open,
- * oauth.v2.access, conversations.info, conversations.join. Anything else answers
- * `unknown_method`. Messages are checked against Block Kit's limits (≤ 50 blocks, section text
+ * oauth.v2.access, conversations.info, conversations.join, files.getUploadURLExternal and
+ * files.completeUploadExternal (with the upload POST to `/upload/v1/<id>` between them; a
+ * completed file shared in a thread is kept with its bytes: `threadFiles`). Anything else
+ * (files.upload included: retired) answers `unknown_method`. Messages are checked against Block Kit's limits (≤ 50 blocks, section text
  * ≤ 3000, header ≤ 150): a violation answers `invalid_blocks`, as Slack does.
  *
  * Also: `POST /response/<id>` is a response_url (ephemeral replies are recorded); a channel can
@@ -56,6 +58,16 @@ export interface SlackFileObject {
   readonly url_private_download: string;
 }
 
+/** A file shared by files.completeUploadExternal: its object, where, and the bytes that were uploaded. */
+export interface SharedFile {
+  readonly file: Record<string, unknown>;
+  readonly channel: string;
+  readonly threadTs: string | undefined;
+  readonly bytes: Buffer;
+  /** The alt text given to files.getUploadURLExternal (`alt_txt`), if any. */
+  readonly altText: string | undefined;
+}
+
 export interface ResponseUrlPost {
   readonly id: string;
   readonly body: Record<string, unknown>;
@@ -82,6 +94,12 @@ export interface SlackEmulator {
   roots(channel: string): EmulatedMessage[];
   /** Replies in the thread of `ts`. */
   replies(ts: string): EmulatedMessage[];
+  /** Files completed into a channel (files.completeUploadExternal), in order. */
+  readonly sharedFiles: readonly SharedFile[];
+  /** Files shared as replies in the thread of `ts`. */
+  threadFiles(ts: string): SharedFile[];
+  /** POSTs to upload URLs: which file id, how many bytes, answered with what status. */
+  readonly uploads: readonly { readonly fileId: string; readonly size: number; readonly status: number }[];
   /** Bodies POSTed to response URLs. */
   readonly responses: readonly ResponseUrlPost[];
   /** A response URL served by the emulator (a new id unless given). */
@@ -104,7 +122,17 @@ export interface SlackEmulator {
   close(): Promise<void>;
 }
 
-const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
+
+/** An upload started by files.getUploadURLExternal: its bytes once POSTed, shared once completed. */
+interface PendingUpload {
+  readonly id: string;
+  readonly filename: string;
+  readonly length: number;
+  readonly altText: string | undefined;
+  bytes?: Buffer;
+  completed: boolean;
+}
 
 export async function startSlackEmulator(): Promise<SlackEmulator> {
   const calls: SlackCall[] = [];
@@ -118,6 +146,11 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
   let counter = 0;
   const files = new Map<string, { bytes: Buffer; mimetype: string }>();
   const fileRequests: { path: string; token: string | undefined; status: number }[] = [];
+  const pending = new Map<string, PendingUpload>();
+  const uploadIds = new Map<string, string>();
+  const sharedFiles: SharedFile[] = [];
+  const uploads: { fileId: string; size: number; status: number }[] = [];
+  let baseUrl = '';
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
 
   const tokenError = (token: string | undefined): string | undefined => {
@@ -191,9 +224,62 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
         // Joining a channel the bot is already in answers a warning (conversations.join docs).
         return { ok: true, channel: channelObject(channel, true), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
       }
+      case 'files.getUploadURLExternal': {
+        // files.getUploadURLExternal's documented response: { ok, upload_url, file_id }; `length`
+        // 0 or missing answers missing_argument (its error list). The URL is on this emulator.
+        const length = Number(a['length']);
+        if (!str(a['filename']) || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'missing_argument' };
+        const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+        const secret = randomBytes(8).toString('hex');
+        pending.set(id, { id, filename: str(a['filename']), length, altText: typeof a['alt_txt'] === 'string' ? a['alt_txt'] : undefined, completed: false });
+        uploadIds.set(secret, id);
+        return { ok: true, upload_url: `${baseUrl}/upload/v1/${secret}`, file_id: id };
+      }
+      case 'files.completeUploadExternal':
+        return completeUpload(a);
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /**
+   * files.completeUploadExternal: `files: [{ id, title }]`, shared in `channel_id` (a reply when
+   * `thread_ts` names a message there). Answers its documented response, `{ ok, files: [file
+   * objects] }`; a file never uploaded, or completed already, answers `file_not_found`.
+   */
+  function completeUpload(a: Record<string, unknown>): Record<string, unknown> {
+    const list = Array.isArray(a['files']) ? (a['files'] as { id?: unknown; title?: unknown }[]) : [];
+    if (list.length === 0) return { ok: false, error: 'invalid_arguments' };
+    const channel = typeof a['channel_id'] === 'string' ? a['channel_id'] : undefined;
+    const threadTs = typeof a['thread_ts'] === 'string' ? a['thread_ts'] : undefined;
+    if (channel && refused.has(channel)) return { ok: false, error: refused.get(channel) };
+    if (threadTs && !messages.some((m) => m.channel === channel && m.ts === threadTs)) return { ok: false, error: 'invalid_thread_ts' };
+    const uploadsOf = list.map((f) => pending.get(String(f.id)));
+    if (uploadsOf.some((u) => !u?.bytes || u.completed)) return { ok: false, error: 'file_not_found' };
+    const files = uploadsOf.map((u, i) => {
+      u!.completed = true;
+      const title = typeof list[i]!.title === 'string' ? String(list[i]!.title) : u!.filename;
+      const file = fileObject(u!, title, channel, threadTs);
+      if (channel) sharedFiles.push({ file, channel, threadTs, bytes: u!.bytes!, altText: u!.altText });
+      return file;
+    });
+    return { ok: true, files };
+  }
+
+  /** The upload URL: raw bytes or a multipart form's file part; 200 `OK - <length>` once stored. */
+  async function receiveUpload(secret: string, body: Buffer, contentType: string): Promise<number> {
+    const id = uploadIds.get(secret);
+    const upload = id ? pending.get(id) : undefined;
+    if (!upload || upload.completed) return 404;
+    let bytes = body;
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      if (!part) return 400;
+      bytes = Buffer.from(await part.arrayBuffer());
+    }
+    upload.bytes = bytes;
+    return 200;
   }
 
   const server = createServer((req, res) => {
@@ -201,6 +287,15 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+      const upload = /^\/upload\/v1\/(\w+)$/.exec(path);
+      if (req.method === 'POST' && upload) {
+        const bytes = Buffer.concat(chunks);
+        void receiveUpload(upload[1]!, bytes, req.headers['content-type'] ?? '').then((status) => {
+          uploads.push({ fileId: uploadIds.get(upload[1]!) ?? '', size: bytes.length, status });
+          res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? `OK - ${bytes.length}` : 'failed');
+        });
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8');
       const args = parseArgs(text, req.headers['content-type'] ?? '');
       if (req.method === 'GET' && path.startsWith('/files-pri/')) {
@@ -236,6 +331,7 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
 
   return {
     url,
@@ -245,6 +341,9 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     messages,
     roots: (channel) => messages.filter((m) => m.channel === channel && !m.threadTs),
     replies: (ts) => messages.filter((m) => m.threadTs === ts),
+    sharedFiles,
+    threadFiles: (ts) => sharedFiles.filter((f) => f.threadTs === ts),
+    uploads,
     responses,
     responseUrl: (id = randomBytes(6).toString('hex')) => `${url}/response/${id}`,
     refuseChannel: (channel, error = 'not_in_channel') => void refused.set(channel, error),
@@ -324,6 +423,26 @@ function messageObject(m: EmulatedMessage): Record<string, unknown> {
     blocks: m.blocks,
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs, parent_user_id: BOT.user } : {}),
+  };
+}
+
+/**
+ * A file object as files.completeUploadExternal answers it (the fields of the SDK's
+ * FilesCompleteUploadExternalResponse `File` type that describe an image: id, name, title,
+ * mimetype, filetype, size, alt_txt, channels, shares).
+ *
+ * @see https://docs.slack.dev/reference/objects/file-object
+ */
+function fileObject(u: PendingUpload, title: string, channel: string | undefined, threadTs: string | undefined): Record<string, unknown> {
+  const ext = u.filename.split('.').pop()?.toLowerCase() ?? '';
+  const mimetype = ext === 'png' ? 'image/png' : 'application/octet-stream';
+  return {
+    id: u.id, created: Math.floor(Date.now() / 1000), name: u.filename, title, mimetype, filetype: ext, pretty_type: ext.toUpperCase(),
+    user: BOT.user, size: u.bytes?.length ?? 0, mode: 'hosted', is_external: false, is_public: channel !== undefined,
+    ...(u.altText ? { alt_txt: u.altText } : {}),
+    channels: channel ? [channel] : [], groups: [], ims: [],
+    // Shares fill in asynchronously on Slack; the emulator shares at once.
+    shares: channel ? { public: { [channel]: [{ ts: threadTs ?? '', ...(threadTs ? { thread_ts: threadTs } : {}), channel_name: channel.toLowerCase(), team_id: BOT.team }] } } : {},
   };
 }
 

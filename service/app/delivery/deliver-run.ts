@@ -9,7 +9,7 @@ import { experimentCardFor, draftThreadCards, loadRunView, type RunView } from '
 /**
  * Renders a run from the database and brings its chat messages up to date: the root message
  * posted once and then edited in place (only when its rendering changed), each settled stage's
- * detail card posted once in the root's thread.
+ * detail card posted once in the root's thread, and a finished comparison's scorecard image once.
  *
  * Idempotent: message references are stored, so a retried task edits the same root and never
  * posts a second one; a card already recorded is not posted again. (A crash between a post and
@@ -64,6 +64,51 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
       await recordMessage(deps.db, { runId, key: 'experiment', platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef });
     }
   }
+
+  // A finished comparison's scorecard image, once.
+  if (sink.postScorecard && wantsScorecard(view) && !messages.has(SCORECARD)) await postScorecard(deps, sink.postScorecard.bind(sink), view, origin, root);
+}
+
+/** The chat_messages key of a run's scorecard image. */
+const SCORECARD = 'scorecard';
+
+/** A comparison that finished with a verdict (succeeded, or partial: a stage failed) gets its scorecard. */
+const wantsScorecard = (v: RunView) => v.kind === 'compare' && (v.status === 'succeeded' || v.status === 'partial') && v.verdict !== null;
+
+/**
+ * Posts the scorecard and records it (key `scorecard`) when the sink claims it — before a step
+ * that must not run twice — or when it returns, whichever comes first. A failure to render or
+ * publish is logged, never thrown: the messages are delivered, and a retried task would only
+ * repeat the attempt. A failure to record is thrown (the task retries; a claim already written
+ * keeps the retry from publishing again).
+ */
+async function postScorecard(
+  deps: { db: Db; logger: Logger },
+  post: NonNullable<MessageSink['postScorecard']>,
+  view: RunView,
+  origin: Exclude<RunOrigin, { platform: 'cli' }>,
+  root: MessageRef,
+): Promise<void> {
+  const record = (ref: MessageRef) =>
+    recordMessage(deps.db, { runId: view.id, key: SCORECARD, platform: origin.platform, channelId: ref.channelId, messageRef: ref.messageRef, threadRef: ref.threadRef });
+  let claimFailure: unknown;
+  const claim = async (ref: MessageRef) => {
+    try {
+      await record(ref);
+    } catch (e) {
+      claimFailure = e;
+      throw e;
+    }
+  };
+  let posted: MessageRef;
+  try {
+    posted = await post(view, origin, root, claim);
+  } catch (e) {
+    if (claimFailure !== undefined && e === claimFailure) throw e;
+    deps.logger.warn({ err: e, runId: view.id, platform: origin.platform }, 'scorecard not posted: the run was delivered without its image');
+    return;
+  }
+  await record(posted);
 }
 
 /** What the root shows: if none of this changed, no edit is made. */

@@ -59,10 +59,26 @@ export interface MessageSink<O extends RunOrigin = RunOrigin> {
   postStageDetail(view: RunView, stage: StageView, origin: O, root: MessageRef): Promise<MessageRef>;
   /** Posts a re-run's deltas against its experiment's baseline in the root's thread (omitted: not shown). */
   postExperimentCard?(card: ExperimentCard, origin: O, root: MessageRef): Promise<MessageRef>;
+  /**
+   * Publishes a finished comparison's scorecard image once (omitted: no scorecard on this sink).
+   * The sink renders it (its renderer is injected) and puts it where the platform shows it best:
+   * Slack uploads a file into the root's thread, Discord attaches it to the root's final edit.
+   *
+   * `claim` records the scorecard as posted. A sink whose publication cannot be repeated safely
+   * (Slack: a second completeUploadExternal is a second file in the thread) calls it just before
+   * the point of no return, so a crash after that point is never repeated: at most one scorecard,
+   * rarely none. A sink whose publication is an idempotent edit (Discord) need not call it; the
+   * returned reference is recorded either way. Failures are thrown: deliver_run logs them and
+   * delivers the messages regardless.
+   */
+  postScorecard?(view: RunView, origin: O, root: MessageRef, claim: ScorecardClaim): Promise<MessageRef>;
   /** Tells the requester privately (the root could not be posted, how to fix it). */
   notifyPrivately(origin: O, text: string): Promise<void>;
   /** A notice in a workspace channel (e.g. a purchase confirmation), outside any run. */
   postNotice(workspaceExternalId: string, channelId: string, text: string): Promise<void>;
 }
+
+/** Records the scorecard as posted (key `scorecard`), before a step that must not run twice. */
+export type ScorecardClaim = (ref: MessageRef) => Promise<void>;
 
 export type Sinks = { readonly [P in ChatPlatform]?: MessageSink<Extract<RunOrigin, { platform: P }>> };
