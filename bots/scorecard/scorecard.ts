@@ -16,5 +16,8 @@ export interface Scorecard {
   readonly filename: string;
 }
 
-/** Renders a finished run's scorecard; reads stored image bytes through `images`. */
+/**
+ * Renders a run's scorecard (made by `createScorecardRenderer({ loadImage })`, which reads the
+ * stored image bytes by SHA-256 through `loadImage`).
+ */
 export type RenderScorecard = (view: RunView) => Promise<Scorecard>;

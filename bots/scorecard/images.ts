@@ -1,0 +1,43 @@
+import sharp from 'sharp';
+
+/**
+ * Stored images (by SHA-256) made ready to embed in the scorecard's SVG: read through the
+ * injected loader, turned upright, flattened on white, resized to fit the box they are drawn in
+ * and re-encoded as JPEG, then inlined as a data URI (the SVG renderer fetches nothing).
+ */
+
+/** Reads a stored image's bytes by content hash; undefined when it is not stored. */
+export type LoadImage = (sha256: string) => Promise<Buffer | undefined>;
+
+export interface Embedded {
+  readonly href: string;
+  /** The resized image's size in pixels (fits the box asked for, aspect kept). */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The image fitted inside `box` × `box` pixels; undefined when it cannot be read or decoded. */
+export async function embed(load: LoadImage, sha256: string | undefined, box: number): Promise<Embedded | undefined> {
+  if (!sha256) return undefined;
+  try {
+    const bytes = await load(sha256);
+    if (!bytes) return undefined;
+    const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize(box, box, { fit: 'inside' })
+      .jpeg({ quality: 86 })
+      .toBuffer({ resolveWithObject: true });
+    return { href: `data:image/jpeg;base64,${data.toString('base64')}`, width: info.width, height: info.height };
+  } catch {
+    return undefined; // an unreadable image is drawn as "image not available", never a failed scorecard
+  }
+}
+
+/** Where an image of `img`'s size sits centred in a `box` × `box` square at (x, y). */
+export function centred(img: Embedded, x: number, y: number, box: number) {
+  const scale = Math.min(box / img.width, box / img.height);
+  const w = Math.round(img.width * scale);
+  const h = Math.round(img.height * scale);
+  return { x: x + Math.round((box - w) / 2), y: y + Math.round((box - h) / 2), width: w, height: h };
+}
