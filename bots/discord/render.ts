@@ -1,7 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageActionRow, APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
-import { actionRows, button, tagsMenu } from './components.ts';
+import { actionRows, button, linkButton, tagsMenu } from './components.ts';
 import { clip, fitMessage, LIMITS } from './limits.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
@@ -93,6 +93,8 @@ function buttonsFor(i: Intent): APIButtonComponent[] {
       return [button({ kind: 'buy' })];
     case 'rerun_experiment':
       return []; // a select menu, in a row of its own (discordMessage)
+    case 'open_report':
+      return [linkButton('Open full report', i.url)];
     default:
       return assertNever(i, 'intent');
   }

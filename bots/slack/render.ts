@@ -1,6 +1,6 @@
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type Section, type StageLine, type StageView } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
-import { actions, button, clampBlocks, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
+import { actions, button, clampBlocks, linkButton, context, esc, fields, header, sectionsOf, truncate, LIMITS, type Block } from './blocks.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 import { rerunButton } from './experiment-modal.ts';
 import { outcomeButton } from './outcome-modal.ts';
@@ -35,6 +35,8 @@ export const ACTION = {
   saveExperiment: 'listing_save_experiment',
   buyCredits: 'listing_buy_credits',
   manualFallback: 'listing_manual_fallback',
+  /** A link button: Slack still sends its click (acknowledged, nothing to do). */
+  openReport: 'listing_open_report',
 } as const;
 
 /** Emphasis markers must hug the text (`*bold*`, not `* bold *`), so surrounding spaces stay outside. */
@@ -90,6 +92,8 @@ function buttonFor(i: Intent) {
       return button('Buy credits', ACTION.buyCredits, i.runId ?? 'refusal', 'primary');
     case 'rerun_experiment':
       return rerunButton(i.experimentId);
+    case 'open_report':
+      return linkButton('Open full report', ACTION.openReport, i.url);
     default:
       return assertNever(i, 'intent');
   }

@@ -169,6 +169,8 @@ function actions(v: RunView, opts: PresentOptions): Intent[] {
   const out: Intent[] = [];
   const { A, B } = v.pair;
   if (v.status === 'failed' && !v.verdict && RESUMABLE_ERRORS.has(v.errorCode ?? '')) out.push({ kind: 'manual_fallback', runId: v.id });
+  // Everything the team discusses, in one page: offered once the comparison is over and links are on.
+  if (isFinished(v) && v.reportUrl) out.push({ kind: 'open_report', url: v.reportUrl });
   // Re-running needs both ASINs (a listing given by hand cannot be fetched again).
   if (isFinished(v) && A.asin && B.asin && A.asin !== B.asin) out.push({ kind: 'rerun_fresh', runId: v.id, a: A.asin, b: B.asin, ...(v.mine && v.mineSource === 'asked' ? { mine: v.mine } : {}) });
   if (v.verdict) out.push({ kind: 'save_experiment', runId: v.id }, { kind: 'record_outcome', runId: v.id });

@@ -71,6 +71,8 @@ export type Intent =
   | { readonly kind: 'record_outcome'; readonly runId: string }
   | { readonly kind: 'buy_credits'; readonly runId?: string }
   | { readonly kind: 'manual_fallback'; readonly runId: string }
+  /** The run's full report page (a link, no round trip to us): "Open full report". */
+  | { readonly kind: 'open_report'; readonly url: string }
   /** Re-run a saved experiment after a change: pick what changed (the tags), then it starts. */
   | { readonly kind: 'rerun_experiment'; readonly experimentId: string };
 

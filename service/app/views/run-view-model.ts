@@ -69,6 +69,11 @@ export interface RunView {
    * Null once the run holds a slot (or has finished).
    */
   readonly queuePosition: number | null;
+  /**
+   * Where the run's full report page is (`PUBLIC_URL/r/<token>`): set by whoever has the link key
+   * (app/reports `withReportUrl`) on a finished comparison; absent when report links are off.
+   */
+  readonly reportUrl?: string;
   /** A draft run (kind 'draft'): photos, attributes and scored drafts. Absent for a comparison. */
   readonly draft?: DraftView;
 }
