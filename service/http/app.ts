@@ -1,13 +1,17 @@
 import Fastify, { errorCodes, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
+import type { Reports } from '../app/reports/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { reportRoutes } from './routes/report.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
   readonly readiness: ReadinessCheck;
   /** Extra route plugins (Slack, Discord, Stripe) wired by main/. */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
+  /** Report pages (`/r/<token>`); absent when report links are off (no key or no PUBLIC_URL). */
+  readonly reports?: Reports;
 }
 
 /** Bodies over this are refused (413): every payload we accept is a few kilobytes. */
@@ -57,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'Not found' }));
 
   await app.register(healthRoutes(deps.readiness));
+  if (deps.reports) await app.register(reportRoutes(deps.reports));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

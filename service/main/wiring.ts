@@ -1,6 +1,7 @@
 import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings, dbMeasurementCache, reclaimStaleRuns, runStage, type StageModel, type ComparisonDeps } from '../app/comparisons/index.ts';
 import { deliverRun, type Sinks, notifyWorkspace } from '../app/delivery/index.ts';
+import { createReports, withReportLinks, type ReportLinks } from '../app/reports/index.ts';
 import { runDraftStage } from '../app/drafts/index.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
@@ -169,12 +170,19 @@ export async function frontEnds(config: Config, db: Database, logger: Logger): P
   const stripe = stripeFrontEnd(config, { db, logger });
   return {
     plugins: [slack?.plugin, discord?.plugin, stripe].filter((p): p is (app: FastifyInstance) => Promise<void> => p !== undefined),
-    sinks: { ...(slack ? { slack: slack.sink } : {}), ...(discord ? { discord: discord.sink } : {}) },
+    // Final messages link to the report page when links are on: the sinks get views that carry its URL.
+    sinks: withReportLinks({ ...(slack ? { slack: slack.sink } : {}), ...(discord ? { discord: discord.sink } : {}) }, reportLinks(config)),
   };
 }
 
+/** Report links (app/reports) from the config; undefined when they are off. */
+export function reportLinks(config: Config): ReportLinks | undefined {
+  return config.reportLinks ? { ...config.reportLinks, lifetimeDays: DEFAULTS.reportLinks.lifetimeDays } : undefined;
+}
+
 export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
-  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), plugins });
+  const reports = config.reportLinks ? createReports({ db: db.db, key: config.reportLinks.key }) : undefined;
+  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), plugins, ...(reports ? { reports } : {}) });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
   lifecycle.onShutdown('http', () => app.close(), { timeoutMs: 4_000 });
   return address;
