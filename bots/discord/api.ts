@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
+import { DiscordAPIError, HTTPError, REST, type RawFile } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIMessage, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { DeliveryRefused } from '../../service/app/delivery/index.ts';
@@ -47,14 +47,24 @@ export interface MessageBody {
   flags?: number | undefined;
   allowed_mentions?: unknown;
   message_reference?: { message_id: string; fail_if_not_exists?: boolean } | undefined;
+  /** Files to keep, and descriptions of the new ones (`id` = the index of `files[n]`); present, it replaces the message's attachments. */
+  attachments?: readonly { id: number | string; filename?: string | undefined; description?: string | undefined }[] | undefined;
+}
+
+/** A file sent with a message (multipart `files[n]`, described in `attachments`). */
+export interface MessageFile {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly contentType: string;
 }
 
 export interface DiscordApi {
-  editOriginal(applicationId: string, token: string, body: MessageBody): Promise<APIMessage>;
+  /** Edits `@original`; with `files`, as multipart (`payload_json` + `files[n]`). */
+  editOriginal(applicationId: string, token: string, body: MessageBody, files?: readonly MessageFile[]): Promise<APIMessage>;
   deleteOriginal(applicationId: string, token: string): Promise<void>;
   followUp(applicationId: string, token: string, body: MessageBody): Promise<APIMessage>;
   postMessage(channelId: string, body: MessageBody): Promise<APIMessage>;
-  editMessage(channelId: string, messageId: string, body: MessageBody): Promise<APIMessage>;
+  editMessage(channelId: string, messageId: string, body: MessageBody, files?: readonly MessageFile[]): Promise<APIMessage>;
   /** A public thread on a message; its id is the message's id. */
   startThread(channelId: string, messageId: string, name: string): Promise<{ id: string }>;
   /** Bulk-overwrites the application's commands (global, or one guild's). */
@@ -82,11 +92,12 @@ export function createDiscordApi(opts: DiscordApiOptions): DiscordApi {
     }
   };
   return {
-    editOriginal: (app, token, body) => call('edit of the interaction response', token, () => rest.patch(Routes.webhookMessage(app, token), { body, auth: false })),
+    editOriginal: (app, token, body, files) =>
+      call('edit of the interaction response', token, () => rest.patch(Routes.webhookMessage(app, token), { body, auth: false, ...withFiles(files) })),
     deleteOriginal: (app, token) => call('delete of the interaction response', token, () => rest.delete(Routes.webhookMessage(app, token), { auth: false })),
     followUp: (app, token, body) => call('follow-up message', token, () => rest.post(Routes.webhook(app, token), { body, auth: false })),
     postMessage: (channel, body) => call('message post', undefined, () => rest.post(Routes.channelMessages(channel), { body })),
-    editMessage: (channel, id, body) => call('message edit', undefined, () => rest.patch(Routes.channelMessage(channel, id), { body })),
+    editMessage: (channel, id, body, files) => call('message edit', undefined, () => rest.patch(Routes.channelMessage(channel, id), { body, ...withFiles(files) })),
     startThread: (channel, id, name) =>
       call('thread creation', undefined, () => rest.post(Routes.threads(channel, id), { body: { name, auto_archive_duration: 1440 } })),
     putCommands: (app, guild, commands) =>
@@ -96,6 +107,16 @@ export function createDiscordApi(opts: DiscordApiOptions): DiscordApi {
       rest.clearHandlerSweeper();
     },
   };
+}
+
+/**
+ * The client sends a request with files as multipart/form-data: each file as `files[n]`, the body
+ * as `payload_json` (Discord's "Uploading Files").
+ *
+ * @see https://discord.com/developers/docs/reference#uploading-files
+ */
+function withFiles(files: readonly MessageFile[] | undefined): { files?: RawFile[] } {
+  return files?.length ? { files: files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })) } : {};
 }
 
 /** Discord said no for a reason a person can fix (bot not in the channel, missing permission). */

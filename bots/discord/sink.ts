@@ -3,16 +3,19 @@ import { type MessageRef, type MessageSink, DeliveryRefused } from '../../servic
 import { isFinished, presentExperimentCard, type RunView, type StageView } from '../../service/app/views/index.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
+import type { RenderScorecard } from '../scorecard/scorecard.ts';
 import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
 import { TOKEN_LIFETIME_MS, type DiscordOrigin } from './interaction.ts';
 import { clip } from './limits.ts';
 import { discordMessage, renderRoot, renderStageDetail, textMessage } from './render.ts';
+import { withScorecardImage } from './upload.ts';
 
 /**
  * The MessageSink for Discord. The run's root is the interaction's deferred response: edited via
  * the interaction webhook (`@original`) while the token lives, then via the bot token on the
  * stored message id (or posted anew by the bot when it never existed). Stage cards go in a thread
- * started on the root when the bot may create one, as follow-up messages otherwise.
+ * started on the root when the bot may create one, as follow-up messages otherwise. A finished
+ * comparison's scorecard PNG is attached to the root itself, shown as its embed's image.
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response
  * @see https://discord.com/developers/docs/resources/channel#start-thread-from-message
@@ -29,6 +32,8 @@ export interface DiscordSinkOptions {
   readonly lowCredits?: (origin: DiscordOrigin) => Promise<boolean>;
   /** Stop using an interaction token this long before it expires (default 30 s): a call in flight must not outlive it. */
   readonly tokenMarginMs?: number;
+  /** Renders a finished comparison's scorecard (omitted: no scorecard is attached). */
+  readonly renderScorecard?: RenderScorecard;
 }
 
 export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<DiscordOrigin> {
@@ -71,12 +76,37 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
     }
   }
 
+  async function rootBody(view: RunView, origin: DiscordOrigin) {
+    const low = isFinished(view) && opts.lowCredits ? await opts.lowCredits(origin) : false;
+    return renderRoot(view, { lowCredits: low });
+  }
+
+  const { renderScorecard } = opts;
+  const scorecard: Pick<MessageSink<DiscordOrigin>, 'postScorecard'> = renderScorecard
+    ? {
+        /**
+         * The final root, edited once more with the PNG attached and shown as its embed's image:
+         * the result and its picture stay one message at the top of the channel, where the thread
+         * would hide it under six cards. The edit names its attachments, so a retried edit leaves
+         * one image, never two (no claim needed). `@original` while the token lives, else the bot.
+         */
+        async postScorecard(view, origin, root) {
+          const card = await renderScorecard(view);
+          const { body, files } = withScorecardImage(await rootBody(view, origin), card);
+          const edited = await withToken(origin, () => api.editOriginal(origin.applicationId, origin.interactionToken, body, files));
+          if (edited) return { channelId: edited.channel_id, messageRef: edited.id, threadRef: root.threadRef };
+          const m = await api.editMessage(root.channelId, root.messageRef, body, files);
+          return { ...root, messageRef: m.id };
+        },
+      }
+    : {};
+
   return {
     platform: 'discord',
+    ...scorecard,
 
     async upsertRoot(view, origin, existing) {
-      const low = isFinished(view) && opts.lowCredits ? await opts.lowCredits(origin) : false;
-      const body = renderRoot(view, { lowCredits: low });
+      const body = await rootBody(view, origin);
       const edited = await withToken(origin, () => api.editOriginal(origin.applicationId, origin.interactionToken, body));
       if (edited) {
         const ref: MessageRef = { channelId: edited.channel_id, messageRef: edited.id, threadRef: existing?.threadRef ?? null };

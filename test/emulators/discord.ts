@@ -14,7 +14,13 @@ import { sizeProblem } from './discord-limits.ts';
  * - `POST|GET /channels/:channel/messages`, `GET|PATCH /channels/:channel/messages/:id` (bot token)
  * - `POST /channels/:channel/messages/:id/threads` — a thread whose id is the message's (bot token)
  * - `PUT /applications/:app/commands`, `PUT /applications/:app/guilds/:guild/commands` (bot token)
- * - `GET /attachments/:channel/:id/:name` — an attachment added with `addAttachment` (the CDN: no auth)
+ * - `GET /attachments/:channel/:id/:name` — an attachment added with `addAttachment`, or sent with a
+ *   message (the CDN: no auth)
+ *
+ * Message posts and edits also take multipart/form-data, as Discord's "Uploading Files" describes:
+ * the JSON body in `payload_json`, each file in a `files[n]` part, described by the body's
+ * `attachments` (`{ id: n, filename, description }`; on an edit, present `attachments` replace the
+ * message's, absent ones keep them). Sent files are kept with their bytes (`message.attachments`).
  *
  * Webhook routes need no Authorization but a token Discord knows (`respond` registers it, as
  * Discord does when it receives our HTTP answer); bot routes need `Bot <botToken>`. Messages are
@@ -31,6 +37,26 @@ export interface DiscordCall {
   readonly body: unknown;
   readonly authorization: string | undefined;
   readonly status: number;
+  /** The `files[n]` parts of a multipart request. */
+  readonly files?: readonly { readonly name: string; readonly contentType: string; readonly size: number }[];
+}
+
+/** A file attached to a message, with the bytes that were sent. */
+export interface EmulatedAttachment {
+  readonly id: string;
+  readonly filename: string;
+  readonly description?: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+  readonly url: string;
+}
+
+/** A `files[n]` part of a multipart request. */
+interface FilePart {
+  readonly index: number;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
 }
 
 export interface EmulatedMessage {
@@ -48,6 +74,7 @@ export interface EmulatedMessage {
   editedTimestamp: string | null;
   edits: number;
   deleted: boolean;
+  attachments: EmulatedAttachment[];
 }
 
 export interface InteractionLike {
@@ -116,7 +143,37 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
   let threadRefusal: number | undefined;
   const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
   let nextId = 1_100_000_000_000_000_000n;
+  let port = 0;
   const snowflake = () => String(nextId++);
+
+  /** The request's `files[n]` parts (set per request by the server before routing). */
+  let parts: readonly FilePart[] = [];
+  const cdnUrl = (id: string, filename: string) => `http://127.0.0.1:${port}/attachments/${id}/${id}/${encodeURIComponent(filename)}`;
+  /**
+   * `attachments` in the body: entries naming a kept attachment's id stay, entries whose id is an
+   * index `n` become the file of `files[n]`; absent, new files are added to what the message had.
+   * @see https://discord.com/developers/docs/reference#editing-message-attachments
+   */
+  const attach = (m: EmulatedMessage, body: Record<string, unknown>) => {
+    const described = Array.isArray(body['attachments']) ? (body['attachments'] as { id?: unknown; filename?: unknown; description?: unknown }[]) : undefined;
+    const fresh = (part: FilePart, entry?: { filename?: unknown; description?: unknown }): EmulatedAttachment => {
+      const id = snowflake();
+      const filename = typeof entry?.filename === 'string' ? entry.filename : part.filename;
+      const url = cdnUrl(id, filename);
+      attachments.set(new URL(url).pathname, { bytes: part.bytes, contentType: part.contentType });
+      return { id, filename, contentType: part.contentType, bytes: part.bytes, url, ...(typeof entry?.description === 'string' ? { description: entry.description } : {}) };
+    };
+    if (!described) {
+      m.attachments = [...m.attachments, ...parts.map((p) => fresh(p))];
+      return;
+    }
+    m.attachments = described.flatMap((entry) => {
+      const kept = m.attachments.find((a) => a.id === String(entry.id));
+      if (kept) return [kept];
+      const part = parts.find((p) => p.index === Number(entry.id));
+      return part ? [fresh(part, entry)] : [];
+    });
+  };
 
   const newMessage = (channelId: string, body: Record<string, unknown>, token?: string): EmulatedMessage => {
     const m: EmulatedMessage = {
@@ -132,7 +189,9 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
       editedTimestamp: null,
       edits: 0,
       deleted: false,
+      attachments: [],
     };
+    attach(m, body);
     messages.push(m);
     return m;
   };
@@ -140,6 +199,7 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     if (typeof body['content'] === 'string') m.content = body['content'];
     if (Array.isArray(body['embeds'])) m.embeds = body['embeds'];
     if (Array.isArray(body['components'])) m.components = body['components'];
+    attach(m, body);
     m.editedTimestamp = new Date().toISOString();
     m.edits++;
     return m;
@@ -163,7 +223,11 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
       content: m.content,
       channel_id: m.channel_id,
       author: { id: appId ?? BOT_USER_ID, username: 'ListingLab', avatar: null, discriminator: '0000', public_flags: 0, flags: 0, bot: true, global_name: null },
-      attachments: [],
+      // The attachment object's fields (id, filename, description, content_type, size, url, proxy_url).
+      // @see https://discord.com/developers/docs/resources/message#attachment-object
+      attachments: m.attachments.map((a) => ({
+        id: a.id, filename: a.filename, ...(a.description ? { description: a.description } : {}), content_type: a.contentType, size: a.bytes.length, url: a.url, proxy_url: a.url,
+      })),
       embeds: m.embeds,
       mentions: [],
       mention_roles: [],
@@ -341,21 +405,31 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
-      const method = req.method ?? 'GET';
-      const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/^\/api(\/v\d+)?/, '');
-      const status = route(req, res, method, path, body);
-      calls.push({ method, path, body, authorization: req.headers.authorization, status });
+      void (async () => {
+        const raw = Buffer.concat(chunks);
+        const contentType = req.headers['content-type'] ?? '';
+        let body: unknown;
+        let files: FilePart[] = [];
+        if (contentType.startsWith('multipart/form-data')) ({ body, files } = await multipart(raw, contentType));
+        else {
+          const text = raw.toString('utf8');
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = text;
+          }
+        }
+        const method = req.method ?? 'GET';
+        const path = new URL(req.url ?? '/', 'http://emulator').pathname.replace(/^\/api(\/v\d+)?/, '');
+        parts = files;
+        const status = route(req, res, method, path, body);
+        parts = [];
+        calls.push({ method, path, body, authorization: req.headers.authorization, status, ...(files.length ? { files: files.map((f) => ({ name: f.filename, contentType: f.contentType, size: f.bytes.length })) } : {}) });
+      })();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
 
   return {
     addAttachment(filename, bytes, contentType) {
@@ -391,4 +465,17 @@ export async function startDiscordEmulator(options: { botToken?: string } = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A multipart body: `payload_json` parsed as the JSON body, `files[n]` parts as files. */
+async function multipart(raw: Buffer, contentType: string): Promise<{ body: unknown; files: FilePart[] }> {
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const payload = form.get('payload_json');
+  const files: FilePart[] = [];
+  for (const [key, value] of form.entries()) {
+    const index = /^files\[(\d+)\]$/.exec(key)?.[1];
+    if (index === undefined || typeof value === 'string') continue;
+    files.push({ index: Number(index), filename: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { body: typeof payload === 'string' ? (JSON.parse(payload) as unknown) : undefined, files };
 }
