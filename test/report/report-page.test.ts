@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { reportToken } from '../../service/app/reports/index.ts';
+import { createExperimentServices } from '../../service/app/experiments/index.ts';
+import { reportToken, withReportUrl } from '../../service/app/reports/index.ts';
+import { comparisonDeps } from '../../service/main/wiring.ts';
 import { sideName } from '../../service/app/views/index.ts';
 import { runs } from '../../service/db/schema.ts';
 import { signCapability } from '../../service/support/capability-token.ts';
@@ -113,6 +115,21 @@ describe('the report page', () => {
   test('the token is never written to the log', () => {
     const token = page.slice('/r/'.length);
     expect(server.logLines().join('\n')).not.toContain(token);
+  });
+
+  test('an experiment re-run: its deltas against the baseline, in the experiment card’s words', async () => {
+    const { pipeline } = server;
+    const ex = createExperimentServices(await comparisonDeps(pipeline.config, { ...pipeline.tdb, embedded: false }));
+    const cli = { platform: 'cli', externalId: 'local' } as const;
+    const { experiment } = await ex.save(cli, { job: view.id, name: 'Duffel title test' });
+    const { started } = await ex.rerun(cli, experiment.id, { tags: ['title'] });
+    const rerun = withReportUrl(await pipeline.waitForRun(started.run.id), server.links);
+    const html = (await get(server.pathOf(rerun.reportUrl!))).body;
+    expect(html).toContain('>Experiment: Duffel title test: against the baseline</h2>');
+    expect(html).toMatch(/changed: title/);
+    expect(html).toMatch(/Overall: A \d+\.\d → \d+\.\d/);
+    // The baseline's own page has no experiment card.
+    expect((await get(page)).body).not.toContain('against the baseline');
   });
 
   test('a deleted run: its page and images are the same 404', async () => {
