@@ -24,12 +24,13 @@ Commands:
              (--no-worker: HTTP only, when workers run as their own processes)
   worker     a worker alone (for a separate worker process group)
   migrate    apply database migrations and exit
-  compare <A> <B> [--fresh] [--mine A|B] [--json]
+  compare <A> <B> [--fresh] [--mine A|B] [--json] [--scorecard out.png]
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
              and its images) through the real pipeline; exit 0 finished, 1 failed, 2 bad input.
-             --mine says which listing is yours (without it, the brand list decides)
+             --mine says which listing is yours (without it, the brand list decides);
+             --scorecard writes the result as a PNG image too
   demo       compare a bundled pair from golden_tests with no accounts and no keys
-  draft <photo…> [--brand NAME] [--product-type TYPE] [--json]
+  draft <photo…> [--brand NAME] [--product-type TYPE] [--json] [--scorecard out.png]
              photos → listing drafts for Amazon, eBay, Etsy and Shopify (1–8 photos)
   credits <platform> <workspace> [--json]      a workspace's balance and recent ledger
   credits grant <platform> <workspace> <n> --reason "…" [--key K]   support grant (idempotent)
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { 'no-worker': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' }, mine: { type: 'string' } },
+    options: { 'no-worker': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' }, mine: { type: 'string' }, scorecard: { type: 'string' } },
   });
   const command = positionals[0];
   switch (command) {
@@ -85,12 +86,12 @@ async function main(argv: string[]): Promise<number> {
       const fresh = values.fresh === true || extra.includes('fresh');
       const rest = extra.filter((x) => x !== 'fresh');
       if (!a || !b || rest.length) {
-        process.stderr.write(`listinglab: compare takes two listings: an ASIN, an amazon.com URL or a folder with a listing.json\n  e.g. listinglab compare B0799CK52K ./my-listing [--fresh] [--mine A|B] [--json]\n`);
+        process.stderr.write(`listinglab: compare takes two listings: an ASIN, an amazon.com URL or a folder with a listing.json\n  e.g. listinglab compare B0799CK52K ./my-listing [--fresh] [--mine A|B] [--json] [--scorecard out.png]\n`);
         return 2;
       }
       // A bare --mine (no value) is refused by runCompare, saying what to give.
       const mine = values.mine === undefined ? undefined : typeof values.mine === 'string' ? values.mine : '';
-      return runCompare({ a, b, fresh, json: values.json === true, mine });
+      return runCompare({ a, b, fresh, json: values.json === true, mine, scorecard: values.scorecard });
     }
     case 'brand':
       return runBrandCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });

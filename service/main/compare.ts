@@ -1,5 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createScorecardRenderer } from '../../bots/scorecard/index.ts';
 import { parseListingRef } from '../../bots/shared/listing-ref.ts';
 import { parseMine } from '../../bots/shared/command-words.ts';
 import { checklist, finalReport, jsonDocument, stageLine } from '../../bots/terminal/render.ts';
@@ -8,15 +10,17 @@ import { readListingFolder } from '../acquire/folder-source.ts';
 import { importListingFolder, startComparison } from '../app/comparisons/index.ts';
 import type { ListingInputRef } from '../domain/listing.ts';
 import { AppError, UserError } from '../domain/errors.ts';
+import { getImage } from '../db/repos/blobs.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
 import { withCliRuntime } from './cli-runtime.ts';
 import { printSettledStages, watchRun } from './watch-run.ts';
 import type { Database } from './database.ts';
 
 /**
- * `listinglab compare <A> <B> [--fresh] [--mine A|B] [--json]`: the real pipeline through the job queue on
- * this machine (a worker runs in-process; a running `serve` on the same database may take jobs
- * too). Exit 0 finished, 1 failed run, 2 bad input (before any network call).
+ * `listinglab compare <A> <B> [--fresh] [--mine A|B] [--json] [--scorecard out.png]`: the real pipeline
+ * through the job queue on this machine (a worker runs in-process; a running `serve` on the same
+ * database may take jobs too). Exit 0 finished, 1 failed run (or the scorecard could not be
+ * written), 2 bad input (before any network call).
  */
 
 export type SideArg = { kind: 'asin'; asin: string } | { kind: 'folder'; dir: string };
@@ -30,12 +34,51 @@ export function parseSideArg(arg: string, which: 'A' | 'B'): SideArg {
 }
 
 
-/** `mine`: the `--mine` value as typed (A or B, any case); undefined when not given. */
-export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean; mine?: string | undefined }): Promise<number> {
+/**
+ * `--scorecard <file>` checked before anything runs: the file's absolute path. Its folder must
+ * exist and be writable, and the path must not be a folder; a value that is missing (or another
+ * option) is refused. Throws a UserError (exit 2) saying which.
+ */
+export function scorecardPath(value: string | boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '' || value.startsWith('-')) throw new UserError('missing_argument', '--scorecard needs a file to write, e.g. --scorecard out.png');
+  const file = path.resolve(value);
+  const dir = path.dirname(file);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('bad_command', `--scorecard: the folder ${dir} does not exist`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError('bad_command', `--scorecard: ${file} is a folder; give a file name, e.g. ${path.join(value, 'scorecard.png')}`);
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    throw new UserError('bad_command', `--scorecard: ${existsSync(file) ? file : `the folder ${dir}`} is not writable`);
+  }
+  return file;
+}
+
+/**
+ * The run's scorecard PNG written to `file` (created or overwritten), images read from the image
+ * store. True when written; otherwise says why on standard error.
+ */
+export async function writeScorecard(db: Database, view: RunView, file: string): Promise<boolean> {
+  const render = createScorecardRenderer({ loadImage: async (sha256) => (await getImage(db.db, sha256))?.bytes });
+  try {
+    const card = await render(view);
+    await writeFile(file, card.png);
+    process.stderr.write(`Scorecard written to ${file} (${card.width} × ${card.height} px).\n`);
+    return true;
+  } catch (e) {
+    process.stderr.write(`listinglab: could not write the scorecard to ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return false;
+  }
+}
+
+/** `mine`: the `--mine` value as typed (A or B, any case); undefined when not given. `scorecard`: the `--scorecard` value as parsed. */
+export async function runCompare(args: { a: string; b: string; fresh: boolean; json: boolean; mine?: string | undefined; scorecard?: string | boolean | undefined }): Promise<number> {
   let sideA: SideArg;
   let sideB: SideArg;
   let mine: 'A' | 'B' | undefined;
+  let scorecard: string | undefined;
   try {
+    scorecard = scorecardPath(args.scorecard);
     if (args.mine !== undefined) {
       const side = parseMine(args.mine);
       if (!side.ok) throw new UserError(side.error.code, side.error.message.replace('e.g. mine:A', 'e.g. --mine A'));
@@ -81,7 +124,8 @@ export async function runCompare(args: { a: string; b: string; fresh: boolean; j
       const view = await follow(db, started.run.id, args.json);
       if (args.json) process.stdout.write(`${JSON.stringify(jsonDocument(view), null, 2)}\n`);
       else process.stdout.write(`${finalReport(view).join('\n')}\n`); // stages were shown as they settled
-      return view.status === 'failed' ? 1 : 0;
+      const written = scorecard === undefined || (await writeScorecard(db, view, scorecard));
+      return view.status === 'failed' || !written ? 1 : 0;
     });
   } catch (e) {
     process.stderr.write(`listinglab: ${e instanceof AppError ? e.message : e instanceof Error ? e.message : String(e)}\n`);

@@ -5,23 +5,25 @@ import { readPhotoFiles, storePhotos, type DraftHints, type LocalPhoto, DRAFT_PH
 import type { RunView } from '../app/views/index.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
+import { scorecardPath, writeScorecard } from './compare.ts';
 import { comparisonDeps, startWorkerProcess } from './wiring.ts';
 import { withCliRuntime } from './cli-runtime.ts';
 import { printSettledStages, watchRun } from './watch-run.ts';
 
 /**
- * `listinglab draft <photo…> [--brand NAME] [--product-type TYPE] [--json]`: photos → listing drafts for Amazon, eBay, Etsy and
+ * `listinglab draft <photo…> [--brand NAME] [--product-type TYPE] [--json] [--scorecard out.png]`: photos → listing drafts for Amazon, eBay, Etsy and
  * Shopify through the real pipeline and job queue on this machine (a worker runs in-process), like
  * `compare`. The photos are read and checked before anything starts. Unmetered, like every run
  * from the operator's terminal.
  *
- * Exit 0: drafts delivered; 1: the run failed; 2: bad input (nothing started).
+ * Exit 0: drafts delivered; 1: the run failed (or the scorecard could not be written); 2: bad input (nothing started).
  * `--json`: standard output holds only the JSON document; progress goes to standard error.
  */
 
-export const DRAFT_USAGE = `Usage: listinglab draft <photo…> [--brand NAME] [--product-type TYPE] [--json]
+export const DRAFT_USAGE = `Usage: listinglab draft <photo…> [--brand NAME] [--product-type TYPE] [--json] [--scorecard out.png]
   1–${DRAFT_PHOTOS_MAX} photos of one product (JPEG, PNG, WebP or GIF); the best one is picked as the main image.
   --brand, --product-type: what you know; they win over what the photos suggest.
+  --scorecard: also write the result as a PNG image (the main photo, each marketplace's score, what to reshoot).
   e.g. listinglab draft front.jpg side.jpg label.png --brand Starter --product-type "duffel bag" --json`;
 
 
@@ -30,18 +32,20 @@ export async function runDraftCli(args: string[]): Promise<number> {
   let json: boolean;
   let photos: LocalPhoto[];
   let hints: DraftHints;
+  let scorecard: string | undefined;
   try {
     const parsed = parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, brand: { type: 'string' }, 'product-type': { type: 'string' } },
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, brand: { type: 'string' }, 'product-type': { type: 'string' }, scorecard: { type: 'string' } },
     });
     if (parsed.values.help) {
       process.stdout.write(`${DRAFT_USAGE}\n`);
       return 0;
     }
     json = parsed.values.json === true;
+    scorecard = scorecardPath(parsed.values.scorecard);
     hints = { brand: parsed.values.brand, productType: parsed.values['product-type'] };
     // `draft` itself may be passed along (cli.ts hands over the words after the command or with it).
     paths = parsed.positionals[0] === 'draft' && !existsSync('draft') ? parsed.positionals.slice(1) : parsed.positionals;
@@ -60,7 +64,8 @@ export async function runDraftCli(args: string[]): Promise<number> {
       await startWorkerProcess(config, db, logger, lifecycle, { schedule: false });
       const view = await follow(db, started.run.id, json);
       process.stdout.write(json ? `${JSON.stringify(draftJson(view), null, 2)}\n` : `${draftReport(view).join('\n')}\n`);
-      return view.status === 'failed' ? 1 : 0;
+      const written = scorecard === undefined || (await writeScorecard(db, view, scorecard));
+      return view.status === 'failed' || !written ? 1 : 0;
     });
   } catch (e) {
     process.stderr.write(`listinglab: ${e instanceof AppError || e instanceof Error ? e.message : String(e)}\n`);
