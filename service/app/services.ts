@@ -7,6 +7,7 @@ import { createOutcomeServices, type OutcomeServices } from './outcomes/index.ts
 import { resumeWithManualListings, startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './comparisons/index.ts';
 import type { RunView } from './views/index.ts';
 import { startDraft, type StartDraftInput, type StartDraftResult } from './drafts/index.ts';
+import { withReportUrl, type ReportLinks } from './reports/index.ts';
 import { createBrandList, creditsSummary, runHistory, runStatus, type BrandListServices, type HistoryLine, type QueryDeps } from './workspaces/index.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
 import { UserError } from '../domain/errors.ts';
@@ -51,8 +52,11 @@ export interface AppServices {
   readonly outcomes: OutcomeServices;
 }
 
-/** `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys). */
-export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock; checkout?: CheckoutConfig | undefined }): AppServices {
+/**
+ * `checkout`: Stripe and the packs for sale; undefined when billing is not configured (no Stripe keys).
+ * `reportLinks`: a finished run's `status` carries its report page URL; undefined when links are off.
+ */
+export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Clock; checkout?: CheckoutConfig | undefined; reportLinks?: ReportLinks | undefined }): AppServices {
   const checkout = deps.checkout;
   const workspaceId = async (ref: WorkspaceRef) => (await ensureWorkspace(deps.db, ref, deps.metered(ref.platform) ? deps.freeCredits : 0)).id;
   return {
@@ -60,7 +64,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     startDraft: (input) => startDraft(deps, input),
     credits: (ref) => creditsSummary(deps, ref, new Date(deps.clock.now())),
     history: (ref, limit) => runHistory(deps, ref, limit),
-    status: (ref, id) => runStatus(deps, ref, id),
+    status: async (ref, id) => withReportUrl(await runStatus(deps, ref, id), deps.reportLinks),
     experiments: createExperimentServices(deps),
     brands: createBrandList(deps),
     outcomes: createOutcomeServices(deps),

@@ -53,7 +53,7 @@ export async function comparisonDeps(config: Config, db: Database): Promise<Comp
 export async function appServices(config: Config, db: Database): Promise<AppServices> {
   const deps = await comparisonDeps(config, db);
   const checkout = config.stripe ? { stripe: stripeClient(config.stripe), packs: DEFAULTS.credits.packs, publicUrl: config.publicUrl } : undefined;
-  return createAppServices({ ...deps, checkout });
+  return createAppServices({ ...deps, checkout, reportLinks: reportLinks(config) });
 }
 
 /** The router over the configured providers, or undefined: the offline rules engine. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { createExperimentServices } from '../../service/app/experiments/index.ts';
+import { createAppServices } from '../../service/app/services.ts';
 import { reportToken, withReportUrl } from '../../service/app/reports/index.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';
 import { sideName } from '../../service/app/views/index.ts';
@@ -130,6 +131,14 @@ describe('the report page', () => {
     expect(html).toMatch(/Overall: A \d+\.\d → \d+\.\d/);
     // The baseline's own page has no experiment card.
     expect((await get(page)).body).not.toContain('against the baseline');
+  });
+
+  test('`status <job>` of a finished run carries the same report URL as its final message', async () => {
+    const { pipeline } = server;
+    const deps = await comparisonDeps(pipeline.config, { ...pipeline.tdb, embedded: false });
+    const status = await createAppServices({ ...deps, reportLinks: server.links }).status({ platform: 'cli', externalId: 'local' }, view.shortId);
+    expect(status.reportUrl).toBe(view.reportUrl);
+    expect((await createAppServices(deps).status({ platform: 'cli', externalId: 'local' }, view.shortId)).reportUrl).toBeUndefined();
   });
 
   test('a deleted run: its page and images are the same 404', async () => {
