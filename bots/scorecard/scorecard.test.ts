@@ -154,6 +154,18 @@ describe('comparison scorecard', () => {
     await expectValid(await render(view), 'hostile.png');
   });
 
+  test('a tie: neither side framed green, both marked as a tie', async () => {
+    const base = await compare('duffel-compliance');
+    const view: RunView = { ...base, verdict: { ...base.verdict!, winner: 'tie', clickWinner: 'tie', saleWinner: 'tie', confidence: 0.2 } };
+    const card = await render(view);
+    await expectValid(card, 'tie.png');
+    const svg = await expectNoOverflow(view);
+    expect(svg.match(/>TIE</g)).toHaveLength(2);
+    expect(svg).not.toContain('>WINS<');
+    const px = await pixels(card.png);
+    for (const side of ['A', 'B'] as const) expect(run(px, tileX[side] + 3, COLOURS.win).length).toBeLessThan(30);
+  });
+
   test('a run without a verdict (failed) still renders, saying so', async () => {
     const base = await compare('vitamin-gallery');
     const view: RunView = { ...base, status: 'failed', verdict: null, avatars: null, errorCode: 'timeout', errorMessage: 'The listing took too long to fetch' };
