@@ -35,7 +35,7 @@ export const ACTION = {
   saveExperiment: 'listing_save_experiment',
   buyCredits: 'listing_buy_credits',
   manualFallback: 'listing_manual_fallback',
-  /** A link button: Slack still sends its click (acknowledged, nothing to do). */
+  /** A link button: the browser opens the URL; Slack still posts the click here, with nothing to do but acknowledge it. */
   openReport: 'listing_open_report',
 } as const;
 
