@@ -16,6 +16,7 @@ import { boltLogger } from './logger.ts';
 import { oauthRoutes } from './oauth.ts';
 import { createFastifyReceiver } from './receiver.ts';
 import { createSlackSink, type SlackOrigin } from './sink.ts';
+import type { RenderScorecard } from '../scorecard/index.ts';
 
 /**
  * The Slack front end: a Bolt app on our Fastify server (custom receiver), its listeners, and the
@@ -48,6 +49,8 @@ export interface SlackBotOptions {
   readonly ackTimeoutMs?: number;
   /** Clock for the signature window (default Date.now). */
   readonly now?: () => number;
+  /** Renders a finished comparison's scorecard for its thread (omitted: none is posted). */
+  readonly renderScorecard?: RenderScorecard;
 }
 
 export interface SlackBot {
@@ -115,6 +118,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     logger,
     balanceOf: async (teamId) => (await opts.services.credits({ platform: 'slack', externalId: teamId })).balance,
     lowBalanceBelow: opts.lowBalanceBelow ?? 10,
+    ...(opts.renderScorecard ? { renderScorecard: opts.renderScorecard } : {}),
   });
   return { plugin: receiver.plugin, sink };
 }

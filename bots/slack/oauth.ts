@@ -15,7 +15,7 @@ import { boltLogger } from './logger.ts';
 
 /** What the bot needs: the slash command, posting (also in public channels it has not joined). */
 /** files:read: the draft form's photo uploads are private files the bot downloads. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read'];
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read', 'files:write'];
 
 export interface OAuthOptions {
   readonly clientId: string;

@@ -5,6 +5,7 @@ import { workspaceOfOrigin } from '../../bots/discord/interaction.ts';
 import { registerCommands } from '../../bots/discord/register.ts';
 import { discordInteractionsRoute } from '../../bots/discord/route.ts';
 import { createDiscordSink, type DiscordOrigin } from '../../bots/discord/sink.ts';
+import { scorecardRenderer } from './scorecards.ts';
 import type { MessageSink } from '../app/delivery/index.ts';
 import type { AppServices } from '../app/services.ts';
 import { DEFAULTS } from '../config/defaults.ts';
@@ -25,7 +26,7 @@ export interface DiscordFrontEnd {
 
 export interface DiscordFrontEndDeps {
   readonly services: AppServices;
-  /** Not needed yet: Discord keeps no state of its own beyond the run's stored origin. */
+  /** Reads stored images for the scorecard (without it no scorecard is attached). */
   readonly db?: Database;
   readonly logger: Logger;
   /** Default: the system clock (tests pass their own to reach token expiry). */
@@ -63,7 +64,7 @@ export function discordFrontEnd(config: Config, deps: DiscordFrontEndDeps): Disc
     ...(deps.ackDeadlineMs !== undefined ? { ackDeadlineMs: deps.ackDeadlineMs } : {}),
     onClose: () => api.close(),
   });
-  return { plugin, sink: createDiscordSink({ api, clock, logger, lowCredits }) };
+  return { plugin, sink: createDiscordSink({ api, clock, logger, lowCredits, ...(deps.db ? { renderScorecard: scorecardRenderer(deps.db) } : {}) }) };
 }
 
 const REGISTER_USAGE = `Usage: listinglab discord register [--guild ID]

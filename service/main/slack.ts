@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import { systemClock, type Clock } from '../providers/provider.ts';
 import type { FastifyInstance } from 'fastify';
 import type { SlackOrigin } from '../../bots/slack/sink.ts';
+import { scorecardRenderer } from './scorecards.ts';
 
 /**
  * The Slack front end, wired from configuration: undefined when Slack is not configured.
@@ -31,7 +32,7 @@ export function slackFrontEnd(
   const slack = config.slack;
   if (!slack) return undefined;
   const comparisonCost = Object.values(DEFAULTS.credits.compare).reduce((a, b) => a + b, 0);
-  const common = { signingSecret: slack.signingSecret, apiUrl: slack.apiUrl, services: deps.services, logger: deps.logger, lowBalanceBelow: comparisonCost };
+  const common = { signingSecret: slack.signingSecret, apiUrl: slack.apiUrl, services: deps.services, logger: deps.logger, lowBalanceBelow: comparisonCost, renderScorecard: scorecardRenderer(deps.db) };
   if (slack.mode === 'single') return createSlackBot({ ...common, auth: { mode: 'single', botToken: slack.botToken } });
   // The config schema makes ENCRYPTION_KEY part of the OAuth group; checked again for the type.
   if (!config.encryptionKey) throw new Error('Slack OAuth mode needs ENCRYPTION_KEY');
