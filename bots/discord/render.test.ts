@@ -107,7 +107,7 @@ describe('replies', () => {
 describe('whose listing', () => {
   test('with mine set the headline speaks to the seller, only their fixes show, and Re-run fresh keeps the side', () => {
     const m = renderRoot(finishedView({ mine: 'B' }));
-    expect(m.content).toMatch(/^Verdict: your listing loses the click and the sale to B0799CK52K; overall you lose — /);
+    expect(m.content).toMatch(/^Verdict: your listing loses the click and the sale to B0799CK52K; overall you lose — A 7\.4 vs B 6\.1 out of 10, a likely loss /);
     const text = JSON.stringify(m.embeds);
     expect(text).toContain('Your fixes (B074M5HPBD)');
     expect(text).toContain('Where you can beat B0799CK52K');

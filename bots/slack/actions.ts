@@ -46,6 +46,11 @@ async function runOf(deps: SlackBotDeps, req: SlackRequest, runId: string, clien
 }
 
 export function registerActions(app: App, deps: SlackBotDeps): void {
+  // "Open full report" is a link: Slack opens it and still sends the click, which only needs its ack.
+  app.action(ACTION.openReport, async ({ ack }) => {
+    await ack();
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTION.rerunFresh, async ({ ack, body, action, client }) => {
     await ack();
     const req = requestOf(body);

@@ -16,7 +16,7 @@ a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
 .skip{position:absolute;left:-9999px}
 .skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px}
 header.page,main,footer.page{max-width:1240px;margin:0 auto;padding:0 16px}
-header.page{padding-top:16px;border-bottom:1px solid #d0d0d0}
+header.page{padding-top:16px}
 .brand{margin:0;color:#4a4a4a;font-size:.875rem;letter-spacing:.02em}
 h1{font-size:1.5rem;line-height:1.25;margin:.25rem 0 .5rem}
 h2{font-size:1.25rem;margin:0 0 .5rem}
@@ -30,7 +30,7 @@ p{margin:.25rem 0}
 section.card{margin:1.25rem 0;padding:1rem 0 0;border-top:1px solid #e2e2e2}
 .pair{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
 .side{min-width:0}
-.mine{outline:2px solid #1e7b34;outline-offset:4px;border-radius:4px}
+.mine{box-shadow:inset 0 0 0 2px #1e7b34;padding:.5rem .75rem;border-radius:4px;align-self:start}
 .muted{color:#4a4a4a}
 .small,.note{font-size:.9rem;color:#3d3d3d}
 .stages{list-style:none;padding:0;margin:.5rem 0}
@@ -48,6 +48,7 @@ figure img,img{display:block;max-width:100%;height:auto;background:#f5f5f5}
 figure.main img{max-height:420px;width:auto}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.5rem}
 .gallery figure{margin:0}
+.gallery img{max-height:240px;width:auto;margin:0 auto}
 figcaption{font-size:.85rem;color:#3d3d3d}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f5f5;padding:.5rem;font-size:.9rem}

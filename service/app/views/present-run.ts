@@ -86,7 +86,7 @@ export function headline(v: RunView): Line {
   if (d) {
     const who = v.mine ? `Verdict: ${mineWords(v, d)}` : d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} wins`;
     const versus = v.mine ? '' : ` — ${pairWords(v)}:`;
-    return [t(`${who}${versus} ${scoreWords(d.score)} out of 10, ${confidenceWords(d.confidence, d.winner)} (`), ...jobRef(v), t(')')];
+    return [t(`${who}${versus} ${scoreWords(d.score)} out of 10, ${sureWords(v, d)} (`), ...jobRef(v), t(')')];
   }
   if (v.status === 'failed') return [t(`No verdict: the comparison ${pairWords(v)} failed: ${v.errorMessage ?? v.errorCode ?? 'unknown error'}.${v.refunded ? ` ${v.refunded} credits refunded.` : ''} (`), ...jobRef(v), t(')')];
   return [t(`Comparing ${pairWords(v)} — ${progressWords(v)} (`), ...jobRef(v), t(')')];
@@ -135,7 +135,7 @@ function verdictSections(v: RunView): Section[] {
     ? `Verdict: ${mineWords(v, d).replace(/ —$/, '')}`
     : d.winner === 'tie' ? 'Verdict: tie' : `Verdict: ${sideName(v.pair[d.winner])} (${d.winner}) wins`;
   const lines: Line[] = [
-    [bold(head), t(` — ${scoreWords(d.score)} out of 10 · ${confidenceWords(d.confidence, d.winner)} (confidence ${percent(d.confidence)})`)],
+    [bold(head), t(` — ${scoreWords(d.score)} out of 10 · ${sureWords(v, d)} (confidence ${percent(d.confidence)})`)],
     [t(`Wins the click: ${sideOrTie(v, d.clickWinner)} · wins the sale: ${sideOrTie(v, d.saleWinner)}`)],
   ];
   if (d.missing.length) lines.push([italic(`Left out (failed): ${d.missing.map((m) => STAGE_WORDS[m] ?? m).join(', ')} — confidence lowered.`)]);
@@ -143,6 +143,12 @@ function verdictSections(v: RunView): Section[] {
   const out: Section[] = [{ lines }, ...fixSections(v, d, { limit: 3, restAt: 'in the Verdict card in the thread' })];
   if (d.rulesOnly) out.push({ note: true, lines: [[t('Made without a model: the offline rules engine measured what can be measured; add a model key for visual judgement.')]] });
   return out;
+}
+
+/** Confidence in words; to the seller whose listing lost, a clear win for the other side is "a clear loss". */
+export function sureWords(v: RunView, d: Verdict): string {
+  const words = confidenceWords(d.confidence, d.winner);
+  return v.mine && d.winner !== 'tie' && d.winner !== v.mine ? words.replace(/ win$/, ' loss') : words;
 }
 
 /** Too close to call, or a win the evidence only just supports. */

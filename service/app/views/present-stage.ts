@@ -13,7 +13,8 @@ import type { RunView, StageView } from './run-view-model.ts';
 
 const SIDES = ['A', 'B'] as const;
 const EVIDENCE_PER_SIDE = 6;
-const EFFECT: Record<Evidence['effect'], string> = { positive: '➕', negative: '➖', neutral: '•' };
+/** Marks every surface can draw (the bundled font and a browser without emoji fonts too): good, bad, neither. */
+const EFFECT: Record<Evidence['effect'], string> = { positive: '✓', negative: '✗', neutral: '•' };
 
 /** `openai gpt-4o · 1.2 s`, or the rules engine. */
 export function madeBy(s: StageView): string {
@@ -30,7 +31,7 @@ export function failedSection(s: StageView): Section {
 
 function evidenceLines(items: readonly Evidence[]): Line[] {
   const shown: Line[] = items.slice(0, EVIDENCE_PER_SIDE).map((e) => [t(`${EFFECT[e.effect]} ${curly(clip(e.observation, 300))}`), ...(e.fix ? [t(' → '), italic(curly(clip(e.fix, 200)))] : [])]);
-  if (items.length > EVIDENCE_PER_SIDE) shown.push([italic(`…and ${plural(items.length - EVIDENCE_PER_SIDE, 'more finding')} in \`--json\`.`)]);
+  if (items.length > EVIDENCE_PER_SIDE) shown.push([italic(`…and ${plural(items.length - EVIDENCE_PER_SIDE, 'more finding')}.`)]);
   return shown;
 }
 
