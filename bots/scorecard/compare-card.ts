@@ -32,7 +32,7 @@ export function mainImageSha(view: RunView, side: Side): string | undefined {
 export function measuredChips(main: SideFacts['main'] | undefined): Chip[] {
   if (!main) return [{ label: 'Not measured: no usable main image', tone: 'bad' }];
   const chips: Chip[] = [
-    { label: `Product fills ${pct(main.fillLongSide)} of the frame`, tone: main.fillLongSide >= 0.85 ? 'good' : 'bad' },
+    { label: `Product fills ${pct(main.fillLongSide)} of the frame${measuredBox(main) ? ' (dashed box)' : ''}`, tone: main.fillLongSide >= 0.85 ? 'good' : 'bad' },
     main.backgroundWhite
       ? { label: `White background (${pct(main.whiteNear)} of the edge)`, tone: 'good' }
       : { label: `Background not white (${pct(main.whiteNear)} white)`, tone: 'bad' },
@@ -41,6 +41,11 @@ export function measuredChips(main: SideFacts['main'] | undefined): Chip[] {
   else if (main.textWords > 0) chips.push({ label: `Text on image: ${main.textWords} word${main.textWords === 1 ? '' : 's'}`, tone: 'bad' });
   else chips.push({ label: 'No text or badges on image', tone: 'good' });
   return chips;
+}
+
+/** The product's box, where the fill was measured against a clean backdrop (on a busy scene the "box" is the scene). */
+function measuredBox(main: SideFacts['main'] | undefined) {
+  return main?.box && (main.backgroundWhite || main.uniformity >= 0.6) ? main.box : undefined;
 }
 
 /** Green for a win (yours, or anyone's when no side is yours), red when yours loses, ink for a tie. */
@@ -103,6 +108,7 @@ function imageRow(y: number, view: RunView, images: Partial<Record<Side, Embedde
       x, y: y + 48, size: TILE, image: images[side], pills: [],
       border: wins ? { colour: COLOURS.win, width: 10 } : { colour: COLOURS.faint, width: 2 },
       chips: facts ? measuredChips(facts[side].main) : [],
+      box: measuredBox(facts?.[side].main),
       missing: 'Main image not available',
     });
     svg += t.svg;

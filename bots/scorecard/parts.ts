@@ -45,6 +45,8 @@ export interface TileOptions {
   /** Measurements, drawn from the bottom of the image up. */
   readonly chips: readonly Chip[];
   readonly missing: string;
+  /** The product's box as shares of the image (drawn as a dashed frame where the fill was measured). */
+  readonly box?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } | undefined;
 }
 
 /** An image in a square tile, with its labels and measurements drawn on it. */
@@ -55,6 +57,10 @@ export function tile(o: TileOptions): Block {
   if (o.image) {
     const at = centred(o.image, x + inset, y + inset, size - 2 * inset);
     svg += `<image x="${at.x}" y="${at.y}" width="${at.width}" height="${at.height}" preserveAspectRatio="xMidYMid meet" xlink:href="${esc(o.image.href)}"/>`;
+    if (o.box) {
+      const b = o.box;
+      svg += rect(Math.round(at.x + b.x * at.width), Math.round(at.y + b.y * at.height), Math.max(2, Math.round(b.width * at.width)), Math.max(2, Math.round(b.height * at.height)), 'none', `stroke="${COLOURS.measure}" stroke-width="4" stroke-dasharray="14 8"`);
+    }
   } else {
     svg += rect(x, y, size, size, COLOURS.panel);
     svg += text(x + size / 2, y + size / 2, fitLine(o.missing, size - 40, { size: 22 }), { size: 22, fill: COLOURS.muted, anchor: 'middle' });

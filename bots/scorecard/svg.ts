@@ -20,6 +20,8 @@ export const COLOURS = {
   bad: '#cf222e',
   warn: '#9a6700',
   bar: '#8c959f',
+  /** The measured product box drawn on a main image. */
+  measure: '#e36209',
   white: '#ffffff',
 } as const;
 

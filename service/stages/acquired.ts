@@ -58,6 +58,11 @@ export interface SideFacts {
     readonly legibility: number;
     readonly textWords: number;
     readonly badges: readonly string[];
+    /**
+     * Where the product is, as shares (0–1) of the image's width and height: the box the fill was
+     * measured on. Absent in facts measured before it was stored, and when no box stood out.
+     */
+    readonly box?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   } | null;
   readonly gallery: {
     readonly count: number;

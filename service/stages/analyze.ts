@@ -109,5 +109,11 @@ function mainSummary(m: ImageMetrics, o: OcrResult | undefined): NonNullable<Sid
     legibility: m.legibility,
     textWords: o ? confidentWords(o).length : 0,
     badges: o ? detectBadges(o).map((b) => b.badge) : [],
+    ...(m.productBox
+      ? { box: { x: share(m.productBox.x, m.width), y: share(m.productBox.y, m.height), width: share(m.productBox.width, m.width), height: share(m.productBox.height, m.height) } }
+      : {}),
   };
 }
+
+/** `part` of `whole` as a share rounded to 0.001 (stored facts stay small and deterministic). */
+const share = (part: number, whole: number) => Math.round((Math.min(whole, Math.max(0, part)) / Math.max(1, whole)) * 1000) / 1000;
