@@ -56,6 +56,9 @@ const EnvSchema = z.object({
   STRIPE_API_URL: z.preprocess(emptyToUndefined, z.url().default(DEFAULTS.stripeApiUrl)),
   ENCRYPTION_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional()),
   /** Signs report links (PUBLIC_URL/r/<token>); unset: derived from ENCRYPTION_KEY, or no report links. */
+  /** Error reports to Sentry (service/logging/error-reports.ts); unset: none. */
+  SENTRY_DSN: url,
+  SENTRY_ENVIRONMENT: opt,
   LINK_SIGNING_KEY: z.preprocess(
     emptyToUndefined,
     // 32 characters are at least 32 bytes: the shortest key the signer takes.
@@ -117,6 +120,8 @@ export interface Config {
   readonly anthropic: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   readonly apify: { token: string; baseUrl: string; actor: string } | undefined;
   readonly stripe: { secretKey: string; webhookSecret: string; apiUrl: string } | undefined;
+  /** Error reports (SENTRY_DSN, SENTRY_ENVIRONMENT); undefined without a DSN: nothing is sent. */
+  readonly sentry: { dsn: string; environment: string | undefined } | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -190,6 +195,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       stripe: active.has('Stripe')
         ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL }
         : undefined,
+      sentry: e.SENTRY_DSN ? { dsn: e.SENTRY_DSN, environment: e.SENTRY_ENVIRONMENT } : undefined,
     },
   };
 }

@@ -1,6 +1,7 @@
 import Fastify, { errorCodes, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
+import { reportError } from '../logging/error-reports.ts';
 import type { Reports } from '../app/reports/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { reportRoutes } from './routes/report.ts';
@@ -40,6 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const status = statusOf(error);
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
+      // The route, never the body or headers: to Sentry, when SENTRY_DSN is set.
+      reportError(error, { method: request.method, route: request.routeOptions.url, status });
       // Never leak internals on a 5xx.
       return reply.code(status).send({ error: 'internal_error', message: 'Something went wrong on our side.' });
     }

@@ -5,6 +5,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { isTransientDbError } from './transient.ts';
 import type { Logger } from '../logger.ts';
 import { PermanentError } from '../domain/errors.ts';
+import { reportError } from '../logging/error-reports.ts';
 import { CRONTAB, TASK_PAYLOADS, type TaskName, type TaskPayload } from './payloads.ts';
 
 export interface TaskContext {
@@ -90,12 +91,20 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
           return;
         }
         log.warn({ err: e instanceof Error ? e.message : String(e), attempt: helpers.job.attempts }, 'task failed; will retry');
+        // Unexpected (a UserError is skipped there): to Sentry, when SENTRY_DSN is set.
+        reportError(e, { task: name, jobId: helpers.job.id, attempt: helpers.job.attempts, ...runTags(parsed.data) });
         throw e;
       }
     };
     list[name] = task;
   }
   return list;
+}
+
+/** The run id and stage a payload names, for error reports (payloads carry ids, never state). */
+function runTags(payload: object): { runId?: string; stage?: string } {
+  const p = payload as { runId?: unknown; stage?: unknown };
+  return { ...(typeof p.runId === 'string' ? { runId: p.runId } : {}), ...(typeof p.stage === 'string' ? { stage: p.stage } : {}) };
 }
 
 export function graphileLogger(logger: Logger): GraphileLogger {

@@ -1,4 +1,7 @@
+// First: Sentry starts (when SENTRY_DSN is set) before anything else is imported.
+import './instrument.ts';
 import { parseArgs } from 'node:util';
+import { flushErrorReports } from '../logging/error-reports.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
@@ -139,9 +142,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
+  async (code) => {
+    await flushErrorReports();
+    process.exit(code);
+  },
+  async (e: unknown) => {
     process.stderr.write(`listinglab: ${e instanceof Error ? e.message : String(e)}\n`);
+    await flushErrorReports();
     process.exit(1);
   },
 );

@@ -4,6 +4,7 @@ import { createDb, type DbHandle } from '../db/client.ts';
 import { ownApplicationName, startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { addLogSecrets, type Logger } from '../logger.ts';
+import { addReportSecrets } from '../logging/error-reports.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface Database extends DbHandle {
@@ -32,6 +33,7 @@ export async function openDatabase(config: Config, logger: Logger, lifecycle: Li
     embedded = true;
     // The embedded server's password is made at first start, after the logger: scrub it too.
     addLogSecrets(logger, [decodeURIComponent(new URL(url).password)]);
+    addReportSecrets([decodeURIComponent(new URL(url).password)]);
     logger.info({ dataDir: path.resolve(config.dataDir) }, 'using the embedded Postgres');
   }
   await migrateDatabase(url);
