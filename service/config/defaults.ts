@@ -58,6 +58,8 @@ export const DEFAULTS = {
   },
   /** Report pages (`PUBLIC_URL/r/<token>`): how long a link opens, and the HKDF purpose of a key derived from ENCRYPTION_KEY. */
   reportLinks: { lifetimeDays: 30, keyPurpose: 'report links' },
+  /** `GET /metrics`: the shortest METRICS_TOKEN taken. */
+  metrics: { minTokenLength: 16 },
   retention: {
     listingCacheHours: 24,
     visionCacheDays: 7,

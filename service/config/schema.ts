@@ -64,6 +64,11 @@ const EnvSchema = z.object({
     // 32 characters are at least 32 bytes: the shortest key the signer takes.
     z.string().min(MIN_KEY_BYTES, `must be at least ${MIN_KEY_BYTES} characters (e.g. \`openssl rand -base64 32\`)`).optional(),
   ),
+  /** Bearer token for GET /metrics (Prometheus); unset: no metrics route (404). */
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(DEFAULTS.metrics.minTokenLength, `must be at least ${DEFAULTS.metrics.minTokenLength} characters (e.g. \`openssl rand -hex 24\`)`).optional(),
+  ),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -111,6 +116,8 @@ export interface Config {
    * Undefined — no report page, no "Open full report" — without a key or without PUBLIC_URL.
    */
   readonly reportLinks: { readonly key: Buffer; readonly baseUrl: string } | undefined;
+  /** The bearer token `GET /metrics` asks for; undefined: no metrics route. A secret. */
+  readonly metricsToken: string | undefined;
   readonly slack:
     | { mode: 'single'; signingSecret: string; botToken: string; apiUrl: string }
     | { mode: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; apiUrl: string }
@@ -183,6 +190,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       imageHosts: e.IMAGE_HOSTS ?? DEFAULTS.imageHosts,
       encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : undefined,
       reportLinks: linkKey && e.PUBLIC_URL ? { key: linkKey, baseUrl: publicUrl } : undefined,
+      metricsToken: e.METRICS_TOKEN,
       slack,
       discord: active.has('Discord')
         ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!, botToken: e.DISCORD_BOT_TOKEN!, apiUrl: e.DISCORD_API_URL }

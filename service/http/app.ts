@@ -5,6 +5,7 @@ import { reportError } from '../logging/error-reports.ts';
 import type { Reports } from '../app/reports/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { reportRoutes } from './routes/report.ts';
+import { metricsRoutes, instrumentRequests } from './routes/metrics.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -13,6 +14,8 @@ export interface AppDeps {
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
   /** Report pages (`/r/<token>`); absent when report links are off (no key or no PUBLIC_URL). */
   readonly reports?: Reports;
+  /** The bearer token `GET /metrics` asks for (METRICS_TOKEN); absent: no metrics route (404). */
+  readonly metricsToken?: string;
 }
 
 /** Bodies over this are refused (413): every payload we accept is a few kilobytes. */
@@ -61,10 +64,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  instrumentRequests(app);
+
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'Not found' }));
 
   await app.register(healthRoutes(deps.readiness));
   if (deps.reports) await app.register(reportRoutes(deps.reports));
+  if (deps.metricsToken) await app.register(metricsRoutes(deps.metricsToken));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

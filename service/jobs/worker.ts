@@ -5,6 +5,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { isTransientDbError } from './transient.ts';
 import type { Logger } from '../logger.ts';
 import { PermanentError } from '../domain/errors.ts';
+import { metrics } from '../support/metrics.ts';
 import { reportError } from '../logging/error-reports.ts';
 import { CRONTAB, TASK_PAYLOADS, type TaskName, type TaskPayload } from './payloads.ts';
 
@@ -68,10 +69,13 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
       const log = logger.child({ task: name, jobId: helpers.job.id });
       if (!parsed.success) {
         log.error({ issues: parsed.error.issues }, 'invalid job payload dropped');
+        metrics.job(name, 'dropped', 0);
         return;
       }
       const signal = helpers.abortSignal ?? new AbortController().signal;
       const ctx = { signal, attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, jobId: helpers.job.id };
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         // A database outage mid-task (a restart): wait for it and run the handler again — handlers
         // are idempotent — rather than fail the job while graphile itself cannot reach Postgres.
@@ -85,11 +89,14 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
             await outage.waitForDatabase(signal);
           }
         }
+        metrics.job(name, 'succeeded', seconds());
       } catch (e) {
         if (e instanceof PermanentError) {
           log.warn({ code: e.code, err: e.message }, 'task failed permanently');
+          metrics.job(name, 'failed_permanently', seconds());
           return;
         }
+        metrics.job(name, 'retried', seconds());
         log.warn({ err: e instanceof Error ? e.message : String(e), attempt: helpers.job.attempts }, 'task failed; will retry');
         // Unexpected (a UserError is skipped there): to Sentry, when SENTRY_DSN is set.
         reportError(e, { task: name, jobId: helpers.job.id, attempt: helpers.job.attempts, ...runTags(parsed.data) });

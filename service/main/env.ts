@@ -24,6 +24,7 @@ export function secretsOf(config: Config): string[] {
     config.apify?.token,
     config.stripe?.secretKey,
     config.stripe?.webhookSecret,
+    config.metricsToken,
     config.encryptionKey?.toString('hex'),
     linkKeyText(config),
   ];

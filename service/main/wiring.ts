@@ -7,6 +7,7 @@ import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { databaseReadiness } from '../db/readiness.ts';
+import { queueStats } from '../db/repos/queue-stats.ts';
 import { buildApp } from '../http/app.ts';
 import { makeSweepExpired } from '../jobs/tasks/sweep-expired.ts';
 import { startWorker, type TaskHandlers, type Worker } from '../jobs/worker.ts';
@@ -17,6 +18,7 @@ import { systemClock } from '../providers/provider.ts';
 import { createRouter } from '../providers/router.ts';
 import { createRulesAnalyzer, RULES_ENGINE_MODEL, type RulesAnalyzer } from '../stages/analyze.ts';
 import { loadPrompts, type PromptRegistry } from '../stages/prompts.ts';
+import { enableDefaultMetrics, setQueueSource } from '../support/metrics.ts';
 import type { Database } from './database.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { FastifyInstance } from 'fastify';
@@ -182,7 +184,18 @@ export function reportLinks(config: Config): ReportLinks | undefined {
 
 export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
   const reports = config.reportLinks ? createReports({ db: db.db, key: config.reportLinks.key }) : undefined;
-  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), plugins, ...(reports ? { reports } : {}) });
+  if (config.metricsToken) {
+    // GET /metrics (issue 21): process metrics and the queue gauges, read from this database on scrape.
+    enableDefaultMetrics();
+    setQueueSource(() => queueStats(db.sql));
+  }
+  const app = await buildApp({
+    logger,
+    readiness: () => databaseReadiness(db.sql),
+    plugins,
+    ...(reports ? { reports } : {}),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+  });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
   lifecycle.onShutdown('http', () => app.close(), { timeoutMs: 4_000 });
   return address;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError, PermanentError } from '../domain/errors.ts';
+import { metrics } from '../support/metrics.ts';
 import type { Clock, GenerateRequest, GenerateResult, ModelProvider, ProviderName, Usage } from './provider.ts';
 
 /**
@@ -164,13 +165,18 @@ export function createRouter(options: RouterOptions): Router {
     const started = clock.now();
     // Slow by the injected clock (testable) or by the real timer that aborted the call.
     const slow = (): boolean => limit.signal.aborted || clock.now() - started > slowCallMs;
+    const record = (outcome: Outcome<T>): Outcome<T> => {
+      const usage = outcome.kind === 'ok' ? outcome.result.usage : outcome.kind === 'invalid' ? outcome.error.usage : outcome.kind === 'timeout' ? outcome.usage : noUsage;
+      metrics.providerCall(provider.name, request.task, outcome.kind, (clock.now() - started) / 1000, usage);
+      return outcome;
+    };
     try {
       const result = await provider.generate({ ...request, signal: caller ? AbortSignal.any([caller, limit.signal]) : limit.signal });
-      return slow() ? { kind: 'timeout', usage: result.usage, costUsd: result.costUsd } : { kind: 'ok', result };
+      return record(slow() ? { kind: 'timeout', usage: result.usage, costUsd: result.costUsd } : { kind: 'ok', result });
     } catch (error) {
       if (caller?.aborted) throw abortError(caller);
-      if (error instanceof InvalidOutputError) return slow() ? { kind: 'timeout', usage: error.usage, costUsd: error.costUsd } : { kind: 'invalid', error };
-      if (error instanceof ProviderCallError) return slow() ? { kind: 'timeout', usage: noUsage, costUsd: 0 } : { kind: 'failed', error };
+      if (error instanceof InvalidOutputError) return record(slow() ? { kind: 'timeout', usage: error.usage, costUsd: error.costUsd } : { kind: 'invalid', error });
+      if (error instanceof ProviderCallError) return record(slow() ? { kind: 'timeout', usage: noUsage, costUsd: 0 } : { kind: 'failed', error });
       throw error; // not a provider failure: a bug, surfaced as is
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { UserError } from '../../domain/errors.ts';
+import { metrics } from '../../support/metrics.ts';
 import type { DbOrTx } from '../client.ts';
 import { creditLedger, workspaces, type LEDGER_KINDS } from '../schema.ts';
 
@@ -54,8 +55,23 @@ export async function applyLedgerEntry(tx: DbOrTx, entry: LedgerEntry): Promise<
   if (!row) {
     throw new UserError('insufficient_credits', `Not enough credits: this needs ${-entry.amount} credits. Use \`buy\` to top up.`);
   }
+  // Counted when written: a caller's transaction that later rolls back is over-counted (rare: a
+  // failed start after its reservation), which a rate over minutes does not notice.
+  metrics.credits(METRIC_KIND[entry.kind], entry.amount);
   return { applied: true, balance: row.balance };
 }
+
+/** The ledger kinds as `listinglab_credits_total{kind}` names them (a reclaim is a refund of a dead run). */
+const METRIC_KIND: Record<LedgerKind, string> = {
+  signup: 'granted',
+  grant: 'granted',
+  reserve: 'reserved',
+  refund: 'refunded',
+  reclaim: 'refunded',
+  settle: 'settled',
+  purchase: 'purchased',
+  reversal: 'reversed',
+};
 
 export async function recentLedger(db: DbOrTx, workspaceId: string, limit = 5) {
   return db
