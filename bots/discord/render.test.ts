@@ -94,7 +94,7 @@ describe('fitMessage', () => {
 
 describe('replies', () => {
   test('a checkout link says where the credits go: this server, or the asker’s DMs', () => {
-    const reply = { kind: 'checkout', url: 'https://checkout.stripe.test/c/pay/cs_1', pack: { id: 'starter', credits: 100, priceCents: 900 } } as const;
+    const reply = { kind: 'checkout', url: 'https://checkout.stripe.test/c/pay/cs_1', pack: { id: 'starter', credits: 100, priceCents: 900, currency: 'usd' } } as const;
     const content = (inDm: boolean) => {
       const r = responseFor(reply, { name: 'buy' }, { lowCreditsBelow: 10, inDm });
       return 'data' in r && r.data && 'content' in r.data ? r.data.content : undefined;

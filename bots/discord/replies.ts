@@ -1,5 +1,6 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import type { APIInteractionResponse, APIInteractionResponseCallbackData } from 'discord-api-types/v10';
+import { formatPrice } from '../../service/app/credits/index.ts';
 import type { Reply } from '../shared/reply.ts';
 import type { Command } from '../shared/command.ts';
 import { button, linkButton } from './components.ts';
@@ -49,7 +50,7 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
       return privateMessage(textMessage(`This pair was compared in the last 24 hours (run \`${reply.shortId}\`). ${how}`, rerun));
     }
     case 'checkout': {
-      const price = `$${(reply.pack.priceCents / 100).toFixed(2)}`;
+      const price = formatPrice(reply.pack.priceCents, reply.pack.currency);
       const text = `${reply.pack.credits} credits for ${price} (pack \`${reply.pack.id}\`). The link is yours alone; the credits go to ${opts.inDm ? 'your DMs' : 'this server'} once paid.`;
       return privateMessage(textMessage(text, [linkButton('Open Stripe Checkout', reply.url)]));
     }

@@ -1,5 +1,5 @@
 import type { AppServices } from '../../service/app/services.ts';
-import type { CreditsSummary } from '../../service/app/credits/index.ts';
+import type { CreditsSummary, PriceSheet } from '../../service/app/credits/index.ts';
 import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import { assertNever, isUserError } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
@@ -7,7 +7,7 @@ import type { CommandContext } from './command-context.ts';
 import { brandReply } from './dispatch-brand.ts';
 import { experimentReply } from './dispatch-experiment.ts';
 import { calibrationReply, outcomeReply } from './dispatch-outcome.ts';
-import { usage } from './help.ts';
+import { costLine, usage } from './help.ts';
 import { startedReply, type Reply } from './reply.ts';
 
 /**
@@ -56,7 +56,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
   if (countsAsFree(cmd)) await app.admitFreeCommand(ctx.workspace, ctx.userId);
   switch (cmd.name) {
     case 'help':
-      return { kind: 'private', text: usage(cmd.topic) };
+      return { kind: 'private', text: usage(cmd.topic, app.prices) };
     case 'compare': {
       const r = await app.startComparison({
         workspace: ctx.workspace,
@@ -72,7 +72,7 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
     }
     case 'credits': {
       const summary = await app.credits(ctx.workspace);
-      return { kind: 'credits', summary, text: creditsText(summary) };
+      return { kind: 'credits', summary, text: creditsText(summary, app.prices) };
     }
     case 'history': {
       const lines = await app.history(ctx.workspace, 10);
@@ -106,12 +106,14 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
   }
 }
 
-export function creditsText(s: CreditsSummary): string {
+/** The `credits` reply; with `prices` (the configured ones) it ends with what things cost. */
+export function creditsText(s: CreditsSummary, prices?: PriceSheet): string {
   const lines = [`Balance: ${s.balance} credits`, `Used today: ${s.usedToday} of ${s.dailyCap} (daily cap)`];
   if (s.recent.length) {
     lines.push('Recent:');
     for (const r of s.recent) lines.push(`  ${r.at.toISOString().slice(0, 16).replace('T', ' ')}  ${r.amount > 0 ? '+' : ''}${r.amount}  ${r.kind}${r.note ? ` — ${r.note}` : ''}`);
   }
+  if (prices) lines.push(costLine(prices));
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
 import type { Subcommand } from './command.ts';
 import { quoteInput } from './quote-input.ts';
+import { describePacks, type PriceSheet } from '../../service/app/credits/index.ts';
 
 /**
  * Help text for every subcommand: plain text, the same on every platform, `/listing` as the
@@ -45,7 +46,7 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
   draft: [
     '1–8 photos of a product → listing drafts for Amazon, eBay, Etsy and Shopify, each checked and',
     "scored against that marketplace's rules, plus which photo to use as the main image and what to reshoot.",
-    'Slack: a form opens to upload the photos. Discord: attach them as photo1…photo8. Costs 4 credits.',
+    'Slack: a form opens to upload the photos. Discord: attach them as photo1…photo8.',
   ],
   credits: ['Your workspace balance, credits used today, the daily cap and recent ledger lines.'],
   buy: ['A checkout link for a credit pack, shown only to you. Without a pack, lists the packs.'],
@@ -116,10 +117,10 @@ export function helpTopic(text: string): Subcommand | undefined {
  * Help text with examples. Without a topic: every subcommand's usage. With a known topic: that
  * subcommand in detail. With an unknown topic: says so, then the overview.
  */
-export function usage(topic?: string): string {
+export function usage(topic?: string, prices?: PriceSheet): string {
   const known = topic === undefined ? undefined : helpTopic(topic);
   if (known !== undefined) {
-    return [...USAGE[known], '', ...DETAILS[known], '', ...EXAMPLES[known].map((e) => `Example: ${e}`)].join('\n');
+    return [...USAGE[known], '', ...DETAILS[known], ...priceLines(known, prices), '', ...EXAMPLES[known].map((e) => `Example: ${e}`)].join('\n');
   }
   const lines = [
     'ListingLab compares two amazon.com listings: which one wins, why, and what to fix.',
@@ -130,9 +131,27 @@ export function usage(topic?: string): string {
     }),
     '',
     `Details: ${PREFIX} help <topic>, where the topic is one of ${SUBCOMMANDS.join(', ')}.`,
+    ...(prices ? [costLine(prices)] : []),
   ];
   if (topic !== undefined && topic.trim() !== '') {
     lines.unshift(`No help topic ${quoteInput(topic, 30)}.`, '');
   }
   return lines.join('\n');
+}
+
+/** What things cost, from the configured prices (none quoted without them); other topics quote none. */
+const PRICE_LINES: Partial<Record<Subcommand, (p: PriceSheet) => string>> = {
+  compare: (p) => `Costs ${p.comparison} credits.`,
+  draft: (p) => `Costs ${p.draft} credits.`,
+  credits: (p) => costLine(p),
+  buy: (p) => (p.packs.length ? `Packs: ${describePacks(p.packs)}.` : 'Buying credits is not configured on this server.'),
+};
+
+function priceLines(topic: Subcommand, prices: PriceSheet | undefined): string[] {
+  const line = prices ? PRICE_LINES[topic]?.(prices) : undefined;
+  return line === undefined ? [] : [line];
+}
+
+export function costLine(prices: PriceSheet): string {
+  return `A comparison costs ${prices.comparison} credits, a draft ${prices.draft}; a workspace spends at most ${prices.dailyCap} a day.`;
 }

@@ -1,7 +1,7 @@
 import { ensureWorkspace, type WorkspaceRef } from '../db/repos/workspaces.ts';
 import type { Clock } from '../providers/provider.ts';
 import { DEFAULTS } from '../config/defaults.ts';
-import { admitFreeCommand, createCheckout, type CheckoutConfig, type CheckoutLink, type CreditsSummary } from './credits/index.ts';
+import { admitFreeCommand, createCheckout, priceSheet, type CheckoutConfig, type CheckoutLink, type CreditsSummary, type PriceSheet } from './credits/index.ts';
 import { createExperimentServices, type ExperimentServices } from './experiments/index.ts';
 import { createOutcomeServices, type OutcomeServices } from './outcomes/index.ts';
 import { resumeWithManualListings, startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './comparisons/index.ts';
@@ -18,7 +18,7 @@ import { UserError } from '../domain/errors.ts';
  */
 export interface AppServices {
   startComparison(input: StartComparisonInput): Promise<StartComparisonResult>;
-  /** Photos → listing drafts for Amazon, eBay, Etsy and Shopify (4 credits). */
+  /** Photos → listing drafts for Amazon, eBay, Etsy and Shopify (`prices.draft` credits). */
   startDraft(input: StartDraftInput): Promise<StartDraftResult>;
   credits(ref: WorkspaceRef): Promise<CreditsSummary>;
   history(ref: WorkspaceRef, limit?: number): Promise<HistoryLine[]>;
@@ -36,6 +36,8 @@ export interface AppServices {
    * user's and the workspace's allowance; UserError('rate_limited') with the wait when exceeded.
    */
   admitFreeCommand(ref: WorkspaceRef, userId: string): Promise<void>;
+  /** The configured prices as `help` and `credits` quote them (comparison, draft, daily cap, packs). */
+  readonly prices: PriceSheet;
   /** Baselines, tagged re-runs, deltas and pins (service/app/experiments/). */
   readonly experiments: ExperimentServices;
   /**
@@ -69,6 +71,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     brands: createBrandList(deps),
     outcomes: createOutcomeServices(deps),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
+    prices: priceSheet(deps.pricing, deps.dailyCap, checkout?.packs ?? []),
     admitFreeCommand: (ref, userId) => admitFreeCommand(deps.db, ref, userId, deps.clock.now(), DEFAULTS.billing.freeCommandLimit),
     buy: (ref, packId, ctx) =>
       checkout

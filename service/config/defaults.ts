@@ -1,6 +1,7 @@
 /**
  * Every default in one object. Prices and packs are product configuration (PRODUCT.md "Credits");
- * an operator overrides them through the environment where a variable exists.
+ * an operator overrides them through the environment where a variable exists (`credits`: see
+ * config/pricing.ts — CREDIT_PACKS, STAGE_CREDITS, … or PRICING_FILE).
  */
 export const DEFAULTS = {
   dataDir: './.data',
@@ -32,9 +33,9 @@ export const DEFAULTS = {
     /** A run with no progress and no live job for this long is given up and refunded (the sweep). */
     staleRunMinutes: 15,
     packs: [
-      { id: 'starter', credits: 100, priceCents: 900 },
-      { id: 'team', credits: 500, priceCents: 3900 },
-      { id: 'agency', credits: 2000, priceCents: 12900 },
+      { id: 'starter', credits: 100, priceCents: 900, currency: 'usd' },
+      { id: 'team', credits: 500, priceCents: 3900, currency: 'usd' },
+      { id: 'agency', credits: 2000, priceCents: 12900, currency: 'usd' },
     ],
   },
   billing: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deriveKey, MIN_KEY_BYTES } from '../support/capability-token.ts';
 import { DEFAULTS } from './defaults.ts';
+import { parsePricing, type PricingConfig } from './pricing.ts';
 
 /**
  * The one description of the environment (after trigger.dev's env.server.ts). Parsed once, in
@@ -129,18 +130,25 @@ export interface Config {
   readonly stripe: { secretKey: string; webhookSecret: string; apiUrl: string } | undefined;
   /** Error reports (SENTRY_DSN, SENTRY_ENVIRONMENT); undefined without a DSN: nothing is sent. */
   readonly sentry: { dsn: string; environment: string | undefined } | undefined;
+  /** Packs, stage and draft costs, free credits, daily cap, per-run maximum, running slots (config/pricing.ts). */
+  readonly pricing: PricingConfig;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** Parse an environment (normally `process.env`) into a Config, or the list of what is wrong. */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
+/**
+ * Parse an environment (normally `process.env`) into a Config, or the list of what is wrong.
+ * `readFile` reads PRICING_FILE (default: the file system).
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>, readFile?: (path: string) => string): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
+  const pricing = parsePricing(env, readFile);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    const errors = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    return { ok: false, errors: pricing.ok ? errors : [...errors, ...pricing.errors] };
   }
   const e = parsed.data;
-  const errors: string[] = [];
+  const errors: string[] = pricing.ok ? [] : [...pricing.errors];
   const present = (k: keyof Env) => e[k] !== undefined && env[k] !== undefined && String(env[k]).trim() !== '';
   const active = new Set<string>();
   for (const group of GROUPS) {
@@ -156,7 +164,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (active.has('Slack (single workspace)') && active.has('Slack (OAuth install)')) {
     errors.push('Slack: set either SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID/SECRET (OAuth install), not both');
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0 || !pricing.ok) return { ok: false, errors };
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const linkKey = e.LINK_SIGNING_KEY
@@ -204,6 +212,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL }
         : undefined,
       sentry: e.SENTRY_DSN ? { dsn: e.SENTRY_DSN, environment: e.SENTRY_ENVIRONMENT } : undefined,
+      pricing: pricing.pricing,
     },
   };
 }

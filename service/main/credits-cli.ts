@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { creditsText } from '../../bots/shared/dispatch.ts';
 import { checkLedger, grantCredits, workspaceCredits } from '../app/credits/index.ts';
-import { DEFAULTS } from '../config/defaults.ts';
 import type { Db } from '../db/client.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import type { Platform } from '../domain/workspace.ts';
@@ -140,7 +139,7 @@ export async function runCreditsCli(args: string[]): Promise<number> {
     const db = await openDatabase(config, logger, lifecycle, { poolSize: 2, applicationName: 'listinglab-credits' });
     return await runCreditsCommand(parsed.command, {
       db: db.db,
-      dailyCap: DEFAULTS.credits.dailyCap,
+      dailyCap: config.pricing.dailyCap,
       now: () => new Date(),
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),

@@ -8,7 +8,6 @@ import { createDiscordSink, type DiscordOrigin } from '../../bots/discord/sink.t
 import { scorecardRenderer } from './scorecards.ts';
 import type { MessageSink } from '../app/delivery/index.ts';
 import type { AppServices } from '../app/services.ts';
-import { DEFAULTS } from '../config/defaults.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { systemClock, type Clock } from '../providers/provider.ts';
@@ -35,9 +34,10 @@ export interface DiscordFrontEndDeps {
   readonly ackDeadlineMs?: number;
 }
 
-/** "Low" balance: less than two comparisons' worth. Buy credits is offered below it. */
-const COMPARE_COST = Object.values(DEFAULTS.credits.compare).reduce((a, b) => a + b, 0);
-export const LOW_CREDITS_BELOW = 2 * COMPARE_COST;
+/** "Low" balance: less than two comparisons' worth at the configured stage prices. Buy credits is offered below it. */
+export function lowCreditsBelow(pricing: Config['pricing']): number {
+  return 2 * Object.values(pricing.compare).reduce((a, b) => a + b, 0);
+}
 
 /** The Discord front end, or undefined when Discord is not configured. */
 export function discordFrontEnd(config: Config, deps: DiscordFrontEndDeps): DiscordFrontEnd | undefined {
@@ -46,9 +46,10 @@ export function discordFrontEnd(config: Config, deps: DiscordFrontEndDeps): Disc
   const logger = deps.logger.child({ component: 'discord' });
   const clock = deps.clock ?? systemClock;
   const api = createDiscordApi({ apiUrl: discord.apiUrl, botToken: discord.botToken });
+  const lowBelow = lowCreditsBelow(config.pricing);
   const lowCredits = async (origin: DiscordOrigin) => {
     try {
-      return (await deps.services.credits(workspaceOfOrigin(origin))).balance < LOW_CREDITS_BELOW;
+      return (await deps.services.credits(workspaceOfOrigin(origin))).balance < lowBelow;
     } catch (e) {
       logger.warn({ err: e }, 'balance lookup failed: no Buy credits button');
       return false;
@@ -60,7 +61,7 @@ export function discordFrontEnd(config: Config, deps: DiscordFrontEndDeps): Disc
     api,
     clock,
     logger,
-    lowCreditsBelow: LOW_CREDITS_BELOW,
+    lowCreditsBelow: lowBelow,
     ...(deps.ackDeadlineMs !== undefined ? { ackDeadlineMs: deps.ackDeadlineMs } : {}),
     onClose: () => api.close(),
   });
@@ -109,7 +110,7 @@ export async function runDiscordRegister(args: string[], config: Config, io: { o
       botToken: config.discord.botToken,
       apiUrl: config.discord.apiUrl,
       guildId,
-      packs: DEFAULTS.credits.packs.map((p) => p.id),
+      packs: config.pricing.packs.map((p) => p.id),
       draft: true,
     });
     const names = commands.map((c) => `/${c.name}`).join(', ');

@@ -3,7 +3,6 @@ import type { MessageSink } from '../app/delivery/index.ts';
 import { createInstallations } from '../app/workspaces/index.ts';
 import type { AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
-import { DEFAULTS } from '../config/defaults.ts';
 import type { DbHandle } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { systemClock, type Clock } from '../providers/provider.ts';
@@ -31,7 +30,7 @@ export function slackFrontEnd(
 ): SlackFrontEnd | undefined {
   const slack = config.slack;
   if (!slack) return undefined;
-  const comparisonCost = Object.values(DEFAULTS.credits.compare).reduce((a, b) => a + b, 0);
+  const comparisonCost = Object.values(config.pricing.compare).reduce((a, b) => a + b, 0);
   const common = { signingSecret: slack.signingSecret, apiUrl: slack.apiUrl, services: deps.services, logger: deps.logger, lowBalanceBelow: comparisonCost, renderScorecard: scorecardRenderer(deps.db) };
   if (slack.mode === 'single') return createSlackBot({ ...common, auth: { mode: 'single', botToken: slack.botToken } });
   // The config schema makes ENCRYPTION_KEY part of the OAuth group; checked again for the type.

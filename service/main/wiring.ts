@@ -43,18 +43,18 @@ export async function comparisonDeps(config: Config, db: Database): Promise<Comp
   return {
     db: db.db,
     prompts: await promptRegistry(),
-    pricing: { compare: DEFAULTS.credits.compare, draft: DEFAULTS.credits.draft, perRunMax: DEFAULTS.credits.perRunMax },
+    pricing: { compare: config.pricing.compare, draft: config.pricing.draft, perRunMax: config.pricing.perRunMax },
     clock: systemClock,
-    freeCredits: DEFAULTS.credits.freeOnSignup,
+    freeCredits: config.pricing.freeOnSignup,
     metered: (platform) => platform !== 'cli',
-    dailyCap: DEFAULTS.credits.dailyCap,
-    maxRunning: DEFAULTS.credits.maxRunningPerWorkspace,
+    dailyCap: config.pricing.dailyCap,
+    maxRunning: config.pricing.maxRunningPerWorkspace,
   };
 }
 
 export async function appServices(config: Config, db: Database): Promise<AppServices> {
   const deps = await comparisonDeps(config, db);
-  const checkout = config.stripe ? { stripe: stripeClient(config.stripe), packs: DEFAULTS.credits.packs, publicUrl: config.publicUrl } : undefined;
+  const checkout = config.stripe ? { stripe: stripeClient(config.stripe), packs: config.pricing.packs, publicUrl: config.publicUrl } : undefined;
   return createAppServices({ ...deps, checkout, reportLinks: reportLinks(config) });
 }
 

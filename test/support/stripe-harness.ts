@@ -12,12 +12,13 @@ import { memoryLogger } from './logger.ts';
 /**
  * A database of the test file's own, the Stripe emulator, the app services with billing
  * configured against it, and the HTTP app with the Stripe webhook route (closed after the file).
+ * `env`: more variables for the configuration (prices: CREDIT_PACKS, STAGE_CREDITS, …).
  */
-export async function startStripeHarness(secrets: { secretKey: string; webhookSecret: string }) {
+export async function startStripeHarness(secrets: { secretKey: string; webhookSecret: string }, env: Readonly<Record<string, string>> = {}) {
   const tdb = await useTestDatabase();
   const emulator = await startStripeEmulator();
   afterAll(() => emulator.close());
-  const parsed = parseConfig({ STRIPE_SECRET_KEY: secrets.secretKey, STRIPE_WEBHOOK_SECRET: secrets.webhookSecret, STRIPE_API_URL: emulator.url, PUBLIC_URL: 'https://listinglab.example.test/' });
+  const parsed = parseConfig({ STRIPE_SECRET_KEY: secrets.secretKey, STRIPE_WEBHOOK_SECRET: secrets.webhookSecret, STRIPE_API_URL: emulator.url, PUBLIC_URL: 'https://listinglab.example.test/', ...env });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const config = parsed.config;
   const database = { ...tdb, embedded: false };

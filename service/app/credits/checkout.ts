@@ -21,11 +21,14 @@ import { admitBuy, type BuyLimit } from './checkout-limits.ts';
  * @see https://docs.stripe.com/api/checkout/sessions/create
  */
 
-/** A credit pack for sale (DEFAULTS.credits.packs). */
+/** A credit pack for sale (configured: Config.pricing.packs, default DEFAULTS.credits.packs). */
 export interface CreditPack {
   readonly id: string;
   readonly credits: number;
+  /** In the currency's smallest unit: Stripe's `unit_amount`. */
   readonly priceCents: number;
+  /** ISO 4217, lowercase (`usd`). */
+  readonly currency: string;
 }
 
 export interface CheckoutLink {
@@ -36,7 +39,7 @@ export interface CheckoutLink {
 export interface CheckoutConfig {
   /** The Stripe client (its host, port and protocol mapped from STRIPE_API_URL by service/main). */
   readonly stripe: Pick<Stripe, 'checkout'>;
-  /** Packs for sale, the first being the default (DEFAULTS.credits.packs). */
+  /** Packs for sale, the first being the default (Config.pricing.packs). */
   readonly packs: readonly CreditPack[];
   /** Externally reachable base URL, no trailing slash: success and cancel pages live under it. */
   readonly publicUrl: string;
@@ -67,7 +70,20 @@ export const METADATA = {
 export const dollars = (cents: number) => `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)}`;
 
 export function describePacks(packs: readonly CreditPack[]): string {
-  return packs.map((p) => `${p.id} — ${p.credits} credits for ${dollars(p.priceCents)}`).join(', ');
+  return packs.map((p) => `${p.id} — ${p.credits} credits for ${formatPrice(p.priceCents, p.currency, { short: true })}`).join(', ');
+}
+
+/**
+ * A pack's price as people read it: `$9.00` (`$9` when `short` and whole), `€39.00`, or the code
+ * (`CHF 12.90`) where there is no symbol. Two decimals: the packs' currencies are cent-based.
+ */
+export function formatPrice(cents: number, currency: string, opts: { short?: boolean } = {}): string {
+  const digits = opts.short && cents % 100 === 0 ? 0 : 2;
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: digits, maximumFractionDigits: digits }).format(cents / 100);
+  } catch {
+    return `${currency.toUpperCase()} ${(cents / 100).toFixed(digits)}`;
+  }
 }
 
 export function findPack(packs: readonly CreditPack[], packId: string | undefined): CreditPack {
@@ -109,7 +125,7 @@ export async function createCheckout(
           {
             quantity: 1,
             price_data: {
-              currency: 'usd',
+              currency: pack.currency,
               unit_amount: pack.priceCents,
               product_data: { name: `ListingLab credits: ${pack.credits}`, description: `${pack.id} pack — ${pack.credits} credits for ${ws.name ?? 'your workspace'}` },
             },
