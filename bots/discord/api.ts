@@ -1,7 +1,8 @@
-import { DiscordAPIError, HTTPError, REST, type RawFile } from '@discordjs/rest';
+import { DiscordAPIError, HTTPError, REST, RESTEvents, type RawFile } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIMessage, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { DeliveryRefused } from '../../service/app/delivery/index.ts';
+import { metrics } from '../../service/support/metrics.ts';
 
 /**
  * The Discord REST calls ListingLab makes, on discord.js's REST client (which queues per bucket
@@ -84,10 +85,14 @@ export interface DiscordApiOptions {
 export function createDiscordApi(opts: DiscordApiOptions): DiscordApi {
   const rest = new REST({ api: opts.apiUrl.replace(/\/+$/, ''), version: '10', timeout: opts.timeoutMs ?? 15_000 }).setToken(opts.botToken);
   const secrets = [opts.botToken];
+  rest.on(RESTEvents.RateLimited, () => metrics.chatRateLimited('discord'));
   const call = async <T>(operation: string, token: string | undefined, fn: () => Promise<unknown>): Promise<T> => {
     try {
-      return (await fn()) as T;
+      const result = (await fn()) as T;
+      metrics.chatCall('discord', 'ok');
+      return result;
     } catch (e) {
+      metrics.chatCall('discord', 'error');
       throw translate(e, operation, token ? [...secrets, token] : secrets);
     }
   };

@@ -1,5 +1,6 @@
-import { WebClient, type RetryOptions } from '@slack/web-api';
+import { WebClient, WebClientEvent, type RetryOptions } from '@slack/web-api';
 import type { Logger } from '../../service/logger.ts';
+import { metrics } from '../../service/support/metrics.ts';
 import { boltLogger } from './logger.ts';
 
 /**
@@ -41,7 +42,7 @@ export function createSlackClients(opts: { apiUrl: string; tokens: SlackTokens; 
   const forToken = (token: string) => {
     let client = cache.get(token);
     if (!client) {
-      client = new WebClient(token, { slackApiUrl: opts.apiUrl, logger, retryConfig: SLACK_RETRY, timeout: 15_000 });
+      client = new CountingWebClient(token, { slackApiUrl: opts.apiUrl, logger, retryConfig: SLACK_RETRY, timeout: 15_000 });
       // Tokens of uninstalled workspaces must not pile up in a long-lived process.
       if (cache.size > 500) cache.clear();
       cache.set(token, client);
@@ -56,4 +57,26 @@ export function createSlackClients(opts: { apiUrl: string; tokens: SlackTokens; 
       return bot ? forToken(bot.token) : undefined;
     },
   };
+}
+
+/**
+ * A Web API client that counts its calls (every method goes through `apiCall`, bound when the
+ * client is built, hence a subclass) and the 429s it waits out.
+ */
+class CountingWebClient extends WebClient {
+  constructor(...args: ConstructorParameters<typeof WebClient>) {
+    super(...args);
+    this.on(WebClientEvent.RATE_LIMITED, () => metrics.chatRateLimited('slack'));
+  }
+
+  override async apiCall(...args: Parameters<WebClient['apiCall']>): ReturnType<WebClient['apiCall']> {
+    try {
+      const result = await super.apiCall(...args);
+      metrics.chatCall('slack', 'ok');
+      return result;
+    } catch (e) {
+      metrics.chatCall('slack', 'error');
+      throw e;
+    }
+  }
 }

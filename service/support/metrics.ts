@@ -65,6 +65,19 @@ const credits = new Counter({
   registers: [registry],
 });
 
+const chatCalls = new Counter({
+  name: 'listinglab_chat_api_calls_total',
+  help: 'Chat platform API calls (Slack Web API, Discord REST), by platform and outcome (ok, error)',
+  labelNames: ['platform', 'outcome'] as const,
+  registers: [registry],
+});
+const chatRateLimited = new Counter({
+  name: 'listinglab_chat_rate_limited_total',
+  help: 'Rate limits a chat platform answered (or its client waited out), by platform',
+  labelNames: ['platform'] as const,
+  registers: [registry],
+});
+
 /** The job queue as the database sees it; read on scrape (see `setQueueSource`). */
 export interface QueueStats {
   /** Jobs waiting to run (not locked, attempts left). */
@@ -139,6 +152,12 @@ export const metrics = {
     providerDuration.observe({ provider, stage }, seconds);
     if (usage?.inputTokens) providerTokens.inc({ provider, stage, direction: 'input' }, usage.inputTokens);
     if (usage?.outputTokens) providerTokens.inc({ provider, stage, direction: 'output' }, usage.outputTokens);
+  },
+  chatCall(platform: 'slack' | 'discord', outcome: 'ok' | 'error'): void {
+    chatCalls.inc({ platform, outcome });
+  },
+  chatRateLimited(platform: 'slack' | 'discord'): void {
+    chatRateLimited.inc({ platform });
   },
   credits(kind: string, amount: number): void {
     if (amount !== 0) credits.inc({ kind }, Math.abs(amount));
