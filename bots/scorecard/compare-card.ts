@@ -2,7 +2,7 @@ import { plainText, presentRoot, sideName, STAGE_TITLES, type Presentation, type
 import type { AcquireOutput, SideFacts } from '../../service/stages/acquired.ts';
 import { fitLine, textWidth } from './font-metrics.ts';
 import type { Embedded } from './images.ts';
-import { bars, bullets, CONTENT, fixList, GAP, heading, tile, type Block, type Chip } from './parts.ts';
+import { bars, bullets, CONTENT, fixList, heading, tile, stack, type Block, type Chip } from './parts.ts';
 import { COLOURS, MARGIN, paragraph, pill, rect, text, WIDTH } from './svg.ts';
 
 /**
@@ -199,12 +199,5 @@ export function compareCard(view: RunView, images: Partial<Record<Side, Embedded
     (y) => fixBlocks(y, view, p),
     (y) => footer(y, p),
   ];
-  let y = MARGIN;
-  let svg = '';
-  for (const b of blocks) {
-    const made = b(y);
-    svg += made.svg;
-    y += made.height + (made.height ? GAP : 0);
-  }
-  return { svg, height: y - GAP + MARGIN, alt: `Scorecard: ${plainText(p.headline)}` };
+  return stack(blocks, `Scorecard: ${plainText(p.headline)}`);
 }

@@ -2,7 +2,7 @@ import { plainText, presentRoot, type RunView } from '../../service/app/views/in
 import { MARKETPLACE_NAMES, MARKETPLACES, type Photo } from '../../service/domain/draft-outputs.ts';
 import { footer, headlineWords, TILE } from './compare-card.ts';
 import { embed, type Embedded, type LoadImage } from './images.ts';
-import { bars, bullets, CONTENT, GAP, heading, tile, type Block, type Chip } from './parts.ts';
+import { bars, bullets, CONTENT, heading, tile, stack, type Block, type Chip } from './parts.ts';
 import { COLOURS, MARGIN, paragraph, text, WIDTH } from './svg.ts';
 
 /**
@@ -121,12 +121,5 @@ export function draftCard(view: RunView, images: DraftImages): Block & { alt: st
     (y) => reshoot(y, view),
     (y) => footer(y, p),
   ];
-  let y = MARGIN;
-  let svg = '';
-  for (const b of blocks) {
-    const made = b(y);
-    svg += made.svg;
-    y += made.height + (made.height ? GAP : 0);
-  }
-  return { svg, height: y - GAP + MARGIN, alt: `Scorecard: ${plainText(p.headline)}` };
+  return stack(blocks, `Scorecard: ${plainText(p.headline)}`);
 }

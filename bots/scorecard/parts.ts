@@ -166,3 +166,15 @@ export function bullets(y: number, lines: readonly string[], size = 20, maxLines
   }
   return { svg, height: h };
 }
+
+/** Blocks laid out top to bottom, a gap between those that drew anything: the whole card. */
+export function stack(blocks: readonly ((y: number) => Block)[], alt: string): Block & { alt: string } {
+  let y = MARGIN;
+  let svg = '';
+  for (const b of blocks) {
+    const made = b(y);
+    svg += made.svg;
+    y += made.height + (made.height ? GAP : 0);
+  }
+  return { svg, height: y - GAP + MARGIN, alt };
+}
