@@ -13,7 +13,7 @@ import { createInteractionSigner } from '../emulators/discord-signer.ts';
 import { startImageHost } from '../emulators/image-host.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
-import { ADMIN, BOT_TOKEN, button, CHANNEL, command, discordEnv, GUILD, modalSubmit, ping, startDiscordHarness } from './support.ts';
+import { ADMIN, BOT_TOKEN, button, CHANNEL, command, discordEnv, GUILD, modalSubmit, ping, startDiscordHarness, until } from './support.ts';
 
 /**
  * The Discord app end to end: signed interactions against buildApp (app.inject), the real
@@ -43,16 +43,6 @@ sinks.discord = h.sink;
 
 const runCount = async () => (await db.select().from(runs)).length;
 const workspaceCount = async () => (await db.select().from(workspaces)).length;
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('POST /discord/interactions: verification', () => {
   test('PING is answered with PONG', async () => {

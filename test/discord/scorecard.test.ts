@@ -15,7 +15,7 @@ import { createInteractionSigner } from '../emulators/discord-signer.ts';
 import { startImageHost } from '../emulators/image-host.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
-import { APP_ID, BOT_TOKEN, CHANNEL, command, discordEnv, startDiscordHarness } from './support.ts';
+import { APP_ID, BOT_TOKEN, CHANNEL, command, discordEnv, startDiscordHarness, until } from './support.ts';
 
 /**
  * Issue 20 (chat part), Discord: a finished comparison's scorecard PNG is attached to its root
@@ -53,16 +53,6 @@ const pipeline = await startTestPipeline({ APIFY_TOKEN: 'apify-token-discord-sco
 const db = pipeline.tdb.db;
 const services = await appServices(pipeline.config, { ...pipeline.tdb, embedded: false });
 const h = await startDiscordHarness({ config: pipeline.config, services, logger, discord, signer });
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const scorecardRows = (runId: string) => pipeline.tdb.sql<{ message_ref: string }[]>`select message_ref from chat_messages where run_id = ${runId} and key = 'scorecard'`;
 const multipartEdits = (path: (p: string) => boolean) => discord.calls.filter((c) => c.method === 'PATCH' && path(c.path) && c.files?.length);

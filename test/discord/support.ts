@@ -132,3 +132,14 @@ export async function startDiscordHarness(deps: {
 export function discordEnv(discord: DiscordEmulator, signer: InteractionSigner): Record<string, string> {
   return { DISCORD_APPLICATION_ID: APP_ID, DISCORD_PUBLIC_KEY: signer.publicKeyHex, DISCORD_BOT_TOKEN: BOT_TOKEN, DISCORD_API_URL: discord.url };
 }
+
+/** Polls `probe` every 50 ms until it gives a value; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

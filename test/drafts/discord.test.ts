@@ -9,7 +9,7 @@ import type { DiscordOrigin } from '../../bots/discord/sink.ts';
 import { startDiscordEmulator } from '../emulators/discord.ts';
 import { createInteractionSigner } from '../emulators/discord-signer.ts';
 import { FIXTURES_DIR } from '../emulators/image-host.ts';
-import { BOT_TOKEN, CHANNEL, command, discordEnv, startDiscordHarness } from '../discord/support.ts';
+import { BOT_TOKEN, CHANNEL, command, discordEnv, startDiscordHarness, until } from '../discord/support.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 
@@ -39,16 +39,6 @@ function draftCommand(attachments: readonly ReturnType<typeof discord.addAttachm
   data.options[0]!.options = attachments.map((a, i) => ({ name: `photo${i + 1}`, type: 11, value: a.id }));
   data.resolved = { attachments: Object.fromEntries(attachments.map((a) => [a.id, a])) };
   return interaction;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const photo = (rel: string) => readFileSync(path.join(FIXTURES_DIR, rel));

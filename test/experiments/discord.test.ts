@@ -10,7 +10,7 @@ import { axessoItem } from '../emulators/axesso-items.ts';
 import { startDiscordEmulator } from '../emulators/discord.ts';
 import { createInteractionSigner } from '../emulators/discord-signer.ts';
 import { startImageHost } from '../emulators/image-host.ts';
-import { ADMIN, BOT_TOKEN, button, command, discordEnv, startDiscordHarness, type Who } from '../discord/support.ts';
+import { ADMIN, BOT_TOKEN, button, command, discordEnv, startDiscordHarness, type Who, until } from '../discord/support.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 
@@ -42,16 +42,6 @@ sinks.discord = h.sink;
 
 const OTHER_GUILD = '333333333333333333';
 const select = (customId: string, values: string[], who: Who = {}): Record<string, unknown> => ({ ...button(customId, who), data: { custom_id: customId, component_type: 3, values } });
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 type Menu = { type: number; custom_id: string; min_values: number; max_values: number; options: { value: string }[] };
 
