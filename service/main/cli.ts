@@ -65,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       const logger = loggerFor(config);
       const lifecycle = createLifecycle();
       lifecycle.handleSignals((m) => logger.info(m));
+      // A signal's exit skips the flush after main(): reports still in flight go out with the finals.
+      lifecycle.onShutdown('error reports', () => flushErrorReports(), { final: true, timeoutMs: 2_000 });
       try {
         const db = await openDatabase(config, logger, lifecycle);
         const ends = await frontEnds(config, db, logger);
