@@ -1,7 +1,7 @@
 import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings, dbMeasurementCache, reclaimStaleRuns, runStage, type StageModel, type ComparisonDeps } from '../app/comparisons/index.ts';
 import { deliverRun, type Sinks, notifyWorkspace } from '../app/delivery/index.ts';
-import { createReports, withReportLinks, type ReportLinks } from '../app/reports/index.ts';
+import { createReports, type ReportLinks } from '../app/reports/index.ts';
 import { runDraftStage } from '../app/drafts/index.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
@@ -125,7 +125,7 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
       ),
     run_stage: (p, ctx) => runStage(stageDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
     draft_stage: (p, ctx) => runDraftStage(draftDeps, p.runId, p.stage, { signal: ctx.signal, lastAttempt: last(ctx) }),
-    deliver_run: (p) => deliverRun({ db, sinks: deps.sinks ?? {}, logger: deps.logger }, p.runId),
+    deliver_run: (p) => deliverRun({ db, sinks: deps.sinks ?? {}, logger: deps.logger, reportLinks: reportLinks(config) }, p.runId),
     reclaim_stale_runs: async () => {
       const reclaimed = await reclaimStaleRuns({ db, clock: systemClock, staleAfterMs: DEFAULTS.credits.staleRunMinutes * 60_000 });
       if (reclaimed.length) deps.logger.warn({ task: 'reclaim_stale_runs', runs: reclaimed }, 'dead runs given up and refunded');
@@ -172,8 +172,7 @@ export async function frontEnds(config: Config, db: Database, logger: Logger): P
   const stripe = stripeFrontEnd(config, { db, logger });
   return {
     plugins: [slack?.plugin, discord?.plugin, stripe].filter((p): p is (app: FastifyInstance) => Promise<void> => p !== undefined),
-    // Final messages link to the report page when links are on: the sinks get views that carry its URL.
-    sinks: withReportLinks({ ...(slack ? { slack: slack.sink } : {}), ...(discord ? { discord: discord.sink } : {}) }, reportLinks(config)),
+    sinks: { ...(slack ? { slack: slack.sink } : {}), ...(discord ? { discord: discord.sink } : {}) },
   };
 }
 

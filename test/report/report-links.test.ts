@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import type { MessageSink, RunOrigin } from '../../service/app/delivery/index.ts';
-import { reportRunId, reportUrl, withReportLinks, withReportUrl, type ReportLinks } from '../../service/app/reports/index.ts';
+import { reportRunId, reportUrl, withReportUrl, type ReportLinks } from '../../service/app/reports/index.ts';
 import { presentRoot, type RunView } from '../../service/app/views/index.ts';
 import { renderRoot } from '../../bots/discord/render.ts';
 import { rootMessage } from '../../bots/slack/render.ts';
@@ -52,28 +51,5 @@ describe('report links on the final messages', () => {
     const open = buttons.find((b) => 'label' in b && b.label === 'Open full report');
     expect(open).toEqual({ type: 2, style: 5, label: 'Open full report', url: linked.reportUrl });
     expect(renderRoot(done).components.flatMap((row) => row.components).some((b) => 'label' in b && b.label === 'Open full report')).toBe(false);
-  });
-
-  test('the sinks service/main injects are handed views that carry the URL; their other methods are their own', async () => {
-    const seen: RunView[] = [];
-    const ref = { channelId: 'C1', messageRef: '1.0', threadRef: '1.0' };
-    const told: string[] = [];
-    const sink: MessageSink<Extract<RunOrigin, { platform: 'slack' }>> = {
-      platform: 'slack',
-      upsertRoot: async (view) => (seen.push(view), ref),
-      postStageDetail: async (view) => (seen.push(view), ref),
-      notifyPrivately: async (_o, text) => void told.push(text),
-      postNotice: async () => {},
-      postScorecard: async (view) => (seen.push(view), ref),
-    };
-    const wrapped = withReportLinks({ slack: sink }, links).slack!;
-    const origin = { platform: 'slack', teamId: 'T1', channelId: 'C1', userId: 'U1' } as const;
-    await wrapped.upsertRoot(done, origin, undefined);
-    await wrapped.postStageDetail(done, done.stages[0]!, origin, ref);
-    await wrapped.postScorecard!(done, origin, ref, async () => {});
-    expect(seen.map((v) => v.reportUrl)).toEqual([linked.reportUrl, linked.reportUrl, linked.reportUrl]);
-    await wrapped.notifyPrivately(origin, 'psst');
-    expect(told).toEqual(['psst']);
-    expect(withReportLinks({ slack: sink }, undefined).slack).toBe(sink);
   });
 });

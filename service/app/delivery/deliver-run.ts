@@ -5,6 +5,7 @@ import { getRun } from '../../db/repos/runs.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin, type Sinks } from './message-sink.ts';
 import { experimentCardFor, draftThreadCards, loadRunView, type RunView } from '../views/index.ts';
+import { withReportUrl, type ReportLinks } from '../reports/index.ts';
 
 /**
  * Renders a run from the database and brings its chat messages up to date: the root message
@@ -15,7 +16,7 @@ import { experimentCardFor, draftThreadCards, loadRunView, type RunView } from '
  * posts a second one; a card already recorded is not posted again. (A crash between a post and
  * its record can repeat that one post: no chat API takes an idempotency key.)
  */
-export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger }, runId: string): Promise<void> {
+export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
   const run = await getRun(deps.db, runId);
   if (!run) return;
   const origin = run.origin as RunOrigin;
@@ -25,8 +26,10 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger },
     deps.logger.warn({ runId, platform: origin.platform }, 'no sink configured for this platform: run not delivered');
     return;
   }
-  const view = await loadRunView(deps.db, runId, run);
-  if (!view) return;
+  const loaded = await loadRunView(deps.db, runId, run);
+  if (!loaded) return;
+  // A finished comparison links its report page (when links are on): every sink call gets the same view.
+  const view = withReportUrl(loaded, deps.reportLinks);
   const messages = await getMessages(deps.db, runId);
   if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders
 

@@ -1,5 +1,4 @@
 import { signCapability, verifyCapability } from '../../support/capability-token.ts';
-import type { MessageSink, RunOrigin, Sinks } from '../delivery/index.ts';
 import { isFinished, type RunView } from '../views/index.ts';
 
 /**
@@ -44,22 +43,4 @@ export function reportUrl(links: ReportLinks | undefined, v: RunView): string | 
 export function withReportUrl(v: RunView, links: ReportLinks | undefined): RunView {
   const url = reportUrl(links, v);
   return url ? { ...v, reportUrl: url } : v;
-}
-
-/**
- * The sinks, each handed views that carry their report URL: how the deliver_run task's root
- * message gets "Open full report" without delivery knowing about links (service/main wraps the
- * sinks it injects when report links are on). Every method that takes a view gets it with the
- * URL (a new one must be added here); every other method is the sink's own.
- */
-export function withReportLinks(sinks: Sinks, links: ReportLinks | undefined): Sinks {
-  if (!links) return sinks;
-  const wrap = <O extends RunOrigin>(sink: MessageSink<O>): MessageSink<O> => ({
-    ...sink,
-    upsertRoot: (view, origin, existing) => sink.upsertRoot(withReportUrl(view, links), origin, existing),
-    postStageDetail: (view, stage, origin, root) => sink.postStageDetail(withReportUrl(view, links), stage, origin, root),
-    // Discord's scorecard edits the root once more: it must keep the link.
-    ...(sink.postScorecard ? { postScorecard: (view, origin, root, claim) => sink.postScorecard!(withReportUrl(view, links), origin, root, claim) } : {}),
-  });
-  return { ...(sinks.slack ? { slack: wrap(sinks.slack) } : {}), ...(sinks.discord ? { discord: wrap(sinks.discord) } : {}) };
 }
