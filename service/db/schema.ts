@@ -9,3 +9,4 @@
 export * from './schema-core.ts';
 export * from './schema-billing.ts';
 export * from './schema-experiments.ts';
+export * from './schema-data.ts';
