@@ -11,6 +11,7 @@ import { withReportUrl, type ReportLinks } from './reports/index.ts';
 import { createBrandList, creditsSummary, runHistory, runStatus, type BrandListServices, type HistoryLine, type QueryDeps } from './workspaces/index.ts';
 import type { ListingInput, Side } from '../domain/listing.ts';
 import { UserError } from '../domain/errors.ts';
+import { createDataServices, type DataServices } from './data/index.ts';
 
 /**
  * What the front ends (Slack, Discord, terminal) may ask of the service: use-cases only, no
@@ -52,6 +53,11 @@ export interface AppServices {
    * counts them (admitFreeCommand).
    */
   readonly outcomes: OutcomeServices;
+  /**
+   * The workspace's data for its admins (service/app/data/): `requestExport`, `requestDelete`,
+   * `confirmDelete`. The front end checks that the asker is an admin before calling.
+   */
+  readonly data: DataServices;
 }
 
 /**
@@ -70,6 +76,7 @@ export function createAppServices(deps: ComparisonDeps & QueryDeps & { clock: Cl
     experiments: createExperimentServices(deps),
     brands: createBrandList(deps),
     outcomes: createOutcomeServices(deps),
+    data: createDataServices({ db: deps.db, clock: deps.clock, links: deps.reportLinks }),
     completeManually: async (ref, runId, listings) => resumeWithManualListings(deps, { workspaceId: await workspaceId(ref), runId, listings }),
     prices: priceSheet(deps.pricing, deps.dailyCap, checkout?.packs ?? []),
     admitFreeCommand: (ref, userId) => admitFreeCommand(deps.db, ref, userId, deps.clock.now(), DEFAULTS.billing.freeCommandLimit),

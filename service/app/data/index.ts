@@ -4,3 +4,4 @@
  * The contract is types.ts; the archive layout is docs/export-format.md.
  */
 export type { DataServices, DeleteRequest, DeleteResult, ExportLink, WorkspaceDataCounts, WriteArchive } from './types.ts';
+export { createDataServices, type DataDeps } from './data-services.ts';
