@@ -59,6 +59,11 @@ export const DEFAULTS = {
   },
   /** Report pages (`PUBLIC_URL/r/<token>`): how long a link opens, and the HKDF purpose of a key derived from ENCRYPTION_KEY. */
   reportLinks: { lifetimeDays: 30, keyPurpose: 'report links' },
+  /**
+   * A workspace's data (app/data): an export link (`PUBLIC_URL/exports/<token>`) opens for this
+   * many hours; a delete confirmation must come back within this many minutes.
+   */
+  data: { exportLinkHours: 24, deleteConfirmMinutes: 10 },
   /** `GET /metrics`: the shortest METRICS_TOKEN taken. */
   metrics: { minTokenLength: 16 },
   retention: {
