@@ -95,6 +95,19 @@ function outcomeSubcommands(): APIApplicationCommandSubcommandOption[] {
   ];
 }
 
+/** `data export|delete`: the server's own data, for its admins (checked when used: Discord cannot restrict one subcommand). */
+function dataGroup(): APIApplicationCommandSubcommandGroupOption {
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: 'data',
+    description: "This server's data (server admins)",
+    options: [
+      sub('export', 'A private link to everything this server stored, as one archive (server admins)'),
+      sub('delete', 'Delete everything this server stored, after you confirm (server admins)'),
+    ],
+  };
+}
+
 function experimentGroup(): APIApplicationCommandSubcommandGroupOption {
   const id = (description: string) => str('id', description, true, { min_length: 8, max_length: 36 });
   return {
@@ -136,7 +149,7 @@ export function listingCommand(opts: ListingCommandOptions = {}): RESTPostAPICha
   ];
   if (opts.draft) options.splice(1, 0, draftSubcommand());
   if (opts.experiments !== false) options.push(experimentGroup());
-  options.push(brandGroup(), ...outcomeSubcommands());
+  options.push(brandGroup(), ...outcomeSubcommands(), dataGroup());
   return {
     type: ApplicationCommandType.ChatInput,
     name: COMMAND_NAME,

@@ -6,7 +6,8 @@ import { EXPERIMENT_TAGS, TAG_LABELS } from '../shared/command.ts';
  * Buttons and modals on our messages, and the `custom_id` that tells us which one was used. A
  * custom_id carries what the handler needs (≤ 100 characters), so a click needs no stored state:
  * `ll:rerun:<A>:<B>:<source run id>[:<mine A|B>]`, `ll:save:<run id>`, `ll:buy`, `ll:manual:<run id>:<A|B>`,
- * `ll:outcome:<run id>` (the "Record real result" button and the form it opens).
+ * `ll:outcome:<run id>` (the "Record real result" button and the form it opens), `ll:delete:<confirmation id>`
+ * and `ll:keep` (`data delete`'s confirmation and its Cancel).
  * (`ll:rerun:<A>:<B>` without the run is what messages posted before it carried; still honoured.)
  *
  * @see https://discord.com/developers/docs/components/reference#button
@@ -19,10 +20,13 @@ export type Action =
   | { readonly kind: 'save'; readonly runId: string }
   | { readonly kind: 'buy' }
   | { readonly kind: 'manual'; readonly runId: string; readonly side: 'A' | 'B' }
-  | { readonly kind: 'outcome'; readonly runId: string };
+  | { readonly kind: 'outcome'; readonly runId: string }
+  | { readonly kind: 'delete'; readonly confirmationId: string }
+  | { readonly kind: 'keep' };
 
 const ASIN = /^[A-Z0-9]{10}$/;
 const RUN_ID = /^[0-9a-f-]{8,36}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function customId(a: Action): string {
   switch (a.kind) {
@@ -36,6 +40,10 @@ export function customId(a: Action): string {
       return `ll:manual:${a.runId}:${a.side}`;
     case 'outcome':
       return `ll:outcome:${a.runId}`;
+    case 'delete':
+      return `ll:delete:${a.confirmationId}`;
+    case 'keep':
+      return 'll:keep';
   }
 }
 
@@ -57,6 +65,10 @@ export function parseCustomId(id: string): Action | undefined {
       return x && RUN_ID.test(x) && (y === 'A' || y === 'B') ? { kind, runId: x, side: y } : undefined;
     case 'outcome':
       return x && RUN_ID.test(x) && y === undefined ? { kind, runId: x } : undefined;
+    case 'delete':
+      return x && UUID.test(x) && y === undefined ? { kind, confirmationId: x } : undefined;
+    case 'keep':
+      return x === undefined ? { kind } : undefined;
     case undefined:
     default:
       return undefined;
@@ -69,10 +81,12 @@ const LABELS: Record<Action['kind'], string> = {
   buy: 'Buy credits',
   manual: 'Paste listing by hand',
   outcome: 'Record real result',
+  delete: 'Delete everything',
+  keep: 'Cancel',
 };
 
 export function button(a: Action, label = LABELS[a.kind]): APIButtonComponent {
-  const style = a.kind === 'buy' ? ButtonStyle.Success : a.kind === 'rerun' ? ButtonStyle.Primary : ButtonStyle.Secondary;
+  const style = a.kind === 'buy' ? ButtonStyle.Success : a.kind === 'rerun' ? ButtonStyle.Primary : a.kind === 'delete' ? ButtonStyle.Danger : ButtonStyle.Secondary;
   return { type: ComponentType.Button, style, label, custom_id: customId(a) };
 }
 

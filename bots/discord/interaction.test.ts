@@ -88,7 +88,7 @@ describe('the registered command matches the shared grammar', () => {
       if (o.type === ApplicationCommandOptionType.SubcommandGroup) for (const s of o.options ?? []) paths.push(`${o.name} ${s.name}`);
       else paths.push(o.name);
     }
-    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft', 'brand add', 'brand remove', 'brand list', 'outcome', 'calibration']));
+    expect(paths).toEqual(expect.arrayContaining(['compare', 'credits', 'buy', 'history', 'status', 'help', 'draft', 'brand add', 'brand remove', 'brand list', 'outcome', 'calibration', 'data export', 'data delete']));
     for (const path of paths) {
       const parsed = commandFromOptions(path, samples[path] ?? {});
       expect(parsed.ok, `${path}: ${parsed.ok ? '' : parsed.error.message}`).toBe(true);

@@ -74,6 +74,10 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
           return { response: { type: InteractionResponseType.Modal, data: manualListingModal(action.runId, action.side) } };
         case 'outcome':
           return openOutcomeForm(deps, i, action.runId);
+        case 'delete':
+          return replacing(await answer(deps, i, { name: 'data', action: 'confirm_delete', id: action.confirmationId }, receivedAt));
+        case 'keep':
+          return { response: { type: InteractionResponseType.UpdateMessage, data: { content: 'Nothing was deleted.', components: [] } } };
         case undefined:
           return { response: privateText('That button is no longer in use. Try `/listing help`.') };
       }
@@ -91,7 +95,7 @@ export async function handleInteraction(deps: InteractionDeps, i: Interaction, r
 
 function contextOf(i: Interaction, receivedAt: number, photos?: CommandContext['photos']): CommandContext {
   const userId = userIdOf(i);
-  return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId, ...(photos ? { photos } : {}) };
+  return { workspace: workspaceOf({ ...i, userId }), origin: originOf(i, receivedAt), requestKey: i.id, userId, admin: isAdmin(i), ...(photos ? { photos } : {}) };
 }
 
 /** A DM has no guild: its replies speak of "your DMs", not "this server". */
@@ -104,6 +108,16 @@ async function answer(deps: InteractionDeps, i: Interaction, cmd: Command, recei
   const ctx = contextOf(i, receivedAt, photos);
   const work = dispatch(cmd, ctx, deps.services).then((reply) => responseFor(reply, cmd, replyOptions(deps, i)));
   return withinDeadline(deps, i, work, answersPublicly(cmd));
+}
+
+/**
+ * A confirmation's answer takes the place of the message whose button was pressed, so its buttons
+ * go away (UPDATE_MESSAGE); a deferred answer stays a follow-up.
+ */
+function replacing(h: Handled): Handled {
+  if (h.response.type !== InteractionResponseType.ChannelMessageWithSource) return h;
+  const { flags: _flags, ...data } = h.response.data;
+  return { ...h, response: { type: InteractionResponseType.UpdateMessage, data: { ...data, components: data.components ?? [] } } };
 }
 
 /**

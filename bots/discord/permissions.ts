@@ -1,5 +1,6 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { Command } from '../shared/command.ts';
+import { workspaceAdminOnly } from '../shared/permissions.ts';
 import type { Interaction } from './interaction.ts';
 
 /**
@@ -28,5 +29,5 @@ export function isAdmin(i: Pick<Interaction, 'guild_id' | 'member'>): boolean {
  * server shares its credits on purpose); pinning decides which experiments the whole server sees.
  */
 export function adminOnly(cmd: Command): boolean {
-  return cmd.name === 'experiment' && (cmd.action === 'pin' || cmd.action === 'unpin');
+  return workspaceAdminOnly(cmd) || (cmd.name === 'experiment' && (cmd.action === 'pin' || cmd.action === 'unpin'));
 }

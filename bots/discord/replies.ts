@@ -64,5 +64,7 @@ export function responseFor(reply: Reply, cmd: Command, opts: ReplyOptions): API
       return privateMessage(discordMessage(reply.presentation));
     case 'experiments':
       return privateText(discordText(reply.presentation));
+    case 'delete_confirmation':
+      return privateMessage(textMessage(reply.text, [button({ kind: 'delete', confirmationId: reply.request.confirmationId }), button({ kind: 'keep' })]));
   }
 }

@@ -11,4 +11,9 @@ export interface CommandContext {
   readonly userId: string;
   /** Photos attached to the command (`draft`): Slack files from the draft form, Discord attachment options. */
   readonly photos?: readonly DraftPhotoInput[];
+  /**
+   * Whether the asker administers the workspace, as the front end established it (needed only by
+   * admin-only commands, `permissions.ts`; absent: not established, so refused).
+   */
+  readonly admin?: boolean;
 }

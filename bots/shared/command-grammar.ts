@@ -4,6 +4,7 @@ import { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS } from './command.ts
 import type { Command, ExperimentTag } from './command.ts';
 import { extra, missing, onSide, topicList, unknownSubcommand } from './command-errors.ts';
 import { calibrationFromWords, outcome, outcomeFromWords } from './command-grammar-outcome.ts';
+import { data } from './command-grammar-data.ts';
 import { helpTopic, usageLines } from './help.ts';
 import { parseListingRef } from './listing-ref.ts';
 import { isBrandAction, isExperimentAction, mineWord, parseBrandValue, parseHint, parseId, parseLabel, parseMine, parseTag, tokenize } from './command-words.ts';
@@ -16,7 +17,7 @@ import { quoteInput, stripInvisible } from './quote-input.ts';
  * Never throws: bad input is a `UserError` whose message says what to type instead.
  */
 
-export type { BrandCommand, Command, ExperimentCommand, ExperimentTag, MineSide, OutcomeCommand, OutcomeSide, Subcommand } from './command.ts';
+export type { BrandCommand, Command, DataCommand, ExperimentCommand, ExperimentTag, MineSide, OutcomeCommand, OutcomeSide, Subcommand } from './command.ts';
 export { BRAND_ACTIONS, EXPERIMENT_ACTIONS, EXPERIMENT_TAGS, SUBCOMMANDS } from './command.ts';
 export { usage } from './help.ts';
 export { tokenize } from './command-words.ts';
@@ -55,6 +56,8 @@ export function parseCommand(text: string): Parsed {
       return outcomeFromWords(args);
     case 'calibration':
       return calibrationFromWords(args);
+    case 'data':
+      return data(args[0]?.toLowerCase(), args.slice(1));
     default:
       return err(unknownSubcommand(head));
   }
@@ -78,7 +81,7 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
     const text = String(value).trim();
     return text === '' ? undefined : text;
   };
-  if (head !== 'experiment' && head !== 'brand' && action !== undefined) return err(unknownSubcommand(subcommand));
+  if (head !== 'experiment' && head !== 'brand' && head !== 'data' && action !== undefined) return err(unknownSubcommand(subcommand));
   switch (head) {
     case 'compare': {
       const fresh = options['fresh'] === true || String(options['fresh']).toLowerCase() === 'true';
@@ -110,6 +113,8 @@ export function commandFromOptions(subcommand: string, options: Record<string, O
       return outcome(opt('job'), opt('result'), opt('click'), opt('note'));
     case 'calibration':
       return ok({ name: head });
+    case 'data':
+      return data(action, rest);
     default:
       return err(unknownSubcommand(subcommand));
   }

@@ -16,6 +16,7 @@ export const SUBCOMMANDS = [
   'brand',
   'outcome',
   'calibration',
+  'data',
   'help',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -26,6 +27,10 @@ export type ExperimentAction = (typeof EXPERIMENT_ACTIONS)[number];
 /** `brand add|remove|list`: the workspace's own brands and ASINs (their comparisons are marked as theirs). */
 export const BRAND_ACTIONS = ['add', 'remove', 'list'] as const;
 export type BrandAction = (typeof BRAND_ACTIONS)[number];
+
+/** `data export|delete`: the workspace's own data, for its admins only. */
+export const DATA_ACTIONS = ['export', 'delete'] as const;
+export type DataAction = (typeof DATA_ACTIONS)[number];
 
 /** Longest draft hint (brand, product type), in characters: what the Slack draft form allows too. */
 export const DRAFT_HINT_MAX = 80;
@@ -81,6 +86,13 @@ export type BrandCommand =
  */
 export type OutcomeCommand = { name: 'outcome'; job: string; result: OutcomeSide; click?: OutcomeSide; note?: string };
 
+/**
+ * `data export` (a private link to the workspace's archive) and `data delete` (asks for a
+ * confirmation); `confirm_delete` comes only from that confirmation's button, never from text.
+ * Admins only, on every platform (bots/shared/permissions.ts).
+ */
+export type DataCommand = { name: 'data'; action: DataAction } | { name: 'data'; action: 'confirm_delete'; id: string };
+
 export type Command =
   /**
    * `a`, `b`: distinct upper-case ASINs; `fresh`: bypass de-duplication and the listing cache;
@@ -102,5 +114,6 @@ export type Command =
   | ExperimentCommand
   | BrandCommand
   | OutcomeCommand
+  | DataCommand
   /** How often verdicts matched the recorded outcomes, per confidence band. */
   | { name: 'calibration' };

@@ -5,6 +5,7 @@ import { assertNever, isUserError } from '../../service/domain/errors.ts';
 import type { Command } from './command.ts';
 import type { CommandContext } from './command-context.ts';
 import { brandReply } from './dispatch-brand.ts';
+import { dataReply } from './dispatch-data.ts';
 import { experimentReply } from './dispatch-experiment.ts';
 import { calibrationReply, outcomeReply } from './dispatch-outcome.ts';
 import { costLine, usage } from './help.ts';
@@ -39,6 +40,7 @@ function countsAsFree(cmd: Command): boolean {
     case 'brand':
     case 'outcome':
     case 'calibration':
+    case 'data':
       return true;
     case 'experiment':
       return cmd.action !== 'rerun';
@@ -101,6 +103,8 @@ async function run(cmd: Command, ctx: CommandContext, app: AppServices): Promise
       return outcomeReply(cmd, ctx, app.outcomes);
     case 'calibration':
       return calibrationReply(ctx, app.outcomes);
+    case 'data':
+      return dataReply(cmd, ctx, app.data);
     default:
       return assertNever(cmd, 'command');
   }

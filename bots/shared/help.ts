@@ -30,6 +30,7 @@ export const USAGE: Record<Subcommand, readonly string[]> = {
   brand: [`${PREFIX} brand add <brand or ASIN>`, `${PREFIX} brand remove <brand or ASIN>`, `${PREFIX} brand list`],
   outcome: [`${PREFIX} outcome <job> A|B|tie [click:A|B|tie] [note…]`],
   calibration: [`${PREFIX} calibration`],
+  data: [`${PREFIX} data export`, `${PREFIX} data delete`],
   help: [`${PREFIX} help [topic]`],
 };
 
@@ -75,6 +76,14 @@ const DETAILS: Record<Subcommand, readonly string[]> = {
     'for the click, and whether clear verdicts are right at least 80% of the time.',
     'A band needs 10 results before its rate means much. Free, and only you see it.',
   ],
+  data: [
+    "For the workspace's admins (Slack: admins and owners; Discord: Administrator or Manage Server).",
+    'export: a private link, valid 24 hours, to one .tar.gz of everything this workspace stored — its',
+    'comparisons and drafts with every stage and verdict, experiments, real results, credit ledger,',
+    'purchases, brand list and images.',
+    'delete: removes all of that after you confirm (the button works for 10 minutes). Running jobs are',
+    'cancelled and refunded first; the credit ledger and purchases are kept for accounting, without user ids.',
+  ],
   help: ['Usage and examples; give a subcommand as the topic for details.'],
 };
 
@@ -99,6 +108,7 @@ const EXAMPLES: Record<Subcommand, readonly string[]> = {
   brand: [`${PREFIX} brand add Starter`, `${PREFIX} brand add B0799CK52K`, `${PREFIX} brand list`],
   outcome: [`${PREFIX} outcome 3f2a9c1e B`, `${PREFIX} outcome 3f2a9c1e B click:A the new main image won the CTR test`],
   calibration: [`${PREFIX} calibration`],
+  data: [`${PREFIX} data export`, `${PREFIX} data delete`],
   help: [`${PREFIX} help compare`],
 };
 

@@ -1,5 +1,6 @@
 import type { ExperimentView, Presentation, RunView } from '../../service/app/views/index.ts';
 import type { CheckoutLink, CreditsSummary } from '../../service/app/credits/index.ts';
+import type { DeleteRequest } from '../../service/app/data/index.ts';
 import type { HistoryLine } from '../../service/app/workspaces/index.ts';
 import type { ErrorCode } from '../../service/domain/errors.ts';
 
@@ -29,7 +30,12 @@ export type Reply =
   | { readonly kind: 'status'; readonly view: RunView }
   /** One experiment (save, show, pin, unpin), presented with what just happened. */
   | { readonly kind: 'experiment'; readonly experiment: ExperimentView; readonly presentation: Presentation }
-  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly presentation: Presentation };
+  | { readonly kind: 'experiments'; readonly list: readonly ExperimentView[]; readonly presentation: Presentation }
+  /**
+   * `data delete`: what would go, and a confirmation to press before `request.expiresAt` (the
+   * front end renders a danger button carrying `request.confirmationId`, and a Cancel).
+   */
+  | { readonly kind: 'delete_confirmation'; readonly request: DeleteRequest; readonly text: string };
 
 /** What a run creation (comparison, draft or experiment re-run) tells the user. */
 export function startedReply(r: {

@@ -83,6 +83,22 @@ export function registerActions(app: App, deps: SlackBotDeps): void {
     await answer({ name: 'buy' }, commandContext(req, `slack:action:${body.trigger_id}:${action.action_ts}`), targetOf(req), client, deps, 'button');
   });
 
+  // `data delete`'s confirmation: the admin check is made again on the press (answer()), and the
+  // reply replaces the confirmation so its buttons go away.
+  app.action<BlockAction<ButtonAction>>(ACTION.confirmDelete, async ({ ack, body, action, client }) => {
+    await ack();
+    const req = requestOf(body);
+    if (!req) return;
+    const ctx = commandContext(req, `slack:action:${body.trigger_id}:${action.action_ts}`);
+    await answer({ name: 'data', action: 'confirm_delete', id: (action.value ?? '').toLowerCase() }, ctx, targetOf(req), client, deps, 'confirmation');
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.cancelDelete, async ({ ack, body, client }) => {
+    await ack();
+    const req = requestOf(body);
+    if (req) await sendPrivately(client, targetOf(req), plain('Nothing was deleted.'), deps.logger, { replace: true });
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTION.manualFallback, async ({ ack, body, action, client }) => {
     await ack();
     const req = requestOf(body);

@@ -15,7 +15,8 @@ import { boltLogger } from './logger.ts';
 
 /** What the bot needs: the slash command, posting (also in public channels it has not joined). */
 /** files:read: the draft form's photo uploads are private files the bot downloads. */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read', 'files:write'];
+/** users:read: `data export|delete` are for workspace admins, which only users.info tells. */
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read', 'files:write', 'users:read'];
 
 export interface OAuthOptions {
   readonly clientId: string;

@@ -27,12 +27,13 @@ export function plain(text: string): PrivateMessage {
   return { text: truncate(esc(text), LIMITS.messageText) };
 }
 
-export async function postToResponseUrl(url: string, msg: PrivateMessage): Promise<boolean> {
+/** `replace`: the reply takes the place of the message whose button was pressed (a used confirmation loses its buttons). */
+export async function postToResponseUrl(url: string, msg: PrivateMessage, replace = false): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) }),
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: replace, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks } : {}) }),
       signal: AbortSignal.timeout(5000),
     });
     await res.body?.cancel();
@@ -42,8 +43,8 @@ export async function postToResponseUrl(url: string, msg: PrivateMessage): Promi
   }
 }
 
-export async function sendPrivately(client: WebClient | undefined, target: PrivateTarget, msg: PrivateMessage, logger: Logger): Promise<boolean> {
-  if (target.responseUrl && (await postToResponseUrl(target.responseUrl, msg))) return true;
+export async function sendPrivately(client: WebClient | undefined, target: PrivateTarget, msg: PrivateMessage, logger: Logger, opts: { replace?: boolean } = {}): Promise<boolean> {
+  if (target.responseUrl && (await postToResponseUrl(target.responseUrl, msg, opts.replace))) return true;
   if (!client) {
     logger.warn({ channelId: target.channelId }, 'private reply not delivered: no response_url and no bot token');
     return false;

@@ -37,6 +37,9 @@ export const ACTION = {
   manualFallback: 'listing_manual_fallback',
   /** A link button: the browser opens the URL; Slack still posts the click here, with nothing to do but acknowledge it. */
   openReport: 'listing_open_report',
+  /** `data delete`'s confirmation (its value is the confirmation id) and its Cancel. */
+  confirmDelete: 'listing_data_delete_confirm',
+  cancelDelete: 'listing_data_delete_cancel',
 } as const;
 
 /** Emphasis markers must hug the text (`*bold*`, not `* bold *`), so surrounding spaces stay outside. */

@@ -11,6 +11,8 @@ import { creditsReply } from './commands/credits.ts';
 import { historyReply } from './commands/history.ts';
 import { statusReply } from './commands/status.ts';
 import { plain, sendPrivately, type PrivateMessage, type PrivateTarget } from './private.ts';
+import { workspaceAdminOnly } from '../shared/permissions.ts';
+import { checkWorkspaceAdmin, unknownAdminText } from './admins.ts';
 
 /** Refusals a purchase would fix: the reply carries a "Buy credits" button. */
 const OFFER_BUY: ReadonlySet<ErrorCode> = new Set(['insufficient_credits']);
@@ -54,6 +56,13 @@ export async function renderReply(reply: Reply, ctx: CommandContext, deps: Slack
       return slackReply(reply.presentation, `experiment:${reply.experiment.id}`);
     case 'experiments':
       return { text: slackText(reply.presentation) };
+    case 'delete_confirmation': {
+      const buttons = actions('data_delete', [
+        button('Delete everything', ACTION.confirmDelete, reply.request.confirmationId, 'danger'),
+        button('Cancel', ACTION.cancelDelete, 'cancel'),
+      ]);
+      return { text: esc(reply.text), blocks: [section(esc(reply.text)), ...(buttons ? [buttons] : [])] };
+    }
     default:
       return assertNever(reply, 'reply');
   }
@@ -66,14 +75,17 @@ export async function answer(
   target: PrivateTarget,
   client: WebClient | undefined,
   deps: SlackBotDeps,
-  via: 'command' | 'button',
+  via: 'command' | 'button' | 'confirmation',
 ): Promise<void> {
   let msg: PrivateMessage | undefined;
   try {
-    msg = await renderReply(await dispatch(cmd, ctx, deps.services), ctx, deps, via);
+    // Admin-only commands: Slack's payload does not say who is an admin, users.info does.
+    const check = workspaceAdminOnly(cmd) ? await checkWorkspaceAdmin(client, ctx.userId, deps.logger) : undefined;
+    if (check && 'unknown' in check) msg = plain(unknownAdminText(check.unknown));
+    else msg = await renderReply(await dispatch(cmd, check ? { ...ctx, admin: check.admin } : ctx, deps.services), ctx, deps, via === 'command' ? 'command' : 'button');
   } catch (err) {
     deps.logger.error({ err, command: cmd.name }, 'slack command failed');
     msg = plain('Something went wrong on our side. Please try again in a minute (`/listing history` shows whether a comparison started).');
   }
-  if (msg) await sendPrivately(client, target, msg, deps.logger);
+  if (msg) await sendPrivately(client, target, msg, deps.logger, { replace: via === 'confirmation' });
 }

@@ -47,7 +47,7 @@ describe('registerCommands', () => {
     expect(put.map((c) => c.path)).toEqual([`/applications/${APP_ID}/commands`, `/applications/${APP_ID}/commands`]);
     expect(put[0]!.authorization).toBe(`Bot ${BOT_TOKEN}`);
     const subs = (discord.commands.get('global')![0] as { options: { name: string }[] }).options.map((o) => o.name);
-    expect(subs).toEqual(['compare', 'credits', 'buy', 'history', 'status', 'help', 'experiment', 'brand', 'outcome', 'calibration']);
+    expect(subs).toEqual(['compare', 'credits', 'buy', 'history', 'status', 'help', 'experiment', 'brand', 'outcome', 'calibration', 'data']);
   });
 });
 

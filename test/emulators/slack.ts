@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * installer) talk to: `SLACK_API_URL = emulator.apiUrl` (`http://127.0.0.1:<port>/api/`).
  *
  * Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open,
- * oauth.v2.access, conversations.info, conversations.join, files.getUploadURLExternal and
+ * oauth.v2.access, conversations.info, conversations.join, users.info, files.getUploadURLExternal and
  * files.completeUploadExternal (with the upload POST to `/upload/v1/<id>` between them; a
  * completed file shared in a thread is kept with its bytes: `threadFiles`). Anything else
  * (files.upload included: retired) answers `unknown_method`. Messages are checked against Block Kit's limits (≤ 50 blocks, section text
@@ -106,6 +106,10 @@ export interface SlackEmulator {
   responseUrl(id?: string): string;
   /** Posts to this channel answer `{ ok: false, error }` (default `not_in_channel`). */
   refuseChannel(channel: string, error?: string): void;
+  /** A user's role as users.info reports it (every other user is a plain member). */
+  setUserRole(userId: string, role: 'member' | 'admin' | 'owner' | 'primary_owner'): void;
+  /** Every call of `method` answers `{ ok: false, error }` (e.g. `missing_scope`) until cleared with undefined. */
+  failMethod(method: string, error: string | undefined): void;
   /** The next call of `method` answers 429 with `Retry-After: retryAfterS`. */
   rateLimitOnce(method: string, retryAfterS?: number): void;
   /** Tokens the API accepts (besides those granted through OAuth); none set: any `xoxb-` token. */
@@ -140,6 +144,8 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
   const responses: ResponseUrlPost[] = [];
   const refused = new Map<string, string>();
   const rateLimited = new Map<string, number>();
+  const roles = new Map<string, 'member' | 'admin' | 'owner' | 'primary_owner'>();
+  const failing = new Map<string, string>();
   const accepted = new Set<string>();
   const revoked = new Set<string>();
   const codes = new Map<string, { grant: OAuthGrant; client: { id: string; secret: string } }>();
@@ -177,6 +183,9 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     }
     const authError = tokenError(token);
     if (authError) return { ok: false, error: authError };
+    const failure = failing.get(method);
+    // missing_scope also names what was needed and what the token has (Slack's error response).
+    if (failure) return { ok: false, error: failure, ...(failure === 'missing_scope' ? { needed: 'users:read', provided: 'commands,chat:write' } : {}) };
     switch (method) {
       case 'auth.test':
         // Slack's auth.test example (url, team, user, team_id, user_id), plus what a bot token adds
@@ -215,6 +224,20 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
       case 'views.open':
         if (!a['trigger_id']) return { ok: false, error: 'invalid_trigger_id' };
         return { ok: true, view: viewObject(a['view']) };
+      case 'users.info': {
+        // users.info's documented example response (a user object with its role flags).
+        const id = str(a['user']);
+        if (!/^[UW][A-Z0-9_]+$/.test(id)) return { ok: false, error: 'user_not_found' };
+        const role = roles.get(id) ?? 'member';
+        return {
+          ok: true,
+          user: {
+            id, team_id: BOT.team, name: id.toLowerCase(), deleted: false, real_name: `User ${id}`, tz: 'America/Los_Angeles', tz_offset: -25200,
+            is_admin: role !== 'member', is_owner: role === 'owner' || role === 'primary_owner', is_primary_owner: role === 'primary_owner',
+            is_restricted: false, is_ultra_restricted: false, is_bot: false, is_app_user: false, updated: 1502138686, has_2fa: false,
+          },
+        };
+      }
       case 'conversations.info':
         return { ok: true, channel: channelObject(str(a['channel']), !refused.has(str(a['channel']))) };
       case 'conversations.join': {
@@ -348,6 +371,8 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     responseUrl: (id = randomBytes(6).toString('hex')) => `${url}/response/${id}`,
     refuseChannel: (channel, error = 'not_in_channel') => void refused.set(channel, error),
     rateLimitOnce: (method, retryAfterS = 1) => void rateLimited.set(method, retryAfterS),
+    setUserRole: (userId, role) => void roles.set(userId, role),
+    failMethod: (method, error) => void (error === undefined ? failing.delete(method) : failing.set(method, error)),
     addFile(name, bytes, mimetype) {
       const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
       const path = `/files-pri/T_TEAM-${id}/${encodeURIComponent(name)}`;

@@ -20,6 +20,6 @@ export type { Field, Intent, Line, Presentation, Section, Segment, StageLine, To
 export { atWordBoundary, code, plainText, t } from './presentation.ts';
 export { presentExperiment, presentExperimentCard, presentExperimentList } from './present-experiment.ts';
 export { presentRoot, presentStage } from './present.ts';
-export { curly } from './present-words.ts';
+export { curly, plural } from './present-words.ts';
 export { stageLine, type PresentOptions } from './present-run.ts';
 export { isFinished, RESUMABLE_ERRORS, sideName } from './present-run.ts';
