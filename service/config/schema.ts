@@ -14,6 +14,8 @@ import { parsePricing, type PricingConfig } from './pricing.ts';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = z.preprocess(emptyToUndefined, z.string().optional());
 const url = z.preprocess(emptyToUndefined, z.url().optional());
+/** A 32-byte AES key as 64 hex characters (`openssl rand -hex 32`). */
+const hexKey = z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes, `openssl rand -hex 32`)').optional());
 
 const EnvSchema = z.object({
   DATABASE_URL: url,
@@ -55,7 +57,12 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: opt,
   STRIPE_WEBHOOK_SECRET: opt,
   STRIPE_API_URL: z.preprocess(emptyToUndefined, z.url().default(DEFAULTS.stripeApiUrl)),
-  ENCRYPTION_KEY: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional()),
+  ENCRYPTION_KEY: hexKey,
+  /**
+   * The key ENCRYPTION_KEY replaces, during a rotation only: tokens sealed with it still open, and
+   * `listinglab keys rotate` re-seals them under ENCRYPTION_KEY. Unset once the rotation is done.
+   */
+  ENCRYPTION_KEY_PREVIOUS: hexKey,
   /** Signs report links (PUBLIC_URL/r/<token>); unset: derived from ENCRYPTION_KEY, or no report links. */
   /** Error reports to Sentry (service/logging/error-reports.ts); unset: none. */
   SENTRY_DSN: url,
@@ -111,6 +118,8 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly imageHosts: readonly string[];
   readonly encryptionKey: Buffer | undefined;
+  /** ENCRYPTION_KEY_PREVIOUS: during a key rotation, the key tokens not yet re-sealed were sealed with. */
+  readonly encryptionKeyPrevious: Buffer | undefined;
   /**
    * Report links (`PUBLIC_URL/r/<token>`): the key that signs them (LINK_SIGNING_KEY's UTF-8
    * bytes, or one derived from ENCRYPTION_KEY with HKDF) and the base URL they start with.
@@ -164,6 +173,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
   if (active.has('Slack (single workspace)') && active.has('Slack (OAuth install)')) {
     errors.push('Slack: set either SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID/SECRET (OAuth install), not both');
   }
+  if (e.ENCRYPTION_KEY_PREVIOUS !== undefined) {
+    // Only the key's role is named: an error never carries a key.
+    if (e.ENCRYPTION_KEY === undefined) errors.push('ENCRYPTION_KEY_PREVIOUS is set without ENCRYPTION_KEY: set ENCRYPTION_KEY to the new key (the previous one is only read during a rotation)');
+    else if (e.ENCRYPTION_KEY.toLowerCase() === e.ENCRYPTION_KEY_PREVIOUS.toLowerCase()) errors.push('ENCRYPTION_KEY_PREVIOUS is the same key as ENCRYPTION_KEY: set ENCRYPTION_KEY to the new key, or unset ENCRYPTION_KEY_PREVIOUS');
+  }
   if (errors.length > 0 || !pricing.ok) return { ok: false, errors };
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -197,6 +211,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
       workerConcurrency: e.WORKER_CONCURRENCY,
       imageHosts: e.IMAGE_HOSTS ?? DEFAULTS.imageHosts,
       encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : undefined,
+      encryptionKeyPrevious: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'hex') : undefined,
       reportLinks: linkKey && e.PUBLIC_URL ? { key: linkKey, baseUrl: publicUrl } : undefined,
       metricsToken: e.METRICS_TOKEN,
       slack,

@@ -12,6 +12,7 @@ import { runCreditsCli } from './credits-cli.ts';
 import { runDiscordRegister } from './discord.ts';
 import { runDraftCli } from './draft-cli.ts';
 import { runExperimentCli } from './experiment-cli.ts';
+import { runKeysCli } from './keys-cli.ts';
 import { runCalibrationCli, runOutcomeCli } from './outcome-cli.ts';
 import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
 
@@ -45,6 +46,8 @@ Commands:
   calibration [--json] [--all]
              how often verdicts matched the real results, per confidence band (--all: every workspace)
   discord register [--guild ID]                 register /listing with Discord
+  keys rotate [--json]                          re-encrypt installation tokens sealed with
+             ENCRYPTION_KEY_PREVIOUS under ENCRYPTION_KEY (exit 1: some open with neither key)
   experiment save <job> [name] [--notes "…"] | list | show <id> | pin <id> | unpin <id>
            | rerun <id> <tag…> [--a DIR] [--b DIR]   [--json]   the experiment loop
 
@@ -110,6 +113,8 @@ async function main(argv: string[]): Promise<number> {
       return runCreditsCli(argv.slice(1));
     case 'experiment':
       return runExperimentCli(argv.slice(1));
+    case 'keys':
+      return runKeysCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
     case 'draft':
       return runDraftCli(argv.slice(1));
     case 'discord': {

@@ -21,7 +21,7 @@ export function slackFileToken(config: Config, db: Database): SlackToken {
   if (slack.mode === 'single') return async () => slack.botToken;
   const key = config.encryptionKey;
   if (!key) return async () => undefined;
-  const tokens = installedTokens(createInstallations({ db: db.db, key, platform: 'slack', clock: systemClock }));
+  const tokens = installedTokens(createInstallations({ db: db.db, key, previousKey: config.encryptionKeyPrevious, platform: 'slack', clock: systemClock }));
   return async (teamId, enterpriseId) => (await tokens.bot(teamId, enterpriseId))?.token;
 }
 

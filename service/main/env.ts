@@ -26,6 +26,7 @@ export function secretsOf(config: Config): string[] {
     config.stripe?.webhookSecret,
     config.metricsToken,
     config.encryptionKey?.toString('hex'),
+    config.encryptionKeyPrevious?.toString('hex'),
     linkKeyText(config),
   ];
   if (config.databaseUrl) {

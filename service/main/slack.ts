@@ -35,7 +35,7 @@ export function slackFrontEnd(
   if (slack.mode === 'single') return createSlackBot({ ...common, auth: { mode: 'single', botToken: slack.botToken } });
   // The config schema makes ENCRYPTION_KEY part of the OAuth group; checked again for the type.
   if (!config.encryptionKey) throw new Error('Slack OAuth mode needs ENCRYPTION_KEY');
-  const installations = createInstallations({ db: deps.db.db, key: config.encryptionKey, platform: 'slack', clock: deps.clock ?? systemClock });
+  const installations = createInstallations({ db: deps.db.db, key: config.encryptionKey, previousKey: config.encryptionKeyPrevious, platform: 'slack', clock: deps.clock ?? systemClock });
   return createSlackBot({
     ...common,
     auth: {

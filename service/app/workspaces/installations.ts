@@ -2,12 +2,16 @@ import type { Db } from '../../db/client.ts';
 import { findActiveInstallation, revokeInstallation, upsertInstallation } from '../../db/repos/installations.ts';
 import { ensureWorkspace, findWorkspace } from '../../db/repos/workspaces.ts';
 import type { Clock } from '../../providers/provider.ts';
-import { openSecret, sealSecret } from '../../support/secret-box.ts';
+import { openSecret, SecretBoxError, sealSecret } from '../../support/secret-box.ts';
 
 /**
  * Chat app installations (Slack OAuth installs): the platform's installation object, tokens
  * included, is sealed with ENCRYPTION_KEY before it reaches the database and opened only when a
  * token is needed. Nothing here logs, and errors never carry a token.
+ *
+ * During a key rotation (ENCRYPTION_KEY_PREVIOUS set) a secret that does not open with the current
+ * key is tried with the previous one: GCM's authentication tells the two keys apart, so the stored
+ * format needs no key id. New secrets are always sealed with the current key.
  */
 
 export type InstallPlatform = 'slack' | 'discord';
@@ -32,10 +36,29 @@ export interface Installations {
   revoke(externalId: string): Promise<boolean>;
 }
 
-export function createInstallations(deps: { db: Db; key: Buffer; platform: InstallPlatform; clock: Clock }): Installations {
+/**
+ * The authenticated data a workspace's installation secret is sealed with: a sealed secret copied
+ * onto another workspace's row will not open.
+ */
+export const installationContext = (platform: InstallPlatform, externalId: string): string => `installation:${platform}:${externalId}`;
+
+/** Opens with `key`, then with `previousKey` (a rotation under way); undefined when neither opens it. */
+export function openWithKeys(keys: { key: Buffer; previousKey?: Buffer | undefined }, sealed: Uint8Array, context: string): { secret: string; sealedWith: 'current' | 'previous' } | undefined {
+  for (const [which, k] of [['current', keys.key], ['previous', keys.previousKey]] as const) {
+    if (!k) continue;
+    try {
+      return { secret: openSecret(k, sealed, context), sealedWith: which };
+    } catch (e) {
+      if (!(e instanceof SecretBoxError)) throw e;
+    }
+  }
+  return undefined;
+}
+
+/** `previousKey`: ENCRYPTION_KEY_PREVIOUS, read (never written) while a rotation is under way. */
+export function createInstallations(deps: { db: Db; key: Buffer; previousKey?: Buffer | undefined; platform: InstallPlatform; clock: Clock }): Installations {
   const { db, key, platform } = deps;
-  // Bound as authenticated data: a sealed secret copied onto another workspace's row will not open.
-  const context = (externalId: string) => `installation:${platform}:${externalId}`;
+  const context = (externalId: string) => installationContext(platform, externalId);
   return {
     async save(r) {
       await db.transaction(async (tx) => {
@@ -54,7 +77,11 @@ export function createInstallations(deps: { db: Db; key: Buffer; platform: Insta
     },
     async find(externalId) {
       const row = await findActiveInstallation(db, platform, externalId);
-      return row ? openSecret(key, row.secretEnc, context(externalId)) : undefined;
+      if (!row) return undefined;
+      const opened = openWithKeys(deps, row.secretEnc, context(externalId));
+      // The same error a single key gave: the secret is not readable with the keys configured.
+      if (!opened) throw new SecretBoxError('the secret failed authentication (tampered, moved to another row, or another key)');
+      return opened.secret;
     },
     async revoke(externalId) {
       const ws = await findWorkspace(db, { platform, externalId });
