@@ -66,9 +66,21 @@ export const DEFAULTS = {
   data: { exportLinkHours: 24, deleteConfirmMinutes: 10 },
   /** `GET /metrics`: the shortest METRICS_TOKEN taken. */
   metrics: { minTokenLength: 16 },
+  /** What the retention sweep removes and when (service/db/retention.ts; the `sweep_expired` task, every 15 minutes). */
   retention: {
+    /** A fetched listing is served from the cache, then removed, after this long. */
     listingCacheHours: 24,
+    /** A model's or the rules engine's evaluation of the same images is reused, then removed, after this long. */
     visionCacheDays: 7,
+    /** An image unused this long goes, unless a run younger than this or a pinned experiment uses it. */
     blobDays: 30,
+    /** The raw model answers kept beside a stage's combined output go when the run is this old, unless pinned. */
+    rawPayloadDays: 30,
+    /** Rows one statement of the sweep removes at most, each in its own short transaction. */
+    batch: 500,
+    /** Statements per category in one pass; a pass that leaves more schedules a follow-up. */
+    maxBatches: 20,
+    /** Seconds until that follow-up pass. */
+    followUpSeconds: 60,
   },
 } as const;

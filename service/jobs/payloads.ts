@@ -7,7 +7,7 @@ import { DRAFT_STAGES } from '../domain/draft-flow.ts';
  * always acts on the truth.
  */
 export const TASK_PAYLOADS = {
-  /** Retention: delete expired cache rows and old blobs. Recurring. */
+  /** Retention (db/retention.ts): one bounded pass over expired caches, links, unused images and old raw answers. Recurring; a pass that leaves more schedules one follow-up. */
   sweep_expired: z.object({}).loose(),
   /** Stage 0: fetch both listings, store their images, measure them. */
   acquire_listings: z.object({ runId: z.uuid() }),

@@ -109,7 +109,7 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
   const draftDeps = draftStageDeps(config, { db: deps.db, analyzer: deps.analyzer, model: stageDeps });
   const last = (ctx: { attempts: number; maxAttempts: number }) => ctx.attempts >= ctx.maxAttempts;
   return {
-    sweep_expired: makeSweepExpired({ db, clock: systemClock, blobDays: DEFAULTS.retention.blobDays, logger: deps.logger }),
+    sweep_expired: makeSweepExpired({ db, clock: systemClock, policy: DEFAULTS.retention, logger: deps.logger }),
     acquire_listings: (p, ctx) =>
       acquireListings(
         {

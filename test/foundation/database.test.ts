@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { migrationStatus } from '../../service/db/migrate.ts';
 import { imageBlobs, listingCache, visionCache, workspaces } from '../../service/db/schema.ts';
 import { sweepExpired } from '../../service/db/retention.ts';
+import { DEFAULTS } from '../../service/config/defaults.ts';
 import { enqueue } from '../../service/jobs/enqueue.ts';
 import { useTestDatabase } from '../db.ts';
 
@@ -88,11 +89,11 @@ describe('retention sweep', () => {
       { ...blob, sha256: 'b'.repeat(64), lastUsedAt: new Date(now.getTime() - 29 * 24 * hour) },
     ]);
 
-    const result = await sweepExpired(db, now, 30);
-    expect(result).toEqual({ listingCache: 1, visionCache: 1, imageBlobs: 1 });
+    const result = await sweepExpired(db, now, DEFAULTS.retention);
+    expect(result).toEqual({ listingCache: 1, visionCache: 1, dataLinks: 0, imageBlobs: 1, rawPayloads: 0, more: false });
     expect((await db.select().from(listingCache)).map((r) => r.asin)).toEqual(['B000000002']);
     expect((await db.select().from(visionCache)).map((r) => r.key)).toEqual(['new']);
     expect((await db.select().from(imageBlobs)).map((r) => r.sha256)).toEqual(['b'.repeat(64)]);
-    expect(await sweepExpired(db, now, 30)).toEqual({ listingCache: 0, visionCache: 0, imageBlobs: 0 });
+    expect(await sweepExpired(db, now, DEFAULTS.retention)).toEqual({ listingCache: 0, visionCache: 0, dataLinks: 0, imageBlobs: 0, rawPayloads: 0, more: false });
   });
 });

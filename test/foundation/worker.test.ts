@@ -34,7 +34,7 @@ describe('the job runner', () => {
       schedule: false,
       pollInterval: 100,
       handlers: {
-        sweep_expired: makeSweepExpired({ db: tdb.db, clock, blobDays: 30, logger }),
+        sweep_expired: makeSweepExpired({ db: tdb.db, clock, logger }),
         // Not enqueued in this file: failing loudly if they ever ran.
         acquire_listings: () => Promise.reject(new Error('unexpected acquire_listings job')),
         run_stage: () => Promise.reject(new Error('unexpected run_stage job')),
