@@ -5,3 +5,5 @@
  */
 export type { DataServices, DeleteRequest, DeleteResult, ExportLink, WorkspaceDataCounts, WriteArchive } from './types.ts';
 export { createDataServices, type DataDeps } from './data-services.ts';
+export { createArchiveWriter, writeWorkspaceArchive, type ArchiveDeps } from './export-archive.ts';
+export { EXPORT_KIND, createExports, exportFileName, exportWorkspace, type ExportDownload, type Exports, type ExportsDeps } from './export-link.ts';
