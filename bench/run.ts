@@ -10,7 +10,8 @@
  * Figures: ack (HTTP response to the command), pickup (run created → first stage started),
  * first update (command → first chat.postMessage in the run's channel), e2e ratio (command →
  * run finished, over the critical path of the latencies the emulator gave that run: max of
- * ctr/pdp/text + avatars), Slack calls per run, runs per minute, CPU seconds per run (this
+ * ctr/pdp/text + avatars), Slack calls, SQL statements (pg_stat_statements: everything any client
+ * sent, graphile-worker's included) and deliver_run jobs per run, runs per minute, CPU seconds per run (this
  * process — the service and the Slack emulator — and, separately, the Postgres server) and peak RSS.
  * The image host, Apify and the model emulator run on a thread of their own
  * (providers-thread.ts): real providers parse our requests on their machines, not on our event loop.
@@ -26,13 +27,20 @@ import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
 import { frontEnds, startHttp, startWorkerProcess } from '../service/main/wiring.ts';
 import { createLogger } from '../service/logger.ts';
+import { registry } from '../service/support/metrics.ts';
 import { Worker } from 'node:worker_threads';
 import { benchAsin as asin, type ProvidersThreadInput, type ProvidersThreadMessage } from './providers-thread.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
 const { values } = parseArgs({
-  options: { concurrency: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, scale: { type: 'string', default: '100' } },
+  options: {
+    concurrency: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+    scale: { type: 'string', default: '100' },
+    /** Print the statements sent most often (per run), to see where the SQL goes. */
+    'sql-top': { type: 'string' },
+  },
 });
 const N = Math.max(1, Number(values.concurrency));
 const SCALE = Math.max(1, Number(values.scale));
@@ -41,6 +49,8 @@ const say = (m: string) => {
 };
 
 const SECRET = 'bench-signing-secret';
+/** The bench's own statements (waiting for runs, reading results, pg_stat_statements itself): not the service's. */
+const BENCH_QUERIES = String.raw`pg_stat_statements|^select count\(\*\)::int as done from runs|^select w\.external_id as team`;
 const lifecycle = createLifecycle();
 const parent = await mkdtemp(path.join(os.tmpdir(), 'listinglab-bench-'));
 await chmod(parent, 0o755);
@@ -55,7 +65,8 @@ try {
   const providers = await startProvidersThread({ scale: SCALE, runs: [...WARM_UP, ...Array.from({ length: N }, (_, k) => k)] });
   lifecycle.onShutdown('providers thread', () => providers.close());
 
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(parent, 'data') });
+  // pg_stat_statements counts every top-level statement any client sends (ours, graphile-worker's).
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(parent, 'data'), settings: { shared_preload_libraries: 'pg_stat_statements' } });
   lifecycle.onShutdown('postgres', async () => {
     await pg.release();
     await rm(parent, { recursive: true, force: true });
@@ -63,6 +74,7 @@ try {
   await migrateDatabase(pg.url);
   const handle = createDb(pg.url, { max: 20 });
   lifecycle.onShutdown('pool', () => handle.close());
+  await handle.sql`create extension if not exists pg_stat_statements`;
   const db = { ...handle, url: pg.url, embedded: true };
   const parsed = parseConfig({
     PORT: '0',
@@ -104,6 +116,8 @@ try {
   const providersCpu0 = await providers.cpuMicros();
   const pgCpu0 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   const callsBefore = slack.calls.length;
+  const deliveries0 = await deliveryJobs();
+  await handle.sql`select pg_stat_statements_reset()`;
   const t0 = Date.now();
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
   await waitForRuns(N + 2);
@@ -114,6 +128,14 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const providersCpu = (await providers.cpuMicros()) - providersCpu0;
   const pgCpu1 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
+  // Statements sent by the service and its worker, not the bench's own (pg_stat_statements drops
+  // comments, so those are told apart by their text: BENCH_QUERIES).
+  const [statements] = await handle.sql<{ n: number }[]>`select coalesce(sum(calls), 0)::float8 as n from pg_stat_statements where not (query ~ ${BENCH_QUERIES})`;
+  const deliveries = (await deliveryJobs()) - deliveries0;
+  if (values['sql-top']) {
+    const top = await handle.sql<{ calls: number; query: string }[]>`select calls::float8 as calls, query from pg_stat_statements where not (query ~ ${BENCH_QUERIES}) order by calls desc limit ${Number(values['sql-top'])}`;
+    for (const t of top) process.stderr.write(`${(t.calls / N).toFixed(1).padStart(6)}  ${t.query.replace(/\s+/g, ' ').slice(0, 220)}\n`);
+  }
 
   const rows = await handle.sql<{ team: string; created: number; finished: number; status: string; stages: Record<string, [number, number]> }[]>`
     select w.external_id as team, (extract(epoch from r.created_at) * 1000)::float8 as created,
@@ -169,6 +191,8 @@ try {
     first_update_ms: { p50: pct(firstUpdate, 50), p99: pct(firstUpdate, 99) },
     e2e_ratio: { p50: pct(ratio, 50), p95: pct(ratio, 95) },
     chat_calls_per_run: Math.round(((slack.calls.length - callsBefore) / N) * 10) / 10,
+    sql_per_run: Math.round(((statements?.n ?? 0) / N) * 10) / 10,
+    delivery_jobs_per_run: Math.round((deliveries / N) * 10) / 10,
     runs_per_min: Math.round((N / wallMs) * 60_000 * 10) / 10,
     cpu_s_per_run: Math.round(((cpu.user + cpu.system - providersCpu) / 1e6 / N) * 1000) / 1000,
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
@@ -195,6 +219,12 @@ try {
   }
 } finally {
   await lifecycle.shutdown('bench done');
+}
+
+/** deliver_run jobs this process has run so far (the worker's job counter). */
+async function deliveryJobs(): Promise<number> {
+  const metric = await registry.getSingleMetric('listinglab_jobs_total')?.get();
+  return (metric?.values ?? []).filter((v) => v.labels['task'] === 'deliver_run').reduce((sum, v) => sum + v.value, 0);
 }
 
 /**

@@ -164,14 +164,14 @@ export async function waitUntilReady(url: string, timeoutMs: number, exited: () 
   throw new Error(`embedded Postgres did not accept connections within ${timeoutMs} ms`, { cause: lastError });
 }
 
-export async function spawnServer(pgData: string, bins: Binaries, logPath: string, wanted?: number): Promise<{ port: number; pid: number | undefined; exited: () => string | undefined }> {
+export async function spawnServer(pgData: string, bins: Binaries, logPath: string, wanted?: number, settings: Readonly<Record<string, string>> = {}): Promise<{ port: number; pid: number | undefined; exited: () => string | undefined }> {
   const ids = await runAsIds();
   const port = wanted ?? (await freePort());
   const logFd = openSync(logPath, 'a', 0o644);
   if (ids) chownSync(logPath, ids.uid, ids.gid);
   const child = spawn(
     bins.postgres,
-    ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
+    ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     { ...(ids ?? {}), detached: true, stdio: ['ignore', logFd, logFd], env: serverEnv() },
   );
   closeSync(logFd);

@@ -40,6 +40,11 @@ export interface EmbeddedOptions {
   readonly startTimeoutMs?: number;
   /** Listen on this port when starting the server (default: a free port). */
   readonly port?: number;
+  /**
+   * Server settings given as `-c name=value` when this process starts the server (the bench loads
+   * pg_stat_statements to count statements per run); a server already running is reused as it is.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 function urlFor(creds: Credentials, port: number, database: string): string {
@@ -69,7 +74,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
         return running.port;
       }
       for (let attempt = 1; ; attempt++) {
-        const server = await spawnServer(pgData, bins, path.join(dataDir, 'postgres.log'), opts.port);
+        const server = await spawnServer(pgData, bins, path.join(dataDir, 'postgres.log'), opts.port, opts.settings);
         try {
           await waitUntilReady(urlFor(creds, server.port, 'postgres'), timeoutMs, server.exited);
           startedPid = server.pid;
