@@ -3,8 +3,10 @@ import type { Logger } from '../logger.ts';
 import { AppError, isUserError } from '../domain/errors.ts';
 import { reportError } from '../logging/error-reports.ts';
 import type { Reports } from '../app/reports/index.ts';
+import type { Exports } from '../app/data/index.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { reportRoutes } from './routes/report.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { metricsRoutes, instrumentRequests } from './routes/metrics.ts';
 
 export interface AppDeps {
@@ -14,6 +16,8 @@ export interface AppDeps {
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
   /** Report pages (`/r/<token>`); absent when report links are off (no key or no PUBLIC_URL). */
   readonly reports?: Reports;
+  /** Workspace data archives (`/exports/<token>`); absent when links are off (no key or no PUBLIC_URL). */
+  readonly exports?: Exports;
   /** The bearer token `GET /metrics` asks for (METRICS_TOKEN); absent: no metrics route (404). */
   readonly metricsToken?: string;
 }
@@ -70,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps.readiness));
   if (deps.reports) await app.register(reportRoutes(deps.reports));
+  if (deps.exports) await app.register(exportRoutes(deps.exports));
   if (deps.metricsToken) await app.register(metricsRoutes(deps.metricsToken));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;

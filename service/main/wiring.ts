@@ -2,6 +2,7 @@ import { createApifySource } from '../acquire/apify-source.ts';
 import { acquireListings, dbMeasurementCache, reclaimStaleRuns, runStage, type StageModel, type ComparisonDeps } from '../app/comparisons/index.ts';
 import { deliverRun, type Sinks, notifyWorkspace } from '../app/delivery/index.ts';
 import { createReports, type ReportLinks } from '../app/reports/index.ts';
+import { createExports } from '../app/data/index.ts';
 import { runDraftStage } from '../app/drafts/index.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
@@ -183,6 +184,8 @@ export function reportLinks(config: Config): ReportLinks | undefined {
 
 export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
   const reports = config.reportLinks ? createReports({ db: db.db, key: config.reportLinks.key }) : undefined;
+  // Export links share the report links' key and PUBLIC_URL; their token kind differs.
+  const exports = config.reportLinks ? createExports({ db: db.db, key: config.reportLinks.key, clock: systemClock }) : undefined;
   if (config.metricsToken) {
     // GET /metrics (issue 21): process metrics and the queue gauges, read from this database on scrape.
     enableDefaultMetrics();
@@ -193,6 +196,7 @@ export async function startHttp(config: Config, db: Database, logger: Logger, li
     readiness: () => databaseReadiness(db.sql),
     plugins,
     ...(reports ? { reports } : {}),
+    ...(exports ? { exports } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
   });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
