@@ -1,9 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { DEFAULTS } from '../../service/config/defaults.ts';
 import { sweepExpired, type RetentionPolicy, type SweepResult } from '../../service/db/retention.ts';
 import { imageBlobs, listingCache } from '../../service/db/schema.ts';
+import { enqueue } from '../../service/jobs/enqueue.ts';
 import { makeSweepExpired, SWEEP_FOLLOW_UP_KEY } from '../../service/jobs/tasks/sweep-expired.ts';
+import { startWorker } from '../../service/jobs/worker.ts';
 import { useTestDatabase } from '../db.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { after, DAY, seedExperiment, seedImage, seedPairwiseStage, seedRun, seedWorkspace } from './seed.ts';
@@ -135,5 +137,43 @@ describe('the task', () => {
       ['dataLinks', 'imageBlobs', 'listingCache', 'more', 'rawPayloads', 'visionCache'],
     );
     expect(await followUps()).toHaveLength(1);
+    await tdb.sql`select graphile_worker.remove_job(${SWEEP_FOLLOW_UP_KEY})`;
+  });
+});
+
+describe('in a worker', () => {
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  afterAll(async () => worker?.stop());
+
+  test('one pass drains a backlog through its follow-ups, each pass bounded, and leaves no job behind', async () => {
+    const now = new Date('2026-05-20T00:00:00Z');
+    await expiredListings(9, 'BW', after(now, -1));
+    const { logger, lines } = memoryLogger();
+    const policy = { ...DEFAULTS.retention, batch: 2, maxBatches: 2, followUpSeconds: 0 };
+    const unexpected = (task: string) => () => Promise.reject(new Error(`unexpected ${task} job`));
+    expect(await tdb.sql`select 1 from graphile_worker.jobs`).toHaveLength(0);
+    await enqueue(db, 'sweep_expired', {});
+    worker = await startWorker({
+      connectionString: tdb.url,
+      logger,
+      schedule: false,
+      pollInterval: 100,
+      handlers: {
+        sweep_expired: makeSweepExpired({ db, clock: { now: () => now.getTime() }, logger, policy }),
+        acquire_listings: unexpected('acquire_listings'),
+        run_stage: unexpected('run_stage'),
+        draft_stage: unexpected('draft_stage'),
+        deliver_run: unexpected('deliver_run'),
+        reclaim_stale_runs: unexpected('reclaim_stale_runs'),
+        notify_workspace: unexpected('notify_workspace'),
+      },
+    });
+    const deadline = Date.now() + 20_000;
+    while ((await countListings('BW')) > 0 || (await tdb.sql`select 1 from graphile_worker.jobs`).length > 0) {
+      if (Date.now() > deadline) throw new Error('the backlog was not drained');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const passes = lines().map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'retention sweep');
+    expect(passes.map((p) => [p.listingCache, p.more])).toEqual([[4, true], [4, true], [1, false]]);
   });
 });

@@ -30,6 +30,8 @@ export const SWEEP_FOLLOW_UP_KEY = 'sweep_expired:more';
  * a worker that was down) drains at about 10,000 rows a minute per category without ever holding
  * the database for long. The job key keeps it to one pending follow-up however many passes ask;
  * the scheduled pass and a follow-up may overlap, which is safe (rows one holds, the other skips).
+ * A follow-up that itself leaves more schedules the next: graphile-worker's add_job takes the key
+ * from a job already running and adds a new one.
  */
 export function makeSweepExpired(deps: SweepDeps): TaskHandler<'sweep_expired'> {
   const policy = deps.policy ?? DEFAULTS.retention;
@@ -43,6 +45,8 @@ export function makeSweepExpired(deps: SweepDeps): TaskHandler<'sweep_expired'> 
         jobKey: SWEEP_FOLLOW_UP_KEY,
         jobKeyMode: 'preserve_run_at',
         runAt: new Date(now.getTime() + policy.followUpSeconds * 1000),
+        // Like the scheduled pass (`max=1`): a failed pass is not retried, the next one sweeps.
+        maxAttempts: 1,
       });
     }
   };
