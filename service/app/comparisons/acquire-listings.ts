@@ -40,6 +40,9 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
   const now = new Date(deps.clock.now());
   try {
     const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.fresh, now, ctx.signal);
+    // The workspace's data may have been deleted while the listings were fetched (app/data): a run
+    // that is gone stores no images — they would belong to no run — and the job ends quietly.
+    if (!(await getRun(deps.db, runId))) return;
     // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
     const bytes = new Map<string, Buffer>();
     const downloads = pLimit(DOWNLOADS_PER_RUN);

@@ -17,8 +17,22 @@ import { withReportUrl, type ReportLinks } from '../reports/index.ts';
  * its record can repeat that one post: no chat API takes an idempotency key.)
  */
 export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
+  try {
+    await deliver(deps, runId);
+  } catch (e) {
+    // A run deleted while it was being delivered (its workspace's data was deleted, app/data):
+    // recording its message fails on the missing run, and there is nothing left to deliver.
+    if (await getRun(deps.db, runId)) throw e;
+    deps.logger.info({ runId }, 'run deleted during its delivery: nothing more to deliver');
+  }
+}
+
+async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
   const run = await getRun(deps.db, runId);
-  if (!run) return;
+  if (!run) {
+    deps.logger.info({ runId }, 'run no longer exists (its workspace data was deleted): nothing to deliver');
+    return;
+  }
   const origin = run.origin as RunOrigin;
   if (origin.platform === 'cli') return;
   const sink = deps.sinks[origin.platform] as MessageSink | undefined;

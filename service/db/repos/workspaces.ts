@@ -18,11 +18,12 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
     .insert(workspaces)
     .values({ platform: ref.platform, externalId: ref.externalId, name: ref.name ?? null })
     .onConflictDoNothing({ target: [workspaces.platform, workspaces.externalId] });
-  const [ws] = await tx
+  const [found] = await tx
     .select()
     .from(workspaces)
     .where(and(eq(workspaces.platform, ref.platform), eq(workspaces.externalId, ref.externalId)));
-  if (!ws) throw new Error('workspace vanished after upsert');
+  if (!found) throw new Error('workspace vanished after upsert');
+  const ws = found.deletedAt ? await revive(tx, found, ref) : found;
   if (freeCredits > 0 && drawsFreeCredits(ws)) {
     const r = await applyLedgerEntry(tx, {
       workspaceId: ws.id,
@@ -34,6 +35,20 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
     if (r.applied) return { ...ws, balance: r.balance };
   }
   return ws;
+}
+
+/**
+ * A workspace whose data was deleted (app/data) and that is used again: it comes back empty, with
+ * the balance its kept ledger sums to and its name if the platform gave one. No second free
+ * credits: its `signup:<ws>` ledger line was kept, and that key grants once.
+ */
+async function revive(tx: DbOrTx, ws: Workspace, ref: WorkspaceRef): Promise<Workspace> {
+  const [row] = await tx
+    .update(workspaces)
+    .set({ deletedAt: null, name: ref.name ?? ws.name })
+    .where(eq(workspaces.id, ws.id))
+    .returning();
+  return row ?? ws;
 }
 
 export async function findWorkspace(db: DbOrTx, ref: Pick<WorkspaceRef, 'platform' | 'externalId'>): Promise<Workspace | undefined> {
