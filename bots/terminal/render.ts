@@ -1,4 +1,4 @@
-import { draftThreadCards, plainText, presentRoot, presentStage, stageLine as presentStageLine, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { draftThreadCards, plainText, presentRoot, presentStage, stageLine as presentStageLine, type RunView, type StageUsageView, type StageView } from '../../service/app/views/index.ts';
 import { MARKETPLACES } from '../../service/domain/draft-outputs.ts';
 import { presentationLines, stageText } from './present.ts';
 
@@ -51,6 +51,19 @@ export function draftReport(v: RunView): string[] {
   return out;
 }
 
+/**
+ * What the run's model calls used and cost us: `{ inputTokens, outputTokens, estimatedUsd,
+ * modelStages, cachedStages }`, `estimatedUsd` being the sum of the stages' own. Null on a view
+ * with no stage rows behind it.
+ */
+function costJson(v: RunView): unknown {
+  const c = v.modelCost;
+  return c ? { inputTokens: c.inputTokens, outputTokens: c.outputTokens, estimatedUsd: c.usd, modelStages: c.modelStages, cachedStages: c.cachedStages } : null;
+}
+
+/** A stage's share: its tokens, its estimated cost, and whether the vision cache answered it ($0). */
+const stageCostJson = (u: StageUsageView | undefined) => (u ? { tokens: { input: u.inputTokens, output: u.outputTokens }, estimatedUsd: u.usd, cached: u.cached } : {});
+
 /** The `--json` document (PRODUCT.md "Command line"). */
 export function jsonDocument(v: RunView): unknown {
   const status = v.status === 'succeeded' || v.status === 'partial' || v.status === 'failed' ? v.status : 'failed';
@@ -94,11 +107,13 @@ export function jsonDocument(v: RunView): unknown {
           winner: s.winner,
           score: s.score,
           orders: s.orders,
+          ...stageCostJson(s.usage),
           ...(s.error ? { error: s.error } : {}),
           output: s.output,
         },
       ]),
     ),
+    cost: costJson(v),
     error: v.status === 'failed' ? { code: v.errorCode, message: v.errorMessage } : null,
   };
 }
@@ -123,7 +138,8 @@ export function draftJson(v: RunView): unknown {
     drafts,
     madeWithoutModel: d?.madeWithoutModel ?? null,
     ruleSet: d?.ruleSet ?? null,
-    stages: Object.fromEntries(v.stages.map((s) => [s.name, { status: s.status, provider: s.provider, model: s.model, madeWithoutModel: s.madeWithoutModel, ...(s.error ? { error: s.error } : {}) }])),
+    stages: Object.fromEntries(v.stages.map((s) => [s.name, { status: s.status, provider: s.provider, model: s.model, madeWithoutModel: s.madeWithoutModel, ...stageCostJson(s.usage), ...(s.error ? { error: s.error } : {}) }])),
+    cost: costJson(v),
     error: v.status === 'failed' ? { code: v.errorCode, message: v.errorMessage } : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { ReportData, ReportImage } from '../../service/app/reports/index.ts';
-import { plainText, presentExperimentCard, presentRoot, presentStage, sideName, type Presentation, type RunView, type Section, type StageView } from '../../service/app/views/index.ts';
+import { modelCostLine, plainText, presentExperimentCard, presentRoot, presentStage, sideName, type Presentation, type RunView, type Section, type StageView } from '../../service/app/views/index.ts';
 import { esc, lineHtml, sectionHtml } from './html.ts';
 import { REPORT_CSS, REPORT_CSS_HASH } from './report-css.ts';
 
@@ -9,7 +9,8 @@ import { REPORT_CSS, REPORT_CSS_HASH } from './report-css.ts';
  * same words as Slack and Discord) and every stage's card in full, as HTML, with the listings'
  * own images beside the evidence about them: the main images by the click stage, the gallery
  * with each image's role by the gallery stage. An experiment re-run adds its deltas against the
- * baseline. The footer alone carries the run id, the verdict hash and the rule sets.
+ * baseline. The footer alone carries the run id, the verdict hash, the rule sets and what the
+ * model calls cost.
  *
  * Self-contained: one inline stylesheet (allowed by hash), images from this origin only, no
  * script, no request anywhere else.
@@ -123,6 +124,8 @@ function footer(data: ReportData, root: Presentation): string {
   const sets = [...new Set(SIDES.map((k) => data.ruleSets[k]).filter((x): x is string => !!x))];
   if (sets.length) rows.push([sets.length === 1 ? 'Rule set' : 'Rule sets', SIDES.map((k) => data.ruleSets[k] && `${k}: <code>${esc(data.ruleSets[k])}</code>`).filter(Boolean).join(' · ')]);
   if (root.footer.length) rows.push(['Run', lineHtml(root.footer)]);
+  const cost = modelCostLine(v.modelCost);
+  if (cost) rows.push(['Cost', esc(cost)]);
   return `<footer class="page"><dl>${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join('')}</dl></footer>`;
 }
 

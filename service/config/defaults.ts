@@ -52,10 +52,19 @@ export const DEFAULTS = {
     /** How long Stripe keeps a Checkout session open by default (its `expires_at`, 24 h after creation). */
     checkoutLifetimeHours: 24,
   },
-  /** USD per million tokens, for the cost recorded on each stage. */
-  prices: {
-    openai: { inputPerMillion: 0.4, outputPerMillion: 1.6 },
-    anthropic: { inputPerMillion: 3, outputPerMillion: 15 },
+  /**
+   * USD per million tokens by model name, for the estimated cost recorded on each stage
+   * (MODEL_PRICES or PRICING_FILE's `models` add or replace entries; config/pricing.ts). Input
+   * tokens include the images. The figures are the providers' public list prices (standard tier,
+   * no batch or cached-input discount) as published on https://openai.com/api/pricing
+   * (gpt-4.1-mini: $0.40 in, $1.60 out, since its release on 2025-04-14) and
+   * https://www.anthropic.com/pricing (Claude Sonnet: $3 in, $15 out, unchanged from Sonnet 3.5
+   * through 4.5); written down on 2026-12-05 from those published figures, not re-read from the
+   * pages that day — an operator should check them against the current pages.
+   */
+  modelPrices: {
+    'gpt-4.1-mini': { inputPerMillion: 0.4, outputPerMillion: 1.6 },
+    'claude-sonnet-5-5': { inputPerMillion: 3, outputPerMillion: 15 },
   },
   /** Report pages (`PUBLIC_URL/r/<token>`): how long a link opens, and the HKDF purpose of a key derived from ENCRYPTION_KEY. */
   reportLinks: { lifetimeDays: 30, keyPurpose: 'report links' },

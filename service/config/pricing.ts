@@ -5,10 +5,13 @@ import { DEFAULTS } from './defaults.ts';
 /**
  * Prices as configuration (PRODUCT.md "Credits"): the credit packs for sale, what each comparison
  * stage and a draft cost, the free credits of a new workspace, the daily cap, the per-run maximum
- * and the runs a workspace may have running at once. Defaults are `DEFAULTS.credits`.
+ * and the runs a workspace may have running at once. Defaults are `DEFAULTS.credits`. Also what a
+ * model's tokens cost us (USD per million, by model name: `models`), from which each stage's
+ * estimated cost is recorded; its defaults are `DEFAULTS.modelPrices`, and configured entries add
+ * to them or replace them.
  *
  * Two sources, never both: single variables (CREDIT_PACKS, STAGE_CREDITS, DRAFT_CREDITS,
- * FREE_CREDITS, DAILY_CREDIT_CAP, PER_RUN_MAX_CREDITS, MAX_RUNNING_PER_WORKSPACE), or one JSON file
+ * FREE_CREDITS, DAILY_CREDIT_CAP, PER_RUN_MAX_CREDITS, MAX_RUNNING_PER_WORKSPACE, MODEL_PRICES), or one JSON file
  * named by PRICING_FILE holding the same fields as `PricingConfig` (any left out keep their
  * default). Both go through `PricingSchema`, so the rules are the same.
  */
@@ -24,6 +27,17 @@ const PackSchema = z.object({
   /** An ISO 4217 code in lowercase, as Stripe takes it. */
   currency: z.string().regex(/^[a-z]{3}$/, 'a currency is a 3-letter ISO code such as usd'),
 });
+
+/** A model's list price in USD per million tokens; input includes image tokens. */
+const dollarsPerMillion = (example: number) =>
+  z
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? `a price is a number of dollars per million tokens, e.g. ${example}` : undefined) })
+    .min(0, 'a price cannot be negative')
+    .max(1_000, 'over $1,000 per million tokens: is this in cents?');
+const TokenPriceSchema = z.strictObject({ inputPerMillion: dollarsPerMillion(0.4), outputPerMillion: dollarsPerMillion(1.6) });
+
+/** A model name as the providers spell them (`gpt-4.1-mini`, `claude-sonnet-5-5`, `org/model:tag`). */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,99}$/;
 
 const StageCreditsSchema = z.strictObject({ ctr: count(0), pdp: count(0), text: count(0), avatars: count(0) });
 
@@ -43,11 +57,20 @@ export const PricingSchema = z
     dailyCap: count(1).default(DEFAULTS.credits.dailyCap),
     perRunMax: count(1).default(DEFAULTS.credits.perRunMax),
     maxRunningPerWorkspace: z.number().int().min(1).max(100).default(DEFAULTS.credits.maxRunningPerWorkspace),
+    // Configured models are added to the defaults (or replace a default's figures).
+    models: z
+      .record(z.string(), TokenPriceSchema)
+      .default({})
+      .transform((m): Readonly<Record<string, TokenPriceConfig>> => ({ ...DEFAULTS.modelPrices, ...m })),
   })
   .superRefine((p, ctx) => {
     const ids = p.packs.map((k) => k.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['packs'], message: `pack "${dup}" is named twice` });
+    // Checked here rather than as the record's key schema, whose failure zod reports without this message.
+    for (const name of Object.keys(p.models).filter((m) => !MODEL_NAME.test(m))) {
+      ctx.addIssue({ code: 'custom', path: ['models'], message: `${JSON.stringify(name.slice(0, 40))} is not a model name (letters, digits and . _ : / @ -, as the provider spells it)` });
+    }
     const comparison = p.compare.ctr + p.compare.pdp + p.compare.text + p.compare.avatars;
     if (comparison > p.perRunMax) ctx.addIssue({ code: 'custom', path: ['compare'], message: `a comparison would cost ${comparison}, over the per-run maximum of ${p.perRunMax}` });
     if (p.draft > p.perRunMax) ctx.addIssue({ code: 'custom', path: ['draft'], message: `a draft would cost ${p.draft}, over the per-run maximum of ${p.perRunMax}` });
@@ -55,6 +78,23 @@ export const PricingSchema = z
   });
 
 export type PricingConfig = z.output<typeof PricingSchema>;
+
+/** USD per million tokens (the shape providers/provider.ts `TokenPrice` takes). */
+export interface TokenPriceConfig {
+  readonly inputPerMillion: number;
+  readonly outputPerMillion: number;
+}
+
+/**
+ * The price a configured model is estimated at: its own entry, or — for a model with none (a
+ * compatible server's model, a test model) — the entry of its provider's default model, which
+ * `priced: false` reports so the caller can say the estimate is borrowed.
+ */
+export function modelPrice(pricing: Pick<PricingConfig, 'models'>, model: string, providerDefault: string): { price: TokenPriceConfig; priced: boolean } {
+  const own = pricing.models[model];
+  if (own) return { price: own, priced: true };
+  return { price: pricing.models[providerDefault] ?? { inputPerMillion: 0, outputPerMillion: 0 }, priced: false };
+}
 
 /** Which variable sets which field (error messages name the variable, not the field). */
 const VARIABLES = {
@@ -65,6 +105,7 @@ const VARIABLES = {
   DAILY_CREDIT_CAP: 'dailyCap',
   PER_RUN_MAX_CREDITS: 'perRunMax',
   MAX_RUNNING_PER_WORKSPACE: 'maxRunningPerWorkspace',
+  MODEL_PRICES: 'models',
 } as const satisfies Record<string, keyof PricingConfig>;
 
 export const PRICING_VARIABLES = ['PRICING_FILE', ...Object.keys(VARIABLES)] as const;
@@ -95,7 +136,7 @@ export function parsePricing(env: Readonly<Record<string, string | undefined>>, 
   for (const name of singles) {
     const value = env[name]!.trim();
     const field = VARIABLES[name];
-    const r = name === 'CREDIT_PACKS' ? splitPacks(value) : name === 'STAGE_CREDITS' ? splitStages(value) : integer(value);
+    const r = name === 'CREDIT_PACKS' ? splitPacks(value) : name === 'STAGE_CREDITS' ? splitStages(value) : name === 'MODEL_PRICES' ? jsonObject(value) : integer(value);
     if (typeof r === 'string') errors.push(`${name}: ${r}`);
     else raw[field] = r;
   }
@@ -116,6 +157,18 @@ function validate(raw: unknown, where: (path: string) => string): PricingResult 
 
 function integer(value: string): number | string {
   return /^\d{1,7}$/.test(value) ? Number(value) : `must be a whole number, got ${JSON.stringify(value.slice(0, 40))}`;
+}
+
+/** MODEL_PRICES: `{"gpt-4.1-mini":{"inputPerMillion":0.4,"outputPerMillion":1.6}}` (the schema checks the entries). */
+function jsonObject(value: string): Record<string, unknown> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    return `is not JSON (${e instanceof Error ? e.message : String(e)}); expected e.g. {"gpt-4.1-mini":{"inputPerMillion":0.4,"outputPerMillion":1.6}}`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'must be a JSON object of model name → { inputPerMillion, outputPerMillion }';
+  return parsed as Record<string, unknown>;
 }
 
 /** `starter:100:900:usd,pro:500:3900:usd` → packs, in order (the first is `buy`'s default). */

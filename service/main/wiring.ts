@@ -7,6 +7,7 @@ import { runDraftStage } from '../app/drafts/index.ts';
 import { createAppServices, type AppServices } from '../app/services.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULTS } from '../config/defaults.ts';
+import { modelPrice } from '../config/pricing.ts';
 import { databaseReadiness } from '../db/readiness.ts';
 import { queueStats } from '../db/repos/queue-stats.ts';
 import { buildApp } from '../http/app.ts';
@@ -61,12 +62,19 @@ export async function appServices(config: Config, db: Database): Promise<AppServ
 
 /** The router over the configured providers, or undefined: the offline rules engine. */
 export function modelRouter(config: Config, logger: Logger): StageModel | undefined {
+  const priceOf = (model: string, providerDefault: string) => {
+    const { price, priced } = modelPrice(config.pricing, model, providerDefault);
+    // A model without a price of its own (a compatible server's, a test model) is estimated at
+    // its provider's default model's price; saying so once keeps the estimate honest.
+    if (!priced) logger.info({ model, estimatedAs: providerDefault }, 'no price configured for this model (MODEL_PRICES); its cost is estimated at the default model\'s price');
+    return price;
+  };
   const primary = config.openai
     ? createOpenAiProvider({
         apiKey: config.openai.apiKey,
         ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
         model: config.openai.model,
-        price: DEFAULTS.prices.openai,
+        price: priceOf(config.openai.model, DEFAULTS.openaiModel),
         timeoutMs: MODEL_TIMEOUT_MS,
         maxRetries: 0,
         logger: logger.child({ component: 'openai' }),
@@ -77,7 +85,7 @@ export function modelRouter(config: Config, logger: Logger): StageModel | undefi
         apiKey: config.anthropic.apiKey,
         ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
         model: config.anthropic.model,
-        price: DEFAULTS.prices.anthropic,
+        price: priceOf(config.anthropic.model, DEFAULTS.anthropicModel),
         timeoutMs: MODEL_TIMEOUT_MS,
         maxRetries: 0,
       })

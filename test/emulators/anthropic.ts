@@ -1,4 +1,5 @@
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
+import { anthropicImageTokens, imageSize } from './image-tokens.ts';
 import { autoAnswer, emulatedId, positionBiasedAnswer, startEmulator, tokens } from './openai.ts';
 import type { Dialect, Emulator, EmulatorOptions, ReplyHandler } from './openai.ts';
 
@@ -42,7 +43,7 @@ const anthropicDialect: Dialect<MessagesBody> = {
       stop_reason: reply.kind === 'json' ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: {
-        input_tokens: tokens(JSON.stringify([request.body.system, request.body.messages, request.body.tools])),
+        input_tokens: inputTokens(request.body),
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
         output_tokens: tokens(JSON.stringify(content)),
@@ -60,6 +61,22 @@ const anthropicDialect: Dialect<MessagesBody> = {
   // Every response carries a `request-id` header (same page).
   headers: (n) => ({ 'request-id': emulatedId('req_011', n) }),
 };
+
+/**
+ * The request's text at 4 characters a token plus each image's documented cost (./image-tokens.ts):
+ * a base64 image block's `data` is its pixels, not text.
+ */
+function inputTokens(body: MessagesBody): number {
+  const images: Buffer[] = [];
+  const text = JSON.stringify([body.system, body.messages, body.tools], (key, v: unknown) => {
+    if (key === 'data' && typeof v === 'string') {
+      images.push(Buffer.from(v, 'base64'));
+      return '';
+    }
+    return v;
+  });
+  return tokens(text) + images.reduce((sum, b) => sum + anthropicImageTokens(imageSize(b)), 0);
+}
 
 export interface AnthropicEmulatorOptions extends EmulatorOptions<MessagesBody> {
   /** Play a model that always favours the listing shown first when no `handler` is given (./openai.ts `positionBiasedAnswer`). Default: false. */

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { dataUrlBytes, imageSize, openAiImageTokens } from './image-tokens.ts';
 
 /**
  * A local OpenAI Chat Completions emulator the real `openai` SDK talks to (base URL
@@ -65,8 +66,25 @@ export function replyQueue<Body>(...replies: EmulatorReply[]): ReplyHandler<Body
   return () => queue.shift() ?? { kind: 'status', status: 500, body: { error: { type: 'api_error', message: 'emulator reply queue exhausted' } } };
 }
 
-/** A rough, deterministic token count: 4 characters a token. */
+/** A rough, deterministic token count: 4 characters a token (OpenAI's rule of thumb for English text). */
 export const tokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
+
+/**
+ * Input tokens of a request the way the APIs count them: its text at 4 characters a token — with
+ * every inline image's base64 taken out, since an image is billed by its pixels, not its
+ * encoding — plus each image's own tokens (./image-tokens.ts).
+ */
+export function requestTokens(value: unknown, imageTokens: (bytes: Buffer) => number): number {
+  let images = 0;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'string') return v;
+    const bytes = v.startsWith('data:') ? dataUrlBytes(v) : undefined;
+    if (!bytes) return v;
+    images += imageTokens(bytes);
+    return '';
+  });
+  return tokens(text) + images;
+}
 
 export async function startEmulator<Body>(dialect: Dialect<Body>, options: EmulatorOptions<Body> = {}): Promise<Emulator<Body>> {
   let handler: ReplyHandler<Body> | undefined = options.handler;
@@ -200,12 +218,20 @@ type ChatBody = ChatCompletionCreateParams;
 /** A fixed-width, API-looking id: `prefix` + `n` padded to `width` characters. */
 export const emulatedId = (prefix: string, n: number, width = 24): string => `${prefix}${String(n).padStart(width, '0')}`;
 
+/**
+ * The `usage.prompt_tokens` the emulator reports for a request: its messages and, since the model
+ * reads it as part of the prompt, its structured-output schema (`requestTokens`), images by their
+ * pixels for the requested model.
+ */
+export const promptTokens = (body: ChatBody): number =>
+  requestTokens([body.messages, body.response_format], (bytes) => openAiImageTokens(imageSize(bytes), body.model));
+
 const openAiDialect: Dialect<ChatBody> = {
   path: '/v1/chat/completions',
   baseSuffix: '/v1',
   answer(request, reply, n) {
     const text = reply.kind === 'json' ? JSON.stringify(reply.body) : reply.text;
-    const prompt = tokens(JSON.stringify(request.body.messages));
+    const prompt = promptTokens(request.body);
     const completion = tokens(text);
     // The shape of a recorded gpt-4o answer in the SDK's own fixtures (openai/openai-node,
     // tests/lib/__snapshots__/parser.test.ts.snap, `.parse() zod deserialises response_format`):

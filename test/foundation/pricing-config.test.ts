@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { DEFAULTS } from '../../service/config/defaults.ts';
+import { modelPrice } from '../../service/config/pricing.ts';
 import { parseConfig } from '../../service/config/schema.ts';
 
 /** Prices as configuration: CREDIT_PACKS, STAGE_CREDITS, … or one PRICING_FILE, one zod schema. */
@@ -17,6 +19,8 @@ const errorsOf = (env: Record<string, string>, files: Record<string, string> = {
   return r.errors;
 };
 
+const DEFAULT_MODELS = DEFAULTS.modelPrices;
+
 describe('pricing configuration', () => {
   test('the defaults are the product prices (PRODUCT.md "Credits")', () => {
     const r = parseConfig({});
@@ -33,6 +37,10 @@ describe('pricing configuration', () => {
       dailyCap: 200,
       perRunMax: 20,
       maxRunningPerWorkspace: 3,
+      models: {
+        'gpt-4.1-mini': { inputPerMillion: 0.4, outputPerMillion: 1.6 },
+        'claude-sonnet-5-5': { inputPerMillion: 3, outputPerMillion: 15 },
+      },
     });
   });
 
@@ -58,6 +66,7 @@ describe('pricing configuration', () => {
       dailyCap: 90,
       perRunMax: 12,
       maxRunningPerWorkspace: 1,
+      models: DEFAULT_MODELS,
     });
   });
 
@@ -98,6 +107,40 @@ describe('pricing configuration', () => {
     [{ PRICING_FILE: 'p.json' }, { 'p.json': '{ "compare": { "ctr": "3" } }' }, 'PRICING_FILE (p.json): compare.ctr'],
     [{ PRICING_FILE: 'p.json', DRAFT_CREDITS: '4' }, { 'p.json': '{}' }, 'PRICING_FILE: set either PRICING_FILE or DRAFT_CREDITS, not both'],
   ])('PRICING_FILE refused with what is wrong: %o', (env, files, message) => {
+    expect(errorsOf(env, files).join('\n')).toContain(message);
+  });
+
+  test('MODEL_PRICES adds models and replaces a default model\'s figures; the rest keep theirs', () => {
+    const r = pricingOf({ MODEL_PRICES: JSON.stringify({ 'gpt-4.1': { inputPerMillion: 2, outputPerMillion: 8 }, 'gpt-4.1-mini': { inputPerMillion: 0.5, outputPerMillion: 2 } }) });
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    expect(r.config.pricing.models).toEqual({
+      'gpt-4.1-mini': { inputPerMillion: 0.5, outputPerMillion: 2 },
+      'claude-sonnet-5-5': { inputPerMillion: 3, outputPerMillion: 15 },
+      'gpt-4.1': { inputPerMillion: 2, outputPerMillion: 8 },
+    });
+    // A model with no entry is estimated at its provider's default model's price, and says so.
+    expect(modelPrice(r.config.pricing, 'gpt-4.1', 'gpt-4.1-mini')).toEqual({ price: { inputPerMillion: 2, outputPerMillion: 8 }, priced: true });
+    expect(modelPrice(r.config.pricing, 'llama-local', 'gpt-4.1-mini')).toEqual({ price: { inputPerMillion: 0.5, outputPerMillion: 2 }, priced: false });
+  });
+
+  test('PRICING_FILE may carry the model prices as `models`', () => {
+    const file = JSON.stringify({ models: { 'claude-sonnet-5-5': { inputPerMillion: 2.5, outputPerMillion: 12 } } });
+    const r = pricingOf({ PRICING_FILE: 'p.json' }, { 'p.json': file });
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    expect(r.config.pricing.models).toEqual({ ...DEFAULT_MODELS, 'claude-sonnet-5-5': { inputPerMillion: 2.5, outputPerMillion: 12 } });
+  });
+
+  test.each([
+    [{ MODEL_PRICES: '{gpt: 1}' }, {}, 'MODEL_PRICES: is not JSON'],
+    [{ MODEL_PRICES: '[0.4, 1.6]' }, {}, 'MODEL_PRICES: must be a JSON object of model name → { inputPerMillion, outputPerMillion }'],
+    [{ MODEL_PRICES: '{"gpt-4.1-mini":{"inputPerMillion":"0.4","outputPerMillion":1.6}}' }, {}, 'MODEL_PRICES (gpt-4.1-mini.inputPerMillion): a price is a number of dollars per million tokens'],
+    [{ MODEL_PRICES: '{"gpt-4.1-mini":{"inputPerMillion":-1,"outputPerMillion":1.6}}' }, {}, 'MODEL_PRICES (gpt-4.1-mini.inputPerMillion): a price cannot be negative'],
+    [{ MODEL_PRICES: '{"gpt-4.1-mini":{"inputPerMillion":0.4}}' }, {}, 'MODEL_PRICES (gpt-4.1-mini.outputPerMillion)'],
+    [{ MODEL_PRICES: '{"gpt-4.1-mini":{"input":0.4,"outputPerMillion":1.6,"inputPerMillion":0.4}}' }, {}, 'MODEL_PRICES (gpt-4.1-mini): Unrecognized key: "input"'],
+    [{ MODEL_PRICES: '{"my model":{"inputPerMillion":1,"outputPerMillion":1}}' }, {}, 'MODEL_PRICES: "my model" is not a model name'],
+    [{ PRICING_FILE: 'p.json' }, { 'p.json': '{ "models": { "gpt-4.1-mini": { "inputPerMillion": 0.4 } } }' }, 'PRICING_FILE (p.json): models.gpt-4.1-mini.outputPerMillion'],
+    [{ PRICING_FILE: 'p.json', MODEL_PRICES: '{}' }, { 'p.json': '{}' }, 'PRICING_FILE: set either PRICING_FILE or MODEL_PRICES, not both'],
+  ])('model prices refused with what is wrong: %o', (env, files, message) => {
     expect(errorsOf(env, files).join('\n')).toContain(message);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { runStages } from '../../service/db/schema.ts';
 import { computeVerdict, type VerdictInput } from '../../service/domain/verdict.ts';
 import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Winner } from '../../service/domain/stage-outputs.ts';
-import { chatText, positionBiasedAnswer, requestedSchema, startOpenAiEmulator, tokens, type RecordedRequest } from '../emulators/openai.ts';
+import { chatText, positionBiasedAnswer, promptTokens, requestedSchema, startOpenAiEmulator, type RecordedRequest } from '../emulators/openai.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 
 /**
@@ -57,7 +57,7 @@ describe('both presentation orders', () => {
       expect(orders.second, stage).not.toBeNull();
       expect(orders.consistent, stage).toBe(false); // the model always picked the first-shown listing
       expect(xy.stages.find((s) => s.name === stage)!.orders).toBe('order-sensitive');
-      expect(row.inputTokens, stage).toBe(sent.reduce((n, r) => n + tokens(JSON.stringify(r.body.messages)), 0));
+      expect(row.inputTokens, stage).toBe(sent.reduce((n, r) => n + promptTokens(r.body), 0));
       if (stage !== 'avatars') {
         const [out, mirrored] = [row.output as CtrOutput, mirror.get(stage)!.output as CtrOutput];
         expect(swap(out.winner), stage).toBe(mirrored.winner);

@@ -11,6 +11,7 @@ import {
   type Marketplace,
   type ScoredDraft,
 } from '../../domain/draft-outputs.ts';
+import { stageUsage } from './model-cost.ts';
 import { runHeader } from './run-header.ts';
 import type { DraftView, RunView, StageView } from './run-view-model.ts';
 
@@ -92,6 +93,7 @@ export function draftRunView(run: Run, rows: readonly StageRow[], position: numb
       latencyMs: r.latencyMs,
       output: ok ? r.output : null,
       orders: null,
+      usage: stageUsage(r),
     }];
   });
   const photoCount = ((run.inputs as { photos?: unknown[] }).photos ?? []).length;

@@ -3,7 +3,8 @@
  * RunView (comparisons and drafts) and ExperimentView. Every surface (Slack, Discord, terminal)
  * renders these and nothing else.
  */
-export type { DraftView, RunView, SideView, StageView } from './run-view-model.ts';
+export type { DraftView, ModelCostView, RunView, SideView, StageUsageView, StageView } from './run-view-model.ts';
+export { modelCostLine } from './model-cost.ts';
 export { loadRunView, STAGE_TITLES, toRunView } from './run-view.ts';
 export { cardMarketplace, draftThreadCards } from './draft-view.ts';
 export {

@@ -40,6 +40,30 @@ export interface StageView {
    * it was not asked twice (the rules engine is symmetric by construction).
    */
   readonly orders: 'consistent' | 'order-sensitive' | 'one-order' | null;
+  /** What this stage's model calls used and cost (model-cost.ts); absent on views not built from stage rows. */
+  readonly usage?: StageUsageView;
+}
+
+/** One stage's model usage: tokens as the providers reported them, cost at the configured prices. */
+export interface StageUsageView {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Estimated USD (six decimals), as recorded when the stage ran. */
+  readonly usd: number;
+  /** Answered from the vision cache: no model call, so 0 tokens and $0. */
+  readonly cached: boolean;
+}
+
+/** A run's model usage, summed over its stages (model-cost.ts). */
+export interface ModelCostView {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Estimated USD: the sum of the stages' recorded costs. */
+  readonly usd: number;
+  /** Stages a model was asked for (the rules engine's are not counted). */
+  readonly modelStages: number;
+  /** Of those, the stages answered from the vision cache (no call, $0). */
+  readonly cachedStages: number;
 }
 
 export interface RunView {
@@ -57,8 +81,11 @@ export interface RunView {
   readonly mine: 'A' | 'B' | null;
   /** How it was marked: asked in the command, or found by ASIN or brand on the brand list. */
   readonly mineSource: 'asked' | 'asin' | 'brand' | null;
+  /** Credits reserved for the run (what the workspace pays us). */
   readonly cost: number;
   readonly refunded: number;
+  /** What the run's model calls cost us (tokens, estimated USD); absent on views not built from stage rows. */
+  readonly modelCost?: ModelCostView;
   readonly stages: readonly StageView[];
   readonly verdict: Verdict | null;
   readonly avatars: AvatarsOutput | null;

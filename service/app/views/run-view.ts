@@ -4,6 +4,7 @@ import type { AvatarsOutput, CtrOutput, PdpOutput, TextOutput, Verdict, Winner }
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import type { ListingInputRef } from '../../domain/listing.ts';
 import { draftRunView } from './draft-view.ts';
+import { stageUsage } from './model-cost.ts';
 import { runHeader } from './run-header.ts';
 import { STAGE_WORDS } from './present-words.ts';
 import type { RunView, SideView, StageView } from './run-view-model.ts';
@@ -92,6 +93,7 @@ export function toRunView(run: Run, rows: readonly StageRow[], position: number 
         latencyMs: r.latencyMs,
         output: ok ? r.output : null,
         orders: ok ? ordersOf(r.orders) : null,
+        usage: stageUsage(r),
       };
     });
   return {
