@@ -11,6 +11,7 @@ import { slackFileToken } from '../../service/main/draft-wiring.ts';
 import { parseKeysArgs, runKeysRotate } from '../../service/main/keys-cli.ts';
 import { systemClock } from '../../service/providers/provider.ts';
 import { useTestDatabase } from '../db.ts';
+import { startSlackHarness } from '../slack/harness.ts';
 import { runNode } from '../support/processes.ts';
 
 /**
@@ -197,5 +198,19 @@ describe('a token neither key opens', () => {
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/ENCRYPTION_KEY_PREVIOUS is the same key as ENCRYPTION_KEY/);
     expect(same.stderr.toLowerCase()).not.toContain(B);
+  });
+});
+
+// The service as `serve` wires it (service/main/slack.ts), configured with B current and A previous.
+const h = await startSlackHarness({ ENCRYPTION_KEY: B, ENCRYPTION_KEY_PREVIOUS: A }, { mode: 'oauth' });
+
+describe('the Slack front end mid-rotation', () => {
+  test('a command from a workspace whose token was sealed with the previous key is answered with that token', async () => {
+    const token = botToken('T_ROT_LIVE');
+    await slackInstallationStore(createInstallations({ db: h.tdb.db, key: key(A), platform: 'slack', clock: systemClock })).storeInstallation(installation('T_ROT_LIVE', token));
+    await h.command('compare B0799CK52K B074M5HPBD', { teamId: 'T_ROT_LIVE', channelId: 'C_ROT_LIVE' });
+    const root = await h.slack.waitFor(() => h.slack.callsTo('chat.postMessage').find((c) => c.args['channel'] === 'C_ROT_LIVE'), 20_000);
+    expect(root.token).toBe(token);
+    expect(h.logLines().join('\n').toLowerCase()).not.toContain(A);
   });
 });
