@@ -2,7 +2,9 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DEFAULTS } from '../../service/config/defaults.ts';
+import { loadRunView } from '../../service/app/views/index.ts';
 import { runStages } from '../../service/db/schema.ts';
+import { renderReport } from '../../bots/web/report.ts';
 import { promptTokens, startOpenAiEmulator } from '../emulators/openai.ts';
 import { useTestDatabase } from '../db.ts';
 import { runNode, type Ran } from '../support/processes.ts';
@@ -51,6 +53,13 @@ async function compare(pair: string, extra: Record<string, string> = {}): Promis
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The report page's footer line for a run, rendered from its stored view. */
+async function reportCostLine(job: string): Promise<string | undefined> {
+  const view = (await loadRunView(tdb.db, job))!;
+  const html = renderReport({ token: 't', view, images: { A: [], B: [] }, ruleSets: { A: null, B: null }, experiment: undefined });
+  return /<dt>Cost<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
+}
 const at = (price: { inputPerMillion: number; outputPerMillion: number }, c: { inputTokens: number; outputTokens: number }) =>
   (c.inputTokens * price.inputPerMillion + c.outputTokens * price.outputPerMillion) / 1e6;
 
@@ -91,6 +100,9 @@ describe('what a comparison costs', () => {
     const rows = await tdb.db.select().from(runStages).where(eq(runStages.runId, first.job));
     expect(sum(rows.map((r) => Number(r.costUsd)))).toBeCloseTo(cost.estimatedUsd, 6);
     expect(cost.estimatedUsd).toBeLessThanOrEqual(0.03);
+    expect(await reportCostLine(first.job)).toBe(
+      `Model calls: ${cost.inputTokens.toLocaleString('en-US')} tokens in, ${cost.outputTokens.toLocaleString('en-US')} out, about $${cost.estimatedUsd.toFixed(4)} at configured prices`,
+    );
     process.stderr.write(`cli-cost: new pair duffel-compliance ${cost.inputTokens} in, ${cost.outputTokens} out, $${cost.estimatedUsd}\n`);
   }, 180_000);
 
@@ -104,6 +116,7 @@ describe('what a comparison costs', () => {
     }
     expect(again.cost).toEqual({ inputTokens: 0, outputTokens: 0, estimatedUsd: 0, modelStages: 4, cachedStages: 4 });
     expect(again.cost.estimatedUsd).toBeLessThanOrEqual(0.005);
+    expect(await reportCostLine(again.job)).toBe('No model calls: every stage was answered from the vision cache ($0)');
   }, 180_000);
 
   test('a configured price changes the estimate', async () => {

@@ -44,10 +44,7 @@ export function dollars(x: number): string {
  */
 export function modelCostLine(cost: ModelCostView | undefined): string | null {
   if (!cost || cost.modelStages === 0) return null;
-  const cached = cost.cachedStages === 0
-    ? ''
-    : cost.cachedStages === cost.modelStages
-      ? `; every stage answered from the vision cache`
-      : `; ${cost.cachedStages} of ${cost.modelStages} stages answered from the vision cache`;
+  if (cost.cachedStages === cost.modelStages) return 'No model calls: every stage was answered from the vision cache ($0)';
+  const cached = cost.cachedStages === 0 ? '' : `; ${cost.cachedStages} of ${cost.modelStages} stages answered from the vision cache ($0)`;
   return `Model calls: ${count(cost.inputTokens)} tokens in, ${count(cost.outputTokens)} out, about ${dollars(cost.usd)} at configured prices${cached}`;
 }
