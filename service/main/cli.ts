@@ -11,6 +11,7 @@ import { runDemo } from './demo.ts';
 import { runCreditsCli } from './credits-cli.ts';
 import { runDiscordRegister } from './discord.ts';
 import { runDraftCli } from './draft-cli.ts';
+import { runDataCli } from './data-cli.ts';
 import { runExperimentCli } from './experiment-cli.ts';
 import { runKeysCli } from './keys-cli.ts';
 import { runCalibrationCli, runOutcomeCli } from './outcome-cli.ts';
@@ -46,6 +47,9 @@ Commands:
   calibration [--json] [--all]
              how often verdicts matched the real results, per confidence band (--all: every workspace)
   discord register [--guild ID]                 register /listing with Discord
+  data export <platform> <workspace> [--out FILE]   everything a workspace owns as one .tar.gz
+  data delete <platform> <workspace> [--confirm <workspace>]   remove a workspace's data
+             (without --confirm it only says what would be removed and kept)
   keys rotate [--json]                          re-encrypt installation tokens sealed with
              ENCRYPTION_KEY_PREVIOUS under ENCRYPTION_KEY (exit 1: some open with neither key)
   experiment save <job> [name] [--notes "…"] | list | show <id> | pin <id> | unpin <id>
@@ -111,6 +115,8 @@ async function main(argv: string[]): Promise<number> {
       return runDemo();
     case 'credits':
       return runCreditsCli(argv.slice(1));
+    case 'data':
+      return runDataCli(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
     case 'experiment':
       return runExperimentCli(argv.slice(1));
     case 'keys':

@@ -93,7 +93,7 @@ export async function readArchive(gz: Buffer): Promise<Map<string, Buffer>> {
   const done = pipeline(Readable.from([gz]), createGunzip(), extract);
   for await (const entry of extract) {
     const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk);
+    for await (const chunk of entry) chunks.push(Buffer.from(chunk as Uint8Array));
     files.set(entry.header.name, Buffer.concat(chunks));
   }
   await done;
