@@ -42,7 +42,7 @@ describe('OAuth install', () => {
     const location = new URL(String(res.headers.location));
     expect(`${location.origin}${location.pathname}`).toBe(`${slack.url}/oauth/v2/authorize`);
     expect(location.searchParams.get('client_id')).toBe(CLIENT.id);
-    expect(location.searchParams.get('scope')).toBe('commands,chat:write,chat:write.public,files:read,files:write');
+    expect(location.searchParams.get('scope')).toBe('commands,chat:write,chat:write.public,files:read,files:write,users:read');
     expect(location.searchParams.get('redirect_uri')).toBe('https://listinglab.test/slack/oauth_redirect');
     expect(String(res.headers['set-cookie'])).toContain(`slack-app-oauth-state=${location.searchParams.get('state')}`);
   });
