@@ -12,7 +12,11 @@
  * run finished, over the critical path of the latencies the emulator gave that run: max of
  * ctr/pdp/text + avatars), Slack calls, SQL statements (pg_stat_statements: everything any client
  * sent, graphile-worker's included) and deliver_run jobs per run, runs per minute, CPU seconds per run (this
- * process — the service and the Slack emulator — and, separately, the Postgres server) and peak RSS.
+ * process — the service and the Slack emulator — and, separately, the Postgres server), peak RSS,
+ * and what a run's model calls cost: tokens and estimated USD per run (mean), from the usage the
+ * emulator reports (images by OpenAI's pixel formula, test/emulators/image-tokens.ts) at the
+ * configured prices of the default model. The emulator's answers are minimal, so output tokens —
+ * and the cost — are a floor; input tokens are what the real API would bill for the same request.
  * The image host, Apify and the model emulator run on a thread of their own
  * (providers-thread.ts): real providers parse our requests on their machines, not on our event loop.
  */
@@ -27,6 +31,7 @@ import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
 import { frontEnds, startHttp, startWorkerProcess } from '../service/main/wiring.ts';
 import { createLogger } from '../service/logger.ts';
+import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
 import { registry } from '../service/support/metrics.ts';
 import { Worker } from 'node:worker_threads';
 import { benchAsin as asin, type ProvidersThreadInput, type ProvidersThreadMessage } from './providers-thread.ts';
@@ -137,13 +142,15 @@ try {
     for (const t of top) process.stderr.write(`${(t.calls / N).toFixed(1).padStart(6)}  ${t.query.replace(/\s+/g, ' ').slice(0, 220)}\n`);
   }
 
-  const rows = await handle.sql<{ team: string; created: number; finished: number; status: string; stages: Record<string, [number, number]> }[]>`
-    select w.external_id as team, (extract(epoch from r.created_at) * 1000)::float8 as created,
+  const rows = await handle.sql<{ run: string; team: string; created: number; finished: number; status: string; stages: Record<string, [number, number]> }[]>`
+    select r.id as run, w.external_id as team, (extract(epoch from r.created_at) * 1000)::float8 as created,
            (extract(epoch from r.finished_at) * 1000)::float8 as finished, r.status,
            jsonb_object_agg(s.stage, jsonb_build_array(extract(epoch from s.started_at) * 1000, extract(epoch from s.finished_at) * 1000)) as stages
     from runs r join workspaces w on w.id = r.workspace_id join run_stages s on s.run_id = r.id
     where w.external_id like 'T_BENCH_%' and w.external_id not in ('T_BENCH_1000', 'T_BENCH_1001')
-    group by w.external_id, r.created_at, r.finished_at, r.status`;
+    group by r.id, w.external_id, r.created_at, r.finished_at, r.status`;
+  const costs = await modelCostOfRuns(handle.db, rows.map((r) => r.run));
+  const meanOf = (f: (c: (typeof costs)[number]) => number) => (costs.length ? costs.reduce((s, c) => s + f(c), 0) / costs.length : 0);
   const failed = rows.filter((r) => r.status !== 'succeeded').length;
   const ack: number[] = [];
   const pickup: number[] = [];
@@ -197,6 +204,8 @@ try {
     cpu_s_per_run: Math.round(((cpu.user + cpu.system - providersCpu) / 1e6 / N) * 1000) / 1000,
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
+    cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
