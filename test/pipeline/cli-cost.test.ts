@@ -103,7 +103,9 @@ describe('what a comparison costs', () => {
     expect(await reportCostLine(first.job)).toBe(
       `Model calls: ${cost.inputTokens.toLocaleString('en-US')} tokens in, ${cost.outputTokens.toLocaleString('en-US')} out, about $${cost.estimatedUsd.toFixed(4)} at configured prices`,
     );
-    process.stderr.write(`cli-cost: new pair duffel-compliance ${cost.inputTokens} in, ${cost.outputTokens} out, $${cost.estimatedUsd}\n`);
+    // The measurement the issue asks for, per stage, in the test log.
+    const perStage = MODEL_STAGES.map((n) => `${n} ${first.stages[n]!.tokens!.input}/${first.stages[n]!.tokens!.output}`).join(', ');
+    process.stderr.write(`cli-cost: new pair duffel-compliance ${cost.inputTokens} in, ${cost.outputTokens} out, $${cost.estimatedUsd} (${perStage})\n`);
   }, 180_000);
 
   test('the same pair again within the vision cache window: the cached stages cost $0 and say so', async () => {
