@@ -72,6 +72,11 @@ const EnvSchema = z.object({
     // 32 characters are at least 32 bytes: the shortest key the signer takes.
     z.string().min(MIN_KEY_BYTES, `must be at least ${MIN_KEY_BYTES} characters (e.g. \`openssl rand -base64 32\`)`).optional(),
   ),
+  /**
+   * `listinglab worker` (a process without the HTTP app) serves /healthz, /readyz and, with
+   * METRICS_TOKEN, /metrics on this port; unset: the worker listens on nothing.
+   */
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
   /** Bearer token for GET /metrics (Prometheus); unset: no metrics route (404). */
   METRICS_TOKEN: z.preprocess(
     emptyToUndefined,
@@ -128,6 +133,8 @@ export interface Config {
   readonly reportLinks: { readonly key: Buffer; readonly baseUrl: string } | undefined;
   /** The bearer token `GET /metrics` asks for; undefined: no metrics route. A secret. */
   readonly metricsToken: string | undefined;
+  /** Where `listinglab worker` serves its health and metrics routes (METRICS_PORT); undefined: nowhere. */
+  readonly metricsPort: number | undefined;
   readonly slack:
     | { mode: 'single'; signingSecret: string; botToken: string; apiUrl: string }
     | { mode: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; apiUrl: string }
@@ -214,6 +221,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, r
       encryptionKeyPrevious: e.ENCRYPTION_KEY_PREVIOUS ? Buffer.from(e.ENCRYPTION_KEY_PREVIOUS, 'hex') : undefined,
       reportLinks: linkKey && e.PUBLIC_URL ? { key: linkKey, baseUrl: publicUrl } : undefined,
       metricsToken: e.METRICS_TOKEN,
+      metricsPort: e.METRICS_PORT,
       slack,
       discord: active.has('Discord')
         ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!, botToken: e.DISCORD_BOT_TOKEN!, apiUrl: e.DISCORD_API_URL }

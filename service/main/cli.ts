@@ -15,7 +15,7 @@ import { runDataCli } from './data-cli.ts';
 import { runExperimentCli } from './experiment-cli.ts';
 import { runKeysCli } from './keys-cli.ts';
 import { runCalibrationCli, runOutcomeCli } from './outcome-cli.ts';
-import { frontEnds, startHttp, startWorkerProcess } from './wiring.ts';
+import { frontEnds, startHttp, startWorkerHttp, startWorkerProcess } from './wiring.ts';
 
 /**
  * `listinglab <command>`: serve (HTTP + worker, what `npm start` runs), worker, migrate.
@@ -27,7 +27,8 @@ const USAGE = `Usage: listinglab <command>
 Commands:
   serve      HTTP endpoints (Slack, Discord, Stripe, health) and a worker in one process
              (--no-worker: HTTP only, when workers run as their own processes)
-  worker     a worker alone (for a separate worker process group)
+  worker     a worker alone (for a separate worker process group; with METRICS_PORT it serves
+             /healthz, /readyz and /metrics there)
   migrate    apply database migrations and exit
   compare <A> <B> [--fresh] [--mine A|B] [--json] [--scorecard out.png]
              compare two listings (ASIN, amazon.com URL, or a folder holding listing.json
@@ -83,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
           const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
           logger.info({ address }, 'listinglab serving');
         } else {
-          logger.info('listinglab worker running');
+          const metricsAt = await startWorkerHttp(config, db, logger, lifecycle);
+          logger.info(metricsAt ? { metricsAt } : {}, 'listinglab worker running');
         }
       } catch (e) {
         // A start that fails half-way (the port taken, the database refusing) stops what it

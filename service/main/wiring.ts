@@ -190,6 +190,23 @@ export function reportLinks(config: Config): ReportLinks | undefined {
   return config.reportLinks ? { ...config.reportLinks, lifetimeDays: DEFAULTS.reportLinks.lifetimeDays } : undefined;
 }
 
+/**
+ * `listinglab worker` with METRICS_PORT: the worker's own health routes and, with METRICS_TOKEN,
+ * its `/metrics` — the job, model-call, chat and credit counters are recorded where the jobs run,
+ * so in the two-group deployment only the workers can answer them. Nothing else is served.
+ */
+export async function startWorkerHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle): Promise<string | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  if (config.metricsToken) {
+    enableDefaultMetrics();
+    setQueueSource(() => queueStats(db.sql));
+  }
+  const app = await buildApp({ logger, readiness: () => databaseReadiness(db.sql), ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}) });
+  const address = await app.listen({ port: config.metricsPort, host: '0.0.0.0' });
+  lifecycle.onShutdown('worker http', () => app.close(), { timeoutMs: 4_000 });
+  return address;
+}
+
 export async function startHttp(config: Config, db: Database, logger: Logger, lifecycle: Lifecycle, plugins: FrontEnds['plugins'] = []): Promise<string> {
   const reports = config.reportLinks ? createReports({ db: db.db, key: config.reportLinks.key }) : undefined;
   // Export links share the report links' key and PUBLIC_URL; their token kind differs.
