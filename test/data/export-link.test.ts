@@ -113,6 +113,8 @@ describe('GET /exports/:token', () => {
     await db.delete(dataLinks).where(eq(dataLinks.id, confirm!.id));
     await expectNotFound(`${base}/exports/${signCapability(key, 'export', confirm!.id, link.expiresAt)}`);
     expect(await statusOf(link.url)).toBe(200);
+    // HEAD would build the archive only to drop it: there is no HEAD route.
+    expect((await fetch(link.url, { method: 'HEAD' })).status).toBe(404);
   });
 
   test('expired: 24 hours later the same link is the 404', async () => {

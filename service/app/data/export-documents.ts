@@ -196,7 +196,7 @@ as it was at ${exportedAt.toISOString()}: its comparisons and drafts with every 
 verdict, saved experiments, recorded real results, the credit ledger, purchases, the brand list,
 and the listing images its runs used.
 
-Every file is JSON (UTF-8) except the images. manifest.json lists every file with its size and
+The other files are JSON (UTF-8), apart from the images. manifest.json lists every file with its size and
 SHA-256; the layout is described in ListingLab's docs/export-format.md (format
 "${EXPORT_FORMAT}", version ${EXPORT_VERSION}).
 `;

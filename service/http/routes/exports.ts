@@ -24,7 +24,8 @@ const HEADERS: Readonly<Record<string, string>> = {
 
 export function exportRoutes(exports: Exports) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.get<{ Params: { token: string } }>('/exports/:token', { logLevel: 'warn' }, async (req, reply) => {
+    // No HEAD route: it would build the whole archive only to throw it away.
+    app.get<{ Params: { token: string } }>('/exports/:token', { logLevel: 'warn', exposeHeadRoute: false }, async (req, reply) => {
       const download = await exports.open(req.params.token);
       if (!download) return reply.callNotFound();
       const body = new PassThrough();
