@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { runningServer } from '../../service/db/embedded-server.ts';
 import { spellings } from '../../service/logging/scrubber.ts';
 import { startApifyEmulator, type ApifyEmulator } from '../emulators/apify.ts';
 import { axessoItem, SAMPLE_ASINS } from '../emulators/axesso-items.ts';
@@ -51,12 +52,20 @@ export interface Deployed {
   readonly images: ImageHost;
   readonly openai: OpenAiEmulator;
   readonly dataDir: string;
+  /** The database every process uses: the given DATABASE_URL, or the embedded server's in DATA_DIR. */
+  databaseUrl(): Promise<string>;
+  /** Sends `signal` to the named process (`web`, `worker`, `worker-2`, … or `serve`); resolves once it has exited. */
+  kill(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** The names and pids of the started processes (`web`, `worker-1`, … or `serve`). */
+  processes(): { name: string; pid: number }[];
   /** Everything every process printed so far (stdout and stderr). */
   output(): string;
   /** Processes that have exited (they should not, until stop()). */
   exited(): { name: string; code: number | null; signal: string | null }[];
   /** Every spelling of every configured secret found in the output. */
   leakedSecrets(): string[];
+  /** `listinglab <args>` run once more beside the service, with its environment (an operator's command). */
+  cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** SIGTERM to every process; resolves with their exit codes once all have exited. */
   stop(): Promise<(number | null)[]>;
 }
@@ -70,7 +79,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDeployed(opts: { split?: boolean } = {}): Promise<Deployed> {
+export interface DeployOptions {
+  /** `serve --no-worker` plus `listinglab worker` processes instead of one `serve` (default false). */
+  readonly split?: boolean;
+  /** How many `listinglab worker` processes beside the web process (implies split; default 1 when split). */
+  readonly workers?: number;
+  /** An external Postgres for every process (DATABASE_URL); default: the embedded one in DATA_DIR. */
+  readonly databaseUrl?: string;
+  /** More environment for every process (pricing, WORKER_STALE_SECONDS, …). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startDeployed(opts: DeployOptions = {}): Promise<Deployed> {
   const secrets: Secrets = {
     slackSigningSecret: token('slack-signing-'),
     slackBotToken: token('xoxb-1234-'),
@@ -119,6 +139,8 @@ export async function startDeployed(opts: { split?: boolean } = {}): Promise<Dep
     OPENAI_API_KEY: secrets.openAiKey,
     OPENAI_BASE_URL: openai.url,
     ENCRYPTION_KEY: secrets.encryptionKey,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...opts.env,
   };
 
   let output = '';
@@ -137,12 +159,13 @@ export async function startDeployed(opts: { split?: boolean } = {}): Promise<Dep
   };
 
   try {
-    if (opts.split) {
-      // The web process first (it creates the embedded server), then the worker beside it.
+    if (opts.split || opts.workers !== undefined) {
+      // The web process first (it creates the embedded server), then the workers beside it.
       spawnCli('web', ['serve', '--no-worker']);
       await waitReady(url, children, () => output);
-      spawnCli('worker', ['worker']);
-      await waitFor(() => /listinglab worker running/.test(output), children, () => output, 60_000);
+      const workers = opts.workers ?? 1;
+      for (let i = 1; i <= workers; i++) spawnCli(i === 1 && workers === 1 ? 'worker' : `worker-${i}`, ['worker']);
+      await waitFor(() => (output.match(/listinglab worker running/g) ?? []).length >= workers, children, () => output, 60_000);
     } else {
       spawnCli('serve', ['serve']);
       await waitReady(url, children, () => output);
@@ -165,12 +188,38 @@ export async function startDeployed(opts: { split?: boolean } = {}): Promise<Dep
     images,
     openai,
     dataDir,
+    async databaseUrl() {
+      if (opts.databaseUrl) return opts.databaseUrl;
+      // The embedded server's credentials and port, as a process joining DATA_DIR reads them (service/db/embedded.ts).
+      const creds = JSON.parse(await readFile(path.join(dataDir, 'pg-credentials.json'), 'utf8')) as { user: string; password: string };
+      const server = await runningServer(path.join(dataDir, 'pg'));
+      if (!server) throw new Error(`no embedded Postgres running in ${dataDir}`);
+      return `postgres://${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@127.0.0.1:${server.port}/listinglab`;
+    },
+    async kill(name, signal) {
+      const found = children.find((c) => c.name === name)?.child;
+      if (!found) throw new Error(`no process named ${name}`);
+      if (found.exitCode !== null || found.signalCode !== null) return;
+      const exited = new Promise<void>((r) => found.once('exit', () => r()));
+      found.kill(signal);
+      await exited;
+    },
+    processes: () => children.map(({ name, child }) => ({ name, pid: child.pid ?? 0 })),
     output: () => output,
     exited: () => children.filter(({ child }) => child.exitCode !== null || child.signalCode !== null).map(({ name, child }) => ({ name, code: child.exitCode, signal: child.signalCode })),
     leakedSecrets: () => {
       const lower = output.toLowerCase();
       return allSpellings.filter((s) => s.length >= 8 && lower.includes(s.toLowerCase()));
     },
+    cli: (args) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
     async stop() {
       // The worker first, as fly.toml's groups would be stopped; then the web process.
       const codes: (number | null)[] = [];
