@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { writeWorkspaceArchive, type WorkspaceDataCounts } from '../../service/app/data/index.ts';
+import { readPhotoFiles, startDraft, storePhotos } from '../../service/app/drafts/index.ts';
 import { createAppServices } from '../../service/app/services.ts';
 import { creditLedger, runImages, runs, workspaces } from '../../service/db/schema.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
@@ -30,7 +31,15 @@ const TWO: WorkspaceRef = { platform: 'discord', externalId: 'G_EXPORT_TWO' };
 const compare = async (ref: WorkspaceRef, pair: string) => (await pipeline.compareFolders(path.join(PAIRS, pair, 'A'), path.join(PAIRS, pair, 'B'), { workspace: ref })).id;
 
 // Workspace two compares the same duffel listings (the same images) and a pair of its own.
-const oneRuns = [await compare(ONE, 'duffel-compliance'), await compare(ONE, 'vitamin-gallery')];
+/** Photos → listing drafts in `ref`: a draft run, its photos named in its inputs. */
+async function draft(ref: WorkspaceRef, files: string[]) {
+  const photos = await storePhotos(db, await readPhotoFiles(files.map((f) => path.join(PAIRS, f))));
+  const started = await startDraft(deps, { workspace: ref, photos });
+  return (await pipeline.waitForRun(started.run.id)).id;
+}
+
+// Workspace one: two comparisons and a draft from photos no other workspace uses.
+const oneRuns = [await compare(ONE, 'duffel-compliance'), await compare(ONE, 'vitamin-gallery'), await draft(ONE, ['oat-milk-instore/A/iconic.jpg', 'oat-milk-instore/B/instore-1.jpg'])];
 const twoRuns = [await compare(TWO, 'duffel-swapped'), await compare(TWO, 'bulb-lowres-caps')];
 const oneExtras = await seedExtras(app, db, ONE, oneRuns, 'AlphaCo');
 const twoExtras = await seedExtras(app, db, TWO, twoRuns, 'BetaCo');
@@ -67,7 +76,7 @@ describe('the export archive', () => {
       expect(createHash('sha256').update(bytes).digest('hex'), f.path).toBe(f.sha256);
     }
     const [ledgerLines] = await db.select({ n: sql<number>`count(*)::int` }).from(creditLedger).where(eq(creditLedger.workspaceId, await wsId(ONE)));
-    const expected = { runs: 2, experiments: 1, outcomes: 1, ledgerLines: ledgerLines!.n, purchases: 1, brands: 1, images: (await imagesOf(oneRuns)).size };
+    const expected = { runs: 3, experiments: 1, outcomes: 1, ledgerLines: ledgerLines!.n, purchases: 1, brands: 1, images: (await imagesOf(oneRuns)).size };
     expect(manifest.counts).toEqual(expected);
     expect(one.counts).toEqual(expected);
     // What the admin's link reply quotes is the same.
@@ -79,15 +88,21 @@ describe('the export archive', () => {
     for (const id of oneRuns) {
       const doc = json<RunDoc>(files, `runs/${id}.json`);
       const [row] = await db.select().from(runs).where(eq(runs.id, id));
-      expect(doc).toMatchObject({ id, kind: 'compare', status: row!.status, inputs: row!.inputs });
-      expect(doc.stages.map((s) => s.name).sort()).toEqual(['acquire', 'avatars', 'ctr', 'pdp', 'text', 'verdict']);
+      expect(doc).toMatchObject({ id, kind: row!.kind, status: row!.status, inputs: row!.inputs });
+      expect(doc.status).toBe('succeeded');
+      const names = row!.kind === 'draft' ? ['draft_acquire', 'draft_analyze', 'draft_score', 'draft_write'] : ['acquire', 'avatars', 'ctr', 'pdp', 'text', 'verdict'];
+      expect(doc.stages.map((s) => s.name).sort()).toEqual(names);
       const stored = await db.query.runStages.findMany({ where: (s, { eq: is }) => is(s.runId, id) });
       for (const s of stored) expect(doc.stages.find((d) => d.name === s.stage)).toMatchObject({ status: s.status, output: s.output, credits: s.credits });
+      expect(doc).not.toHaveProperty('origin');
+      if (row!.kind === 'draft') {
+        expect(doc.verdict).toBeNull();
+        continue;
+      }
       expect(doc.verdict).toEqual(stored.find((s) => s.stage === 'verdict')!.output);
       expect(doc.verdict?.hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(doc).not.toHaveProperty('origin');
     }
-    expect([...files.keys()].filter((f) => f.startsWith('listinglab-export/runs/'))).toHaveLength(2);
+    expect([...files.keys()].filter((f) => f.startsWith('listinglab-export/runs/'))).toHaveLength(3);
   });
 
   test('the ledger: every line oldest first, summing to the balance workspace.json and the database hold', async () => {
@@ -119,6 +134,10 @@ describe('the export archive', () => {
     const images = [...files.entries()].filter(([name]) => name.startsWith('listinglab-export/images/'));
     expect(images.map(([name]) => /images\/([0-9a-f]{64})\.(jpg|png|webp|gif|avif|bin)$/.exec(name)?.[1]).sort()).toEqual([...expected].sort());
     for (const [name, bytes] of images) expect(createHash('sha256').update(bytes).digest('hex'), name).toBe(/([0-9a-f]{64})/.exec(name)![1]);
+    // A draft's photos are named in its inputs, not a stage: they are here too.
+    const photos = (json<{ inputs: { photos: { sha256: string }[] } }>(files, `runs/${oneRuns[2]}.json`)).inputs.photos.map((p) => p.sha256);
+    expect(photos).toHaveLength(2);
+    for (const sha of photos) expect(files.has(`listinglab-export/images/${sha}.jpg`), sha).toBe(true);
     const index = json<{ images: { sha256: string; file: string; runIds: string[] }[] }>(files, 'images.json').images;
     expect(index.map((i) => i.sha256).sort()).toEqual([...expected].sort());
     for (const i of index) expect(oneRuns).toEqual(expect.arrayContaining(i.runIds));
