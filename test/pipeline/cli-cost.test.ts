@@ -99,6 +99,9 @@ describe('what a comparison costs', () => {
     // What the database holds is what --json said.
     const rows = await tdb.db.select().from(runStages).where(eq(runStages.runId, first.job));
     expect(sum(rows.map((r) => Number(r.costUsd)))).toBeCloseTo(cost.estimatedUsd, 6);
+    // This pair has four and two gallery images of at most 1,500 px, and the emulator answers
+    // minimally, so this holds the input side to the target; a full seven-image gallery a side
+    // does not meet it (README "What a comparison costs").
     expect(cost.estimatedUsd).toBeLessThanOrEqual(0.03);
     expect(await reportCostLine(first.job)).toBe(
       `Model calls: ${cost.inputTokens.toLocaleString('en-US')} tokens in, ${cost.outputTokens.toLocaleString('en-US')} out, about $${cost.estimatedUsd.toFixed(4)} at configured prices`,
