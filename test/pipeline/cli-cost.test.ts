@@ -5,6 +5,7 @@ import { DEFAULTS } from '../../service/config/defaults.ts';
 import { loadRunView } from '../../service/app/views/index.ts';
 import { runStages } from '../../service/db/schema.ts';
 import { renderReport } from '../../bots/web/report.ts';
+import { startAnthropicEmulator } from '../emulators/anthropic.ts';
 import { promptTokens, startOpenAiEmulator } from '../emulators/openai.ts';
 import { useTestDatabase } from '../db.ts';
 import { runNode, type Ran } from '../support/processes.ts';
@@ -22,7 +23,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const pairs = path.join(root, 'golden_tests/pairs');
 const tdb = await useTestDatabase();
 const emulator = await startOpenAiEmulator({ positionBias: true });
-afterAll(() => emulator.close());
+const anthropic = await startAnthropicEmulator({ positionBias: true });
+afterAll(() => Promise.all([emulator.close(), anthropic.close()]));
 
 const MODEL_STAGES = ['ctr', 'pdp', 'text', 'avatars'] as const;
 
@@ -130,6 +132,20 @@ describe('what a comparison costs', () => {
     expect(doc.cost.inputTokens).toBeGreaterThan(0);
     expect(doc.cost.estimatedUsd).toBeCloseTo(at(dearer, doc.cost), 5);
     expect(doc.cost.estimatedUsd).toBeGreaterThan(at(price, doc.cost) * 5);
+  }, 180_000);
+
+  test('each model at its own price: Anthropic alone is estimated at the Anthropic default model\'s price', async () => {
+    const dir = path.join(pairs, 'bulb-lowres-caps');
+    const r = await runNode([path.join(root, 'service/main/cli.ts'), 'compare', path.join(dir, 'A'), path.join(dir, 'B'), '--json', '--fresh'], {
+      cwd: root,
+      env: { DATABASE_URL: tdb.url, ANTHROPIC_API_KEY: 'sk-ant-test-cli-cost-0001', ANTHROPIC_BASE_URL: anthropic.url, LOG_LEVEL: 'warn' },
+    });
+    expect(r.code, r.stderr.slice(-4_000)).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(anthropic.requests.length).toBe(8);
+    expect(doc.stages.pdp?.model).toBe(DEFAULTS.anthropicModel);
+    expect(doc.cost.inputTokens).toBeGreaterThan(0);
+    expect(doc.cost.estimatedUsd).toBeCloseTo(at(DEFAULTS.modelPrices[DEFAULTS.anthropicModel], doc.cost), 5);
   }, 180_000);
 
   test.each([
