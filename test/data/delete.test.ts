@@ -192,4 +192,42 @@ describe('deleting a workspace’s data', () => {
     expect(await countOf(db, ids.gone, 'runs')).toBe(1);
     await expectLedgerConsistent(db);
   }, 60_000);
+
+  test('comparisons started while the delete runs: each is removed with its unspent credits refunded, or comes after it, whole', async () => {
+    const RACE = slack('T_RACE');
+    const first = await p.compare(asin('B0799CK52K'), asin('B074M5HPBD'), { workspace: RACE, fresh: true });
+    const wsId = first.run.workspaceId;
+    await applyLedgerEntry(db, { workspaceId: wsId, amount: 100, kind: 'grant', idempotencyKey: `grant:${wsId}:race`, note: 'enough for the race' });
+    const request = await data.requestDelete(RACE, 'U_ADMIN');
+    const starts = [1, 2, 3, 4].map((i) => p.compare(asin('B0799CK52K'), asin('B07GTFSCHB'), { workspace: RACE, fresh: true, requestKey: `race-${i}` }));
+    const [deleted, ...started] = await Promise.all([data.confirmDelete(RACE, request.confirmationId, 'U_ADMIN'), ...starts]);
+    const survivors = (await db.execute<{ id: string }>(sql`select id from runs where workspace_id = ${wsId}`)).map((r) => r.id);
+    expect(deleted.removed.runs + survivors.length).toBe(5);
+    expect(survivors).not.toContain(first.run.id);
+    for (const id of survivors) expect(started.map((s) => s.run.id)).toContain(id);
+    for (const id of survivors) expect((await p.waitForRun(id)).status).toMatch(/succeeded|partial/);
+    // A comparison that waited for the delete's lock brought the workspace back.
+    expect((await findWorkspace(db, RACE))?.deletedAt).toEqual(survivors.length > 0 ? null : new Date(now));
+    // Every removed run got back what it had not spent, and never more than it reserved.
+    const lines = await db.select().from(creditLedger).where(eq(creditLedger.workspaceId, wsId));
+    const byRun = new Map<string, { reserved: number; refunded: number }>();
+    for (const l of lines) {
+      const m = /^(reserve|refund):([0-9a-f-]{36}):/.exec(l.idempotencyKey);
+      if (!m) continue;
+      const r = byRun.get(m[2]!) ?? { reserved: 0, refunded: 0 };
+      if (m[1] === 'reserve') r.reserved -= l.amount;
+      else r.refunded += l.amount;
+      byRun.set(m[2]!, r);
+    }
+    expect(byRun.size).toBe(5);
+    for (const [id, r] of byRun) {
+      expect(r.refunded, id).toBeLessThanOrEqual(r.reserved);
+      if (survivors.includes(id)) expect(r.refunded, id).toBe(0);
+    }
+    await expectLedgerConsistent(db);
+    // No job is left naming a run that is gone.
+    await expect
+      .poll(async () => (await db.execute(sql`select 1 from graphile_worker._private_jobs j where j.payload->>'runId' is not null and not exists (select 1 from runs r where r.id::text = j.payload->>'runId')`)).length, { timeout: 30_000 })
+      .toBe(0);
+  }, 90_000);
 });

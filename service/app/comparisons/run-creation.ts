@@ -16,7 +16,9 @@ export async function openRunCreation(
   args: { workspace: WorkspaceRef; freeCredits: number; requestKey: string | undefined; now: () => number },
 ): Promise<{ ws: Awaited<ReturnType<typeof lockWorkspace>>; now: Date; existing?: { kind: 'existing'; run: Run; reason: 'same_request'; queuePosition: number | null } }> {
   const created = await ensureWorkspace(tx, args.workspace, args.freeCredits);
-  const ws = await lockWorkspace(tx, created.id);
+  let ws = await lockWorkspace(tx, created.id);
+  // Its data was deleted while this waited for the lock (app/data): the new run brings it back.
+  if (ws.deletedAt) ws = await ensureWorkspace(tx, args.workspace, args.freeCredits);
   const now = new Date(args.now());
   if (args.requestKey) {
     const same = await findByRequestKey(tx, ws.id, args.requestKey);

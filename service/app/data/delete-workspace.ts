@@ -72,11 +72,13 @@ export async function requestDelete(deps: DeleteDeps, ref: WorkspaceRef, request
  * (nothing is said about other workspaces), 'confirmation_expired' for one expired or used — and
  * nothing changes.
  *
- * Locks, in the order the run engine takes them: the workspace's runs, then its row (the lock
- * every run creation takes, so no run slips in once it is held). A run created between the two
- * is locked after. Postgres may still pick this transaction as a deadlock's victim (a finishing
- * run handing its slot to a waiting one locks a second run after the workspace): it is tried
- * again, from the start, since a rollback left nothing behind.
+ * Locks: the workspace's row first — the lock every run creation takes, and takes first, so a
+ * run being created either commits before (and is removed here) or waits and comes after — then
+ * every run of the workspace, so no stage settles (and is spent, or refunded) between reading
+ * what a run has not spent and removing it. The run engine takes these two the other way round
+ * (a finishing run locks its row, then the workspace's to hand its slot over), so Postgres may
+ * end one of the two as a deadlock: the engine's job is retried (tasks are idempotent, and find
+ * the run gone), and this transaction is tried again from the start — its rollback left nothing.
  */
 export async function confirmDelete(deps: DeleteDeps, ref: WorkspaceRef, confirmationId: string, _confirmedBy: string): Promise<DeleteResult> {
   if (!UUID.test(confirmationId)) throw noSuchConfirmation();
@@ -98,7 +100,6 @@ function isDeadlock(e: unknown): boolean {
 }
 
 async function deleteInTransaction(tx: DbOrTx, clock: Clock, workspaceId: string, linkId: string): Promise<DeleteResult> {
-  await lockWorkspaceRuns(tx, workspaceId);
   await lockWorkspace(tx, workspaceId);
   await lockWorkspaceRuns(tx, workspaceId);
   const now = new Date(clock.now());

@@ -86,9 +86,8 @@ export async function lockDataLink(tx: DbOrTx, workspaceId: string, id: string):
 }
 
 /**
- * Locks every run of the workspace (FOR UPDATE, in id order) — the run engine's lock, taken
- * before the workspace's row as everywhere else — so no stage settles, and no slot is handed
- * over, while its runs are cancelled and removed.
+ * Locks every run of the workspace (FOR UPDATE, in id order: the run engine's lock), so no stage
+ * settles while its runs are cancelled and removed.
  */
 export async function lockWorkspaceRuns(tx: DbOrTx, workspaceId: string): Promise<string[]> {
   const rows = await tx.select({ id: runs.id }).from(runs).where(eq(runs.workspaceId, workspaceId)).orderBy(runs.id).for('update');
