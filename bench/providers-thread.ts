@@ -3,8 +3,7 @@
  * emulator — on a thread of its own. Real providers parse our multi-megabyte vision requests on
  * their own machines; run on the service's event loop, that parsing would be billed to the
  * service's latency and CPU figures. Posts `{ ready, … }` once listening, then one
- * `{ given: { run, stage, ms } }` per model call (the latency it chose for that call); answers
- * 'cpu' with its own CPU time, so the bench can leave it out of the service's figure.
+ * `{ given: { run, stage, ms } }` per model call (the latency it chose for that call).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { startApifyEmulator } from '../test/emulators/apify.ts';
@@ -21,9 +20,7 @@ export interface ProvidersThreadInput {
 
 export type ProvidersThreadMessage =
   | { readonly ready: { readonly imageHost: string; readonly apifyUrl: string; readonly openaiUrl: string } }
-  | { readonly given: { readonly run: string; readonly stage: string; readonly ms: number } }
-  /** This thread's CPU so far (µs), in answer to a 'cpu' message. */
-  | { readonly cpuMicros: number };
+  | { readonly given: { readonly run: string; readonly stage: string; readonly ms: number } };
 
 /** The ASIN pair of bench run k (side 0 = A, 1 = B). */
 export const benchAsin = (k: number, side: number): string => `B0BN${String(k * 2 + side).padStart(6, '0')}`;
@@ -67,11 +64,8 @@ if (parentPort) {
       apify.setItem(asin, axessoItem(sample, images.url, { asin, url: `https://www.amazon.com/dp/${asin}`, productTitle: `Bench listing ${side ? 'B' : 'A'} bench-run-${k}` }));
     }
   }
-  port.on('message', (m: 'cpu' | 'close') => {
-    if (m === 'cpu') {
-      const { user, system } = process.threadCpuUsage();
-      port.postMessage({ cpuMicros: user + system } satisfies ProvidersThreadMessage);
-    } else void Promise.all([images.close(), apify.close(), openai.close()]).then(() => port.close());
+  port.on('message', (m: 'close') => {
+    if (m === 'close') void Promise.all([images.close(), apify.close(), openai.close()]).then(() => port.close());
   });
   port.postMessage({ ready: { imageHost: images.host, apifyUrl: apify.url, openaiUrl: openai.url } } satisfies ProvidersThreadMessage);
 }

@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --concurrency N] [--json] [--scale S]`
+ * `npm run bench [-- --concurrency N] [--json] [--scale S] [--sql-top K] [--memory]`
  *
- * The whole service in this process (embedded Postgres, the Slack front end on a real HTTP
- * port, the worker) against local emulators of Slack, Apify and OpenAI, driven by N concurrent
+ * The service as it is deployed — `listinglab serve` (HTTP and worker) in a child process of its
+ * own (service-process.ts), configured through its environment, on an embedded Postgres this
+ * process starts — against local emulators of Slack, Apify and OpenAI in this process, driven by N concurrent
  * signed `/listing compare` commands. The model emulator's latency follows a realistic spread —
  * 4–15 s per vision call, 2–6 s per text call — divided by `--scale` (default 100) so a run takes
  * a fraction of a second. Each run has its own workspace, channel and ASIN pair.
@@ -11,9 +12,10 @@
  * first update (command → first chat.postMessage in the run's channel), e2e ratio (command →
  * run finished, over the critical path of the latencies the emulator gave that run: max of
  * ctr/pdp/text + avatars), Slack calls, SQL statements (pg_stat_statements: everything any client
- * sent, graphile-worker's included) and deliver_run jobs per run, runs per minute, CPU seconds per run (this
- * process — the service and the Slack emulator — and, separately, the Postgres server), peak RSS,
- * and what a run's model calls cost: tokens and estimated USD per run (mean), from the usage the
+ * sent, graphile-worker's included) and deliver_run jobs per run (the service's /metrics), runs per
+ * minute, CPU seconds per run of the service process (every thread of it, from /proc) and,
+ * separately, of the Postgres server, the service process's peak RSS (VmHWM; the emulators are not
+ * in it), and what a run's model calls cost: tokens and estimated USD per run (mean), from the usage the
  * emulator reports (images by OpenAI's pixel formula, test/emulators/image-tokens.ts) at the
  * configured prices of the default model. The emulator's answers are minimal, so output tokens —
  * and the cost — are a floor; input tokens are what the real API would bill for the same request.
@@ -25,16 +27,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb } from '../service/db/client.ts';
-import { parseConfig } from '../service/config/schema.ts';
 import { startEmbeddedPostgres } from '../service/db/embedded.ts';
 import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
-import { frontEnds, startHttp, startWorkerProcess } from '../service/main/wiring.ts';
-import { createLogger } from '../service/logger.ts';
 import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
-import { registry } from '../service/support/metrics.ts';
 import { Worker } from 'node:worker_threads';
 import { benchAsin as asin, type ProvidersThreadInput, type ProvidersThreadMessage } from './providers-thread.ts';
+import { startService } from './service-process.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -45,6 +44,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '100' },
     /** Print the statements sent most often (per run), to see where the SQL goes. */
     'sql-top': { type: 'string' },
+    /** Print where the service's memory is (RSS over the run, smaps, V8 heap) to stderr. */
+    memory: { type: 'boolean', default: false },
   },
 });
 const N = Math.max(1, Number(values.concurrency));
@@ -77,12 +78,13 @@ try {
     await rm(parent, { recursive: true, force: true });
   });
   await migrateDatabase(pg.url);
-  const handle = createDb(pg.url, { max: 20 });
+  const handle = createDb(pg.url, { max: 4 });
   lifecycle.onShutdown('pool', () => handle.close());
   await handle.sql`create extension if not exists pg_stat_statements`;
-  const db = { ...handle, url: pg.url, embedded: true };
-  const parsed = parseConfig({
-    PORT: '0',
+  const service = await startService({
+    DATABASE_URL: pg.url,
+    DATA_DIR: path.join(parent, 'service'),
+    LOG_LEVEL: 'error',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_API_URL: slack.apiUrl,
@@ -93,13 +95,9 @@ try {
     OPENAI_BASE_URL: providers.openaiUrl,
     WORKER_CONCURRENCY: String(Math.max(16, 4 * N)),
   });
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const config = parsed.config;
-  const logger = createLogger({ level: 'error' });
-  const ends = await frontEnds(config, db, logger);
-  await startWorkerProcess(config, db, logger, lifecycle, { sinks: ends.sinks, schedule: false });
-  const address = await startHttp(config, db, logger, lifecycle, ends.plugins);
-  const base = address.replace('0.0.0.0', '127.0.0.1');
+  // Registered after the pool, so it runs first: the service stops before its database does.
+  lifecycle.onShutdown('service', () => service.stop());
+  const base = service.base;
 
   const send = async (k: number) => {
     const body = slashCommandBody({ text: `compare ${asin(k, 0)} ${asin(k, 1)}`, teamId: `T_BENCH_${k}`, channelId: `C_BENCH_${k}`, triggerId: `trigger-${k}`, responseUrl: slack.responseUrl() });
@@ -119,10 +117,11 @@ try {
   for (let seen = -1; seen !== slack.calls.length; await new Promise((r) => setTimeout(r, 1_000))) seen = slack.calls.length;
   say('warm-up done');
 
-  const cpu0 = process.cpuUsage();
-  const providersCpu0 = await providers.cpuMicros();
+  const memoryAfterWarmUp = values.memory ? await memoryReport() : undefined;
+  const cpu0 = await service.cpuSeconds();
   const pgCpu0 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   const callsBefore = slack.calls.length;
+  const deliveryJobs = () => service.metricSum('listinglab_jobs_total', { task: 'deliver_run' });
   const deliveries0 = await deliveryJobs();
   await handle.sql`select pg_stat_statements_reset()`;
   const t0 = Date.now();
@@ -132,8 +131,7 @@ try {
   // Chat calls are counted once every run's root shows its verdict (delivery is debounced).
   await Promise.all(Array.from({ length: N }, (_, k) => slack.waitFor(() => slack.roots(`C_BENCH_${k}`).some((m) => String(m.text).startsWith('Verdict:')), 60_000).catch(() => undefined)));
   await new Promise((r) => setTimeout(r, 500));
-  const cpu = process.cpuUsage(cpu0);
-  const providersCpu = (await providers.cpuMicros()) - providersCpu0;
+  const cpu = (await service.cpuSeconds()) - cpu0;
   const pgCpu1 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   // Statements sent by the service and its worker, not the bench's own (pg_stat_statements drops
   // comments, so those are told apart by their text: BENCH_QUERIES).
@@ -206,9 +204,9 @@ try {
     sql_per_run: Math.round(((statements?.n ?? 0) / N) * 10) / 10,
     delivery_jobs_per_run: Math.round((deliveries / N) * 10) / 10,
     runs_per_min: Math.round((N / wallMs) * 60_000 * 10) / 10,
-    cpu_s_per_run: Math.round(((cpu.user + cpu.system - providersCpu) / 1e6 / N) * 1000) / 1000,
+    cpu_s_per_run: Math.round((cpu / N) * 1000) / 1000,
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
-    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peak_rss_mb: await service.peakRssMb(),
     tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
     cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };
@@ -220,7 +218,25 @@ try {
     process.stdout.write('\nWhere a run spends time beyond its model latencies (ms, p50 / p95):\n');
     for (const [k, v] of Object.entries(parts)) line(`  ${k}`, [pct(v, 50), pct(v, 95)]);
   }
+  if (memoryAfterWarmUp) {
+    const end = await memoryReport();
+    const trace = service.rss.samples;
+    const top = trace.reduce((m, s) => (s.mb > m.mb ? s : m), { at: 0, mb: 0 });
+    process.stderr.write(`memory (MB) after warm-up: ${JSON.stringify(memoryAfterWarmUp)}\nmemory (MB) at the end:    ${JSON.stringify(end)}\n`);
+    process.stderr.write(`RSS samples: ${trace.length}, largest ${top.mb} MB at +${((top.at - (trace[0]?.at ?? 0)) / 1000).toFixed(1)} s; every 2 s: ${trace.filter((_, i) => i % 20 === 0).map((s) => s.mb).join(' ')}\n`);
+  }
   process.exitCode = failed ? 1 : 0;
+
+  /** The service's memory now: /proc's view, and the main thread's V8 heap and external memory (its default metrics). */
+  async function memoryReport(): Promise<Record<string, number>> {
+    const mb = async (name: string) => Math.round((await service.metricSum(name)) / 2 ** 20);
+    return {
+      ...(await service.memory()),
+      heap_total: await mb('nodejs_heap_size_total_bytes'),
+      heap_used: await mb('nodejs_heap_size_used_bytes'),
+      external: await mb('nodejs_external_memory_bytes'),
+    };
+  }
 
   async function waitForRuns(n: number): Promise<void> {
     const deadline = Date.now() + 300_000;
@@ -233,12 +249,6 @@ try {
   }
 } finally {
   await lifecycle.shutdown('bench done');
-}
-
-/** deliver_run jobs this process has run so far (the worker's job counter). */
-async function deliveryJobs(): Promise<number> {
-  const metric = await registry.getSingleMetric('listinglab_jobs_total')?.get();
-  return (metric?.values ?? []).filter((v) => v.labels['task'] === 'deliver_run').reduce((sum, v) => sum + v.value, 0);
 }
 
 /**
@@ -268,22 +278,15 @@ async function postgresCpuSeconds(pgData: string): Promise<number | undefined> {
 async function startProvidersThread(input: ProvidersThreadInput) {
   const worker = new Worker(new URL('./providers-thread.ts', import.meta.url), { workerData: input });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  let cpuAnswer: ((micros: number) => void) | undefined;
   const ready = await new Promise<{ imageHost: string; apifyUrl: string; openaiUrl: string }>((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: ProvidersThreadMessage) => {
       if ('ready' in m) resolve(m.ready);
-      else if ('cpuMicros' in m) cpuAnswer?.(m.cpuMicros);
       else given.set(m.given.run, { ...given.get(m.given.run), [m.given.stage]: m.given.ms });
     });
   });
   return {
     ...ready,
-    cpuMicros: () =>
-      new Promise<number>((resolve) => {
-        cpuAnswer = resolve;
-        worker.postMessage('cpu');
-      }),
     close: async () => {
       worker.postMessage('close');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);

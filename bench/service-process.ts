@@ -1,0 +1,146 @@
+/**
+ * The service under bench as it is deployed: `listinglab serve` (bin/listinglab.js) in a child
+ * process of its own, configured only through its environment, reached over HTTP. What the bench
+ * reports about it is read from outside: CPU and memory from /proc/<pid>, job counts from its
+ * `GET /metrics`. The bench's emulators stay in the bench process and are not counted.
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** USER_HZ on Linux: /proc/<pid>/stat counts CPU in these ticks. */
+const TICKS = 100;
+/**
+ * What the child inherits from the bench's environment: the basics a process needs, and the
+ * allocator and runtime knobs an operator may set (so `MALLOC_ARENA_MAX=… npm run bench` measures
+ * them). Nothing else: integration settings of the shell must not change what is measured.
+ */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS', 'VIPS_CONCURRENCY'];
+
+export interface ServiceProcess {
+  readonly pid: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly base: string;
+  /** CPU seconds (user + system, every thread) the process has used so far. */
+  cpuSeconds(): Promise<number>;
+  /** Its peak resident set so far (VmHWM), MB. */
+  peakRssMb(): Promise<number>;
+  /** Resident set now (VmRSS), MB, sampled every 100 ms since the start: the largest seen and the trace. */
+  readonly rss: { readonly samples: { at: number; mb: number }[] };
+  /** /proc/<pid>/smaps_rollup and status lines about memory, for `--memory`. */
+  memory(): Promise<Record<string, number>>;
+  /** Its Prometheus metrics (METRICS_TOKEN is set by `startService`). */
+  metrics(): Promise<string>;
+  /** Sum of one metric's samples whose labels include `labels`. */
+  metricSum(name: string, labels?: Record<string, string>): Promise<number>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (the kernel's pick, released for the child to take). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function statusKb(pid: number, field: string): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+/**
+ * Starts `listinglab serve` with `env` on a free port and resolves once `/readyz` answers 200
+ * (migrations applied, database reachable). Its stderr is kept and shown if it exits early.
+ */
+export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const metricsToken = `bench-metrics-${process.pid}-${Date.now()}-token`;
+  const inherited = Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'listinglab.js'), 'serve'], {
+    cwd: ROOT,
+    env: { ...inherited, ...env, PORT: String(port), METRICS_TOKEN: metricsToken },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8_000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('listinglab serve did not start');
+  const base = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (gone) throw new Error(`listinglab serve exited before it was ready:\n${stderr}`);
+    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`listinglab serve was not ready within 60 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const samples: { at: number; mb: number }[] = [];
+  const sampler = setInterval(() => {
+    void statusKb(pid, 'VmRSS').then((kb) => Number.isFinite(kb) && samples.push({ at: Date.now(), mb: Math.round(kb / 1024) }));
+  }, 100);
+
+  const metrics = async () => {
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    if (!res.ok) throw new Error(`GET /metrics: HTTP ${res.status}`);
+    return res.text();
+  };
+
+  return {
+    pid,
+    base,
+    rss: { samples },
+    async cpuSeconds() {
+      const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the parenthesised command: state(3) … utime(14) stime(15).
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / TICKS;
+    },
+    async peakRssMb() {
+      return Math.round((await statusKb(pid, 'VmHWM')) / 1024);
+    },
+    async memory() {
+      const out: Record<string, number> = {};
+      const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+      for (const m of rollup.matchAll(/^(Rss|Anonymous|Shared_Clean|Private_Dirty|Private_Clean):\s+(\d+) kB/gm)) out[`smaps_${m[1]}_mb`] = Math.round(Number(m[2]) / 1024);
+      for (const f of ['VmHWM', 'VmRSS', 'RssAnon', 'RssFile']) out[`${f}_mb`] = Math.round((await statusKb(pid, f)) / 1024);
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      out['Threads'] = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
+      return out;
+    },
+    metrics,
+    async metricSum(name, labels = {}) {
+      let sum = 0;
+      for (const line of (await metrics()).split('\n')) {
+        const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+        if (!m || m[1] !== name) continue;
+        const has = Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`));
+        if (has) sum += Number(m[3]);
+      }
+      return sum;
+    },
+    async stop() {
+      clearInterval(sampler);
+      if (gone) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
