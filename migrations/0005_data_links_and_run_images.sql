@@ -19,14 +19,18 @@ ALTER TABLE "run_images" ADD CONSTRAINT "run_images_run_id_runs_id_fk" FOREIGN K
 CREATE INDEX "data_links_expires_idx" ON "data_links" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "data_links_workspace_idx" ON "data_links" USING btree ("workspace_id","purpose");--> statement-breakpoint
 CREATE INDEX "run_images_sha256_idx" ON "run_images" USING btree ("sha256");--> statement-breakpoint
--- run_images is a derived index: every sha256 named in a run's inputs (a draft's uploaded photos)
--- or in its acquisition output (acquire, draft_acquire) is recorded here by these triggers, so no
--- code path can forget it. Only 64-hex strings count.
+-- run_images is a derived index: every image named in a run's inputs (a draft's uploaded photos,
+-- a manual listing's `sha256:<hex>` references) or in its acquisition output (acquire,
+-- draft_acquire) is recorded here by these triggers, so no code path can forget it: a value under
+-- a key `sha256`, or a string `sha256:<hex>` anywhere. Only 64-hex hashes count.
 CREATE FUNCTION "run_images_from_json"(run uuid, doc jsonb) RETURNS void LANGUAGE sql AS $$
   INSERT INTO "run_images" ("run_id", "sha256")
-  SELECT DISTINCT run, v #>> '{}'
-  FROM jsonb_path_query(doc, 'lax $.**.sha256') AS v
-  WHERE jsonb_typeof(v) = 'string' AND (v #>> '{}') ~ '^[0-9a-f]{64}$'
+  SELECT DISTINCT run, h FROM (
+    SELECT v #>> '{}' AS h FROM jsonb_path_query(doc, 'lax $.**.sha256') AS v WHERE jsonb_typeof(v) = 'string'
+    UNION ALL
+    SELECT substr(v #>> '{}', 8) FROM jsonb_path_query(doc, 'lax $.** ? (@.type() == "string" && @ starts with "sha256:")') AS v
+  ) AS named
+  WHERE h ~ '^[0-9a-f]{64}$'
   ON CONFLICT DO NOTHING
 $$;--> statement-breakpoint
 CREATE FUNCTION "run_images_on_stage"() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -6,7 +6,8 @@ import { runs, workspaces } from './schema-core.ts';
 
 /**
  * Which stored images (`image_blobs`) each run uses: every `sha256` in its acquisition output
- * (`acquire`, `draft_acquire`) and in its inputs (a draft's uploaded photos). A derived index kept
+ * (`acquire`, `draft_acquire`) and in its inputs (a draft's uploaded photos, a manual listing's
+ * `sha256:<hex>` image references). A derived index kept
  * by a trigger in the database (migration 0005), so no code path can forget it: what export,
  * delete ("images no other workspace references") and retention ("never remove what a young run
  * or a pinned experiment still uses") ask is one indexed join, not a scan of every stage output.

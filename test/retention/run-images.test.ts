@@ -6,8 +6,9 @@ import { seedWorkspace } from './seed.ts';
 
 /**
  * run_images is what retention asks "does a young run or a pinned experiment still use this
- * image?" of, so it must hold exactly the images a run names: every 64-hex `sha256` in its inputs
- * and in its acquire / draft_acquire output, and nothing from other stages.
+ * image?" of, so it must hold exactly the images a run names: every 64-hex `sha256` (a key, or a
+ * `sha256:<hex>` string) in its inputs and in its acquire / draft_acquire output, and nothing from
+ * other stages.
  */
 const tdb = await useTestDatabase();
 const { db } = tdb;
@@ -46,6 +47,13 @@ describe('the run_images trigger', () => {
       { runId: compare!.id, stage: 'ctr', status: 'succeeded', output: { evidence: { sha256: hex('3') } } },
     ]);
     expect(await imagesOf(compare!.id)).toEqual([hex('1'), hex('2')]);
+
+    // A manual listing names its uploaded images as `sha256:<hex>` strings, before any acquisition.
+    const [manual] = await db
+      .insert(runs)
+      .values({ workspaceId, kind: 'compare', inputs: { a: { kind: 'manual', listing: { title: 'T', images: [`sha256:${hex('f')}`, 'https://example.com/x.jpg', 'sha256:short'] } }, b: { kind: 'asin', asin: 'B0RUNIMG03' } } })
+      .returning({ id: runs.id });
+    expect(await imagesOf(manual!.id)).toEqual([hex('f')]);
 
     await db.delete(runs).where(eq(runs.id, runId));
     expect(await imagesOf(runId)).toEqual([]);
