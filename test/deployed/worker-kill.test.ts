@@ -48,14 +48,22 @@ async function installAudit(sql: Sql): Promise<void> {
     create trigger kill_audit_settled after update on runs for each row execute function kill_audit.settled();`);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, d: Deployed): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, d: Deployed, sql: Sql): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${d.output().slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${await stateOf(sql)}\n${d.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** What the runs, stages and jobs look like, for a failure message. */
+async function stateOf(sql: Sql): Promise<string> {
+  const runs = await sql`select status, count(*)::int as n from runs group by 1`;
+  const stages = await sql`select stage, status, count(*)::int as n from run_stages group by 1, 2 order by 1, 2`;
+  const jobs = await sql`select t.identifier as task, j.attempts, j.locked_by, j.run_at, j.last_error from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`;
+  return `runs ${JSON.stringify(runs)}\nstages ${JSON.stringify(stages)}\njobs ${JSON.stringify(jobs).slice(0, 4000)}`;
 }
 
 interface Figures {
@@ -88,7 +96,7 @@ async function killScenario(label: string, databaseUrl?: string): Promise<Figure
         }),
       );
     }
-    await until(`${RUNS} runs recorded`, async () => ((await sql`select count(*)::int as n from runs`)[0]!.n as number) >= RUNS, 30_000, d);
+    await until(`${RUNS} runs recorded`, async () => ((await sql`select count(*)::int as n from runs`)[0]!.n as number) >= RUNS, 30_000, d, sql);
 
     // Kill once model stages are in flight, choosing the worker that holds the most jobs.
     const names = new Map(d.processes().map((p) => [p.pid, p.name]));
@@ -105,6 +113,7 @@ async function killScenario(label: string, databaseUrl?: string): Promise<Figure
       },
       60_000,
       d,
+      sql,
     );
     const byProcess = new Map<string, (typeof held)[number][]>();
     for (const r of held) byProcess.set(r.process, [...(byProcess.get(r.process) ?? []), r]);
@@ -122,18 +131,20 @@ async function killScenario(label: string, databaseUrl?: string): Promise<Figure
       async () => ((await sql`select count(*)::int as n from graphile_worker._private_jobs where locked_by = any(${victimPools})`)[0]!.n as number) === 0,
       TAKEOVER_LIMIT_MS + 30_000,
       d,
+      sql,
     );
     const takeoverMs = Date.now() - killedAt;
 
     // Every run final, and its chat messages brought up to date (no delivery left in the queue).
     const finalWait = 60_000 + RUNS * 1_500;
-    await until('every run to finish', async () => ((await sql`select count(*)::int as n from runs where status not in ('succeeded', 'partial', 'failed')`)[0]!.n as number) === 0, finalWait, d);
+    await until('every run to finish', async () => ((await sql`select count(*)::int as n from runs where status not in ('succeeded', 'partial', 'failed')`)[0]!.n as number) === 0, finalWait, d, sql);
     await until(
       'every root to show its verdict',
       async () => (await sql`select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier in ('deliver_run', 'run_stage', 'acquire_listings')`)[0]!.n === 0 &&
         channels.every((c) => d.slack.roots(c).some((m) => /^Verdict: /.test(m.text))),
       60_000,
       d,
+      sql,
     );
     const totalMs = Date.now() - started;
 
