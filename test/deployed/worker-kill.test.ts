@@ -136,7 +136,8 @@ async function killScenario(label: string, databaseUrl?: string): Promise<Figure
     const takeoverMs = Date.now() - killedAt;
 
     // Every run final, and its chat messages brought up to date (no delivery left in the queue).
-    const finalWait = 60_000 + RUNS * 1_500;
+    // Generous: the machine may be shared (2 cores); what is proven is exactly-once and the takeover bound, not speed.
+    const finalWait = 120_000 + RUNS * 3_000;
     await until('every run to finish', async () => ((await sql`select count(*)::int as n from runs where status not in ('succeeded', 'partial', 'failed')`)[0]!.n as number) === 0, finalWait, d, sql);
     await until(
       'every root to show its verdict',
@@ -203,7 +204,7 @@ const found = await debianPostgresBin();
 describe('serve --no-worker + two workers, one SIGKILLed mid-flight', () => {
   test(`embedded Postgres: ${RUNS} runs finish exactly once`, async () => {
     await killScenario('embedded');
-  }, 240_000 + RUNS * 3_000);
+  }, 300_000 + RUNS * 5_000);
 
   if (!found && !process.env.CI) {
     console.warn(
@@ -218,5 +219,5 @@ describe('serve --no-worker + two workers, one SIGKILLed mid-flight', () => {
   test.skipIf(!found && !process.env.CI)(`Debian PostgreSQL ${found?.version ?? '(not installed)'} through DATABASE_URL: ${RUNS} runs finish exactly once`, async () => {
     server = await startDebianPostgres();
     await killScenario(`debian-${server.version}`, server.url);
-  }, 240_000 + RUNS * 3_000);
+  }, 300_000 + RUNS * 5_000);
 });
