@@ -52,6 +52,23 @@ describe('OCR (tesseract.js, offline English model)', () => {
     expect(detectBadges(await ocr.recognize(fixture(file)))).toEqual([]);
   });
 
+  it('ends its worker after idleMs without work, and starts a new one for the next image', async () => {
+    const idle = createOcr({ idleMs: 300 });
+    try {
+      expect(idle.running()).toBe(false);
+      const first = await idle.recognize(await textImage(['SALE']));
+      expect(idle.running()).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(idle.running()).toBe(false);
+      const again = await idle.recognize(await textImage(['SALE']));
+      expect(again.text).toBe(first.text);
+      expect(detectBadges(again).map((b) => b.badge)).toContain('SALE');
+    } finally {
+      await idle.close();
+    }
+    expect(idle.running()).toBe(false);
+  }, 60_000);
+
   it('loads the model from node_modules and writes no cache file into the working directory', () => {
     expect(existsSync(path.join(process.cwd(), 'eng.traineddata'))).toBe(false);
   });
