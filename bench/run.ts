@@ -235,6 +235,8 @@ try {
       heap_total: await mb('nodejs_heap_size_total_bytes'),
       heap_used: await mb('nodejs_heap_size_used_bytes'),
       external: await mb('nodejs_external_memory_bytes'),
+      new_space: Math.round((await service.metricSum('nodejs_heap_space_size_total_bytes', { space: 'new' })) / 2 ** 20),
+      old_space: Math.round((await service.metricSum('nodejs_heap_space_size_total_bytes', { space: 'old' })) / 2 ** 20),
     };
   }
 
@@ -243,6 +245,7 @@ try {
     for (;;) {
       const [row] = await handle.sql<{ done: number }[]>`select count(*)::int as done from runs where status in ('succeeded', 'partial', 'failed')`;
       if ((row?.done ?? 0) >= n) return;
+      service.assertAlive();
       if (Date.now() > deadline) throw new Error(`only ${row?.done} of ${n} runs finished`);
       await new Promise((r) => setTimeout(r, 200)); // finish times come from the rows, not this loop
     }

@@ -19,6 +19,17 @@ const TICKS = 100;
  */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'MALLOC_ARENA_MAX', 'MALLOC_TRIM_THRESHOLD_', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS', 'VIPS_CONCURRENCY'];
 
+/**
+ * The memory settings the service is deployed with (the Dockerfile's ENV, `npm start`), unless
+ * the bench's own environment sets them (`MALLOC_ARENA_MAX= NODE_OPTIONS= npm run bench` measures
+ * without). Measured at 20 runs at once (README, "Benchmark"): V8 sizes the young generation
+ * from the machine's RAM — 2 × 64 MB semi-spaces on this 24 GB machine, most of it resident
+ * after the first burst — and 16 MB each holds a service whose live heap is ~100 MB; glibc gives
+ * each thread that allocates its own arena (up to 8 per core), and two are enough for the
+ * libvips and tesseract threads.
+ */
+export const DEPLOYED_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=16' };
+
 export interface ServiceProcess {
   readonly pid: number;
   /** `http://127.0.0.1:<port>` */
@@ -35,6 +46,8 @@ export interface ServiceProcess {
   metrics(): Promise<string>;
   /** Sum of one metric's samples whose labels include `labels`. */
   metricSum(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Throws (with the end of its stderr) if the process has exited. */
+  assertAlive(): void;
   /** SIGTERM, then SIGKILL after 10 s; resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -66,21 +79,25 @@ export async function startService(env: Record<string, string>): Promise<Service
   const inherited = Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'listinglab.js'), 'serve'], {
     cwd: ROOT,
-    env: { ...inherited, ...env, PORT: String(port), METRICS_TOKEN: metricsToken },
+    env: { ...DEPLOYED_ENV, ...inherited, ...env, PORT: String(port), METRICS_TOKEN: metricsToken },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8_000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let gone = false;
-  void exited.then(() => (gone = true));
+  let gone: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      gone = signal ?? String(code);
+      resolve();
+    }),
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error('listinglab serve did not start');
   const base = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (gone) throw new Error(`listinglab serve exited before it was ready:\n${stderr}`);
+    if (gone !== undefined) throw new Error(`listinglab serve exited (${gone}) before it was ready:\n${stderr}`);
     const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
@@ -134,9 +151,12 @@ export async function startService(env: Record<string, string>): Promise<Service
       }
       return sum;
     },
+    assertAlive() {
+      if (gone !== undefined) throw new Error(`listinglab serve exited (${gone}) during the bench:\n${stderr}`);
+    },
     async stop() {
       clearInterval(sampler);
-      if (gone) return;
+      if (gone !== undefined) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
