@@ -22,7 +22,7 @@
  * The image host, Apify and the model emulator run on a thread of their own
  * (providers-thread.ts): real providers parse our requests on their machines, not on our event loop.
  */
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ import { createLifecycle } from '../service/main/lifecycle.ts';
 import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
 import { Worker } from 'node:worker_threads';
 import { benchAsin as asin, type ProvidersThreadInput, type ProvidersThreadMessage } from './providers-thread.ts';
-import { startService } from './service-process.ts';
+import { postgresCpuSeconds, startService } from './service-process.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -114,10 +114,16 @@ try {
   await Promise.all(WARM_UP.map(send));
   await waitForRuns(2);
   // …and their messages: a warm-up run's last edits and scorecard must not count as the measured runs'.
+  await Promise.all(WARM_UP.map((k) => delivered(k)));
   for (let seen = -1; seen !== slack.calls.length; await new Promise((r) => setTimeout(r, 1_000))) seen = slack.calls.length;
   say('warm-up done');
 
   const memoryAfterWarmUp = values.memory ? await memoryReport() : undefined;
+  // During the measured runs, the report every 500 ms: the one with the most RSS shows what the peak is made of.
+  let largest: Record<string, number> | undefined;
+  const watch = values.memory
+    ? setInterval(() => void memoryReport().then((m) => (largest = (m['VmRSS_mb'] ?? 0) > (largest?.['VmRSS_mb'] ?? 0) ? m : largest), () => undefined), 500)
+    : undefined;
   const cpu0 = await service.cpuSeconds();
   const pgCpu0 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   const callsBefore = slack.calls.length;
@@ -128,8 +134,9 @@ try {
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
   await waitForRuns(N + 2);
   const wallMs = Date.now() - t0;
-  // Chat calls are counted once every run's root shows its verdict (delivery is debounced).
-  await Promise.all(Array.from({ length: N }, (_, k) => slack.waitFor(() => slack.roots(`C_BENCH_${k}`).some((m) => String(m.text).startsWith('Verdict:')), 60_000).catch(() => undefined)));
+  clearInterval(watch);
+  // Chat calls are counted once every run's root shows its verdict and its scorecard is shared (delivery is debounced).
+  await Promise.all(Array.from({ length: N }, (_, k) => delivered(k)));
   await new Promise((r) => setTimeout(r, 500));
   const cpu = (await service.cpuSeconds()) - cpu0;
   const pgCpu1 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
@@ -222,7 +229,7 @@ try {
     const end = await memoryReport();
     const trace = service.rss.samples;
     const top = trace.reduce((m, s) => (s.mb > m.mb ? s : m), { at: 0, mb: 0 });
-    process.stderr.write(`memory (MB) after warm-up: ${JSON.stringify(memoryAfterWarmUp)}\nmemory (MB) at the end:    ${JSON.stringify(end)}\n`);
+    process.stderr.write(`memory (MB) after warm-up: ${JSON.stringify(memoryAfterWarmUp)}\nmemory (MB) at most RSS:  ${JSON.stringify(largest)}\nmemory (MB) at the end:    ${JSON.stringify(end)}\n`);
     process.stderr.write(`RSS samples: ${trace.length}, largest ${top.mb} MB at +${((top.at - (trace[0]?.at ?? 0)) / 1000).toFixed(1)} s; every 2 s: ${trace.filter((_, i) => i % 20 === 0).map((s) => s.mb).join(' ')}\n`);
   }
   process.exitCode = failed ? 1 : 0;
@@ -237,7 +244,16 @@ try {
       external: await mb('nodejs_external_memory_bytes'),
       new_space: Math.round((await service.metricSum('nodejs_heap_space_size_total_bytes', { space: 'new' })) / 2 ** 20),
       old_space: Math.round((await service.metricSum('nodejs_heap_space_size_total_bytes', { space: 'old' })) / 2 ** 20),
+      // Objects over ~128 KB (the vision requests' data URLs and JSON bodies) live here.
+      large_object_space: Math.round((await service.metricSum('nodejs_heap_space_size_total_bytes', { space: 'large_object' })) / 2 ** 20),
     };
+  }
+
+  /** Run k's last messages are in Slack: the root shows the verdict and the scorecard is shared (60 s at most). */
+  async function delivered(k: number): Promise<void> {
+    const channel = `C_BENCH_${k}`;
+    const done = () => slack.roots(channel).some((m) => String(m.text).startsWith('Verdict:')) && slack.sharedFiles.some((f) => f.channel === channel);
+    await slack.waitFor(done, 60_000).catch(() => undefined);
   }
 
   async function waitForRuns(n: number): Promise<void> {
@@ -252,29 +268,6 @@ try {
   }
 } finally {
   await lifecycle.shutdown('bench done');
-}
-
-/**
- * CPU seconds used so far by the Postgres server of `pgData` (postmaster, its live backends and
- * its reaped children), from /proc; undefined where there is no /proc.
- */
-async function postgresCpuSeconds(pgData: string): Promise<number | undefined> {
-  const ticks = 100; // USER_HZ on Linux
-  const stat = async (pid: string) => {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    // Fields after the parenthesised command: state ppid … utime(14) stime(15) cutime(16) cstime(17).
-    const f = text?.slice(text.lastIndexOf(')') + 2).split(' ');
-    return f && { ppid: f[1]!, own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-  };
-  const master = (await readFile(path.join(pgData, 'postmaster.pid'), 'utf8').catch(() => ''))?.split('\n')[0];
-  const root = master ? await stat(master) : undefined;
-  if (!master || !root) return undefined;
-  let total = root.own + root.children;
-  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-    const s = await stat(pid);
-    if (s?.ppid === master) total += s.own + s.children;
-  }
-  return total / ticks;
 }
 
 /** Starts providers-thread.ts; resolves once its emulators listen, collecting latencies into `given`. */

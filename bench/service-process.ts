@@ -5,7 +5,7 @@
  * `GET /metrics`. The bench's emulators stay in the bench process and are not counted.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -163,4 +163,27 @@ export async function startService(env: Record<string, string>): Promise<Service
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * CPU seconds used so far by the Postgres server of `pgData` (postmaster, its live backends and
+ * its reaped children), from /proc; undefined where there is no /proc.
+ */
+export async function postgresCpuSeconds(pgData: string): Promise<number | undefined> {
+  const ticks = 100; // USER_HZ on Linux
+  const stat = async (pid: string) => {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    // Fields after the parenthesised command: state ppid … utime(14) stime(15) cutime(16) cstime(17).
+    const f = text?.slice(text.lastIndexOf(')') + 2).split(' ');
+    return f && { ppid: f[1]!, own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+  };
+  const master = (await readFile(path.join(pgData, 'postmaster.pid'), 'utf8').catch(() => ''))?.split('\n')[0];
+  const root = master ? await stat(master) : undefined;
+  if (!master || !root) return undefined;
+  let total = root.own + root.children;
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const s = await stat(pid);
+    if (s?.ppid === master) total += s.own + s.children;
+  }
+  return total / ticks;
 }
