@@ -5,12 +5,13 @@ import type { ListingSource } from '../../acquire/listing-source.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { ListingSchema, type Listing, type Side, type ListingInputRef } from '../../domain/listing.ts';
 import type { Db } from '../../db/client.ts';
-import { getImages, insertImage, touchImage } from '../../db/repos/blobs.ts';
-import { getCachedListing, putCachedListing } from '../../db/repos/caches.ts';
+import { getImages, insertImage, touchImages } from '../../db/repos/blobs.ts';
+import { getCachedListings, putCachedListings } from '../../db/repos/caches.ts';
 import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
 import { beginStage, completeStage } from './run-engine.ts';
+import { tickBatcher } from './tick-batch.ts';
 
 export interface AcquireDeps {
   readonly db: Db;
@@ -46,9 +47,11 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
     const bytes = new Map<string, Buffer>();
     const downloads = pLimit(DOWNLOADS_PER_RUN);
+    // Images whose downloads finish together are looked up (and their last use refreshed) at once.
+    const known = tickBatcher((hashes) => touchImages(deps.db, hashes));
     const [A, B] = await Promise.all([
-      storeImages(deps, listings.A, ctx.signal, bytes, downloads),
-      storeImages(deps, listings.B, ctx.signal, bytes, downloads),
+      storeImages(deps, listings.A, ctx.signal, { bytes, downloads, known }),
+      storeImages(deps, listings.B, ctx.signal, { bytes, downloads, known }),
     ]);
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
@@ -67,13 +70,15 @@ type Pending = { source: AcquiredSide['source']; label: string; listing: Listing
 async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInputRef>, fresh: boolean, now: Date, signal: AbortSignal): Promise<Record<Side, Pending>> {
   const out: Partial<Record<Side, Pending>> = {};
   const toFetch: { side: Side; asin: string }[] = [];
+  const asins = (['A', 'B'] as const).flatMap((side) => (refs[side].kind === 'asin' ? [(refs[side] as { asin: string }).asin] : []));
+  const cachedListings = fresh ? new Map<string, unknown>() : await getCachedListings(deps.db, asins, now);
   for (const side of ['A', 'B'] as const) {
     const ref = refs[side];
     if (ref.kind === 'manual') {
       out[side] = { source: 'manual', label: ref.label, listing: ListingSchema.parse(ref.listing) };
       continue;
     }
-    const cached = fresh ? undefined : ListingSchema.safeParse(await getCachedListing(deps.db, ref.asin, now));
+    const cached = fresh ? undefined : ListingSchema.safeParse(cachedListings.get(ref.asin));
     if (cached?.success) out[side] = { source: 'cache', label: ref.asin, listing: cached.data };
     else toFetch.push({ side, asin: ref.asin });
   }
@@ -85,14 +90,21 @@ async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInpu
       );
     }
     const results = await deps.source.fetch(toFetch.map((t) => t.asin), { signal });
+    const fetched: { asin: string; listing: Listing }[] = [];
+    let failure: Error | undefined;
     for (const { side, asin } of toFetch) {
       const r = results.get(asin);
-      if (!r) throw new PermanentError('acquisition_failed', `The listing source returned nothing for ${asin}.`);
-      if (!r.ok) throw r.error;
-      const listing = { ...r.value, asin };
-      await putCachedListing(deps.db, asin, listing, 'apify', now, deps.listingTtlMs);
-      out[side] = { source: 'apify', label: asin, listing };
+      if (!r) failure ??= new PermanentError('acquisition_failed', `The listing source returned nothing for ${asin}.`);
+      else if (!r.ok) failure ??= r.error;
+      else {
+        const listing = { ...r.value, asin };
+        fetched.push({ asin, listing });
+        out[side] = { source: 'apify', label: asin, listing };
+      }
     }
+    // What was fetched is cached (one statement) even when the other side failed: a retry reuses it.
+    await putCachedListings(deps.db, fetched, 'apify', now, deps.listingTtlMs);
+    if (failure) throw failure;
   }
   return out as Record<Side, Pending>;
 }
@@ -104,9 +116,14 @@ async function storeImages(
   deps: AcquireDeps,
   p: Pending,
   signal: AbortSignal,
-  bytes: Map<string, Buffer>,
-  downloads: <T>(fn: () => Promise<T>) => Promise<T>,
+  shared: {
+    /** Bytes in hand by content hash (measured without reading them back). */
+    bytes: Map<string, Buffer>;
+    downloads: <T>(fn: () => Promise<T>) => Promise<T>;
+    known: (sha256: string) => Promise<{ mediaType: string; width: number; height: number } | undefined>;
+  },
 ): Promise<AcquiredSide> {
+  const { bytes, downloads, known } = shared;
   const refs = p.listing.images.slice(0, deps.maxImages ?? 9);
   const stored = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
   const images = await Promise.all(
@@ -121,7 +138,7 @@ async function storeImages(
             : { index, ref, refused: 'image_missing' };
         }
         try {
-          const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal, known: (sha) => touchImage(deps.db, sha) });
+          const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal, known });
           bytes.set(img.sha256, img.bytes);
           if (!img.known) await insertImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
           return { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: img.animated };

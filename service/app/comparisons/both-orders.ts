@@ -1,9 +1,11 @@
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
+import { putCachedEvaluations, type EvaluationEntry } from '../../db/repos/caches.ts';
 import type { ModelStage, StageOutputs } from '../../domain/stage-outputs.ts';
 import type { PinnedPrompts } from '../../stages/prompts.ts';
 import type { StageDefinition, StageInput } from '../../stages/stage.ts';
 import { swapOutput, swapStageInput } from '../../stages/swap.ts';
 import { combineOrders } from './combine-orders.ts';
+import type { StageOrders } from './stage-orders.ts';
 import { modelOutcome, type ModelOutcomeDeps } from './model-outcome.ts';
 import type { StageOutcome } from './run-engine.ts';
 
@@ -23,26 +25,6 @@ import type { StageOutcome } from './run-engine.ts';
  * Without a model the rules engine answers once: it is symmetric in A and B, and `orders` is null.
  */
 
-/** What `run_stages.orders` holds for a pairwise model stage. */
-export interface StageOrders {
-  /** Both orders answered and agree (the same winner; avatars: the same majority votes). False when one order is missing. */
-  readonly consistent: boolean;
-  /** The answer to (A, B) as given; null when that order failed. */
-  readonly first: unknown;
-  /** The answer to (B, A), mapped back to A/B; null when that order failed. */
-  readonly second: unknown;
-  readonly firstError?: string;
-  readonly secondError?: string;
-}
-
-/** How a stored `orders` value bears on confidence: asked in both orders and they disagreed, or answered in one order only. */
-export function ordersState(orders: unknown): 'consistent' | 'order-sensitive' | 'single-order' | undefined {
-  if (typeof orders !== 'object' || orders === null) return undefined;
-  const o = orders as Partial<StageOrders>;
-  if (o.first == null || o.second == null) return 'single-order';
-  return o.consistent === true ? 'consistent' : 'order-sensitive';
-}
-
 type Answered = Extract<StageOutcome, { ok: true }>;
 
 export async function bothOrders<S extends ModelStage>(
@@ -53,10 +35,13 @@ export async function bothOrders<S extends ModelStage>(
   ctx: { signal: AbortSignal; lastAttempt: boolean },
 ): Promise<StageOutcome> {
   if (!deps.provider) return ask(deps, def, input, pinned, ctx.signal);
+  const writes: EvaluationEntry[] = [];
   const [first, second] = await Promise.allSettled([
-    ask(deps, def, input, pinned, ctx.signal),
-    ask(deps, def, swapStageInput(input), pinned, ctx.signal),
+    ask(deps, def, input, pinned, ctx.signal, writes),
+    ask(deps, def, swapStageInput(input), pinned, ctx.signal, writes),
   ]);
+  // Both new answers cached in one statement, before anything is rethrown: a retry then finds them.
+  await putCachedEvaluations(deps.db, writes, new Date(deps.clock.now()), deps.evaluationCacheTtlMs);
   if (first.status === 'rejected' && second.status === 'rejected') throw first.reason;
   for (const r of [first, second]) {
     if (r.status === 'rejected' && !ctx.lastAttempt && !expected(r.reason)) throw r.reason;
@@ -99,7 +84,14 @@ export async function bothOrders<S extends ModelStage>(
 }
 
 /** One order through the model path (or, without a model, the rules engine). */
-async function ask<S extends ModelStage>(deps: ModelOutcomeDeps, def: StageDefinition<S>, input: StageInput, pinned: PinnedPrompts, signal: AbortSignal): Promise<Answered> {
+async function ask<S extends ModelStage>(
+  deps: ModelOutcomeDeps,
+  def: StageDefinition<S>,
+  input: StageInput,
+  pinned: PinnedPrompts,
+  signal: AbortSignal,
+  writes?: EvaluationEntry[],
+): Promise<Answered> {
   const outcome = await modelOutcome(
     deps,
     {
@@ -113,6 +105,7 @@ async function ask<S extends ModelStage>(deps: ModelOutcomeDeps, def: StageDefin
       offline: () => def.offline(input),
     },
     signal,
+    writes,
   );
   if (!outcome.ok) throw new PermanentError('stage_failed', outcome.message);
   return outcome;

@@ -5,11 +5,12 @@ import { BoundedCache } from '../../support/bounded-cache.ts';
 import { PermanentError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
 import { getImages } from '../../db/repos/blobs.ts';
-import { getCachedEvaluation, putCachedEvaluation } from '../../db/repos/caches.ts';
+import { getCachedEvaluations, putCachedEvaluation, type CachedEvaluation, type EvaluationEntry } from '../../db/repos/caches.ts';
 import type { Clock, ModelImage, ModelProvider } from '../../providers/provider.ts';
 import { renderTemplate, type PinnedPrompts, type PromptRegistry } from '../../stages/prompts.ts';
 import type { StageImage } from '../../stages/stage.ts';
 import type { StageOutcome } from './run-engine.ts';
+import { perHandle, tickBatcher } from './tick-batch.ts';
 
 /**
  * One stage's output made by a model — or, with no model key configured, by the offline rules
@@ -51,7 +52,14 @@ export interface ModelOutcomeRequest<T> {
   readonly offline: () => T;
 }
 
-export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeRequest<T>, signal: AbortSignal): Promise<StageOutcome> {
+/** Evaluation cache lookups of one turn (a stage's two orders, stages 1–3 together) in one query. */
+export const cachedEvaluation = perHandle((db: Db) => tickBatcher<CachedEvaluation>((keys) => getCachedEvaluations(db, keys, new Date())));
+
+/**
+ * `writes`: the caller stores the new cache entry (with others, in one statement) instead —
+ * both-orders.ts writes a stage's two orders together, also when one of them failed.
+ */
+export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeRequest<T>, signal: AbortSignal, writes?: EvaluationEntry[]): Promise<StageOutcome> {
   const started = deps.clock.now();
   if (!deps.provider) {
     const output = req.schema.parse(req.offline());
@@ -68,7 +76,7 @@ export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeR
     .update(JSON.stringify([req.stage, prompt.version, prompt.hash, provider.model, req.images.map((i) => [i.sha256, i.detail]), system, user]))
     .digest('hex');
   const now = new Date(deps.clock.now());
-  const cached = await getCachedEvaluation(deps.db, key, now);
+  const cached = await cachedEvaluation(deps.db)(key);
   if (cached) {
     const valid = req.schema.safeParse(cached.output);
     if (valid.success) {
@@ -98,12 +106,9 @@ export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeR
     maxOutputTokens: req.maxOutputTokens,
     signal,
   });
-  await putCachedEvaluation(
-    deps.db,
-    { key, evaluation: req.stage, output: result.output, provider: result.provider, model: result.model, promptVersion: prompt.version },
-    now,
-    deps.evaluationCacheTtlMs,
-  );
+  const entry: EvaluationEntry = { key, evaluation: req.stage, output: result.output, provider: result.provider, model: result.model, promptVersion: prompt.version };
+  if (writes) writes.push(entry);
+  else await putCachedEvaluation(deps.db, entry, now, deps.evaluationCacheTtlMs);
   return {
     ok: true,
     output: result.output,

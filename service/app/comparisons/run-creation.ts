@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
 import { findByRequestKey, queuePosition, type Run } from '../../db/repos/runs.ts';
-import { ensureWorkspace, lockWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
+import { ensureAndLockWorkspace, ensureWorkspace, type WorkspaceRef } from '../../db/repos/workspaces.ts';
 import { fillSlots } from './run-slots.ts';
 import { scheduleDelivery } from '../delivery/index.ts';
 
@@ -14,9 +14,8 @@ import { scheduleDelivery } from '../delivery/index.ts';
 export async function openRunCreation(
   tx: DbOrTx,
   args: { workspace: WorkspaceRef; freeCredits: number; requestKey: string | undefined; now: () => number },
-): Promise<{ ws: Awaited<ReturnType<typeof lockWorkspace>>; now: Date; existing?: { kind: 'existing'; run: Run; reason: 'same_request'; queuePosition: number | null } }> {
-  const created = await ensureWorkspace(tx, args.workspace, args.freeCredits);
-  let ws = await lockWorkspace(tx, created.id);
+): Promise<{ ws: Awaited<ReturnType<typeof ensureAndLockWorkspace>>; now: Date; existing?: { kind: 'existing'; run: Run; reason: 'same_request'; queuePosition: number | null } }> {
+  let ws = await ensureAndLockWorkspace(tx, args.workspace, args.freeCredits);
   // Its data was deleted while this waited for the lock (app/data): the new run brings it back.
   if (ws.deletedAt) ws = await ensureWorkspace(tx, args.workspace, args.freeCredits);
   const now = new Date(args.now());
@@ -51,7 +50,8 @@ export async function reserveAndAdmit(
   }
   const admitted = await fillSlots(tx, ws.id, args.maxRunning, now);
   const started = admitted.has(run.id) ? { ...run, admittedAt: now } : run;
-  await scheduleDelivery(tx, run, 0);
+  // An admitted run's delivery was scheduled when it started (run-slots.ts), just as this would.
+  if (!admitted.has(run.id)) await scheduleDelivery(tx, run, 0);
   return { kind: 'created', run: started, balance, queuePosition: await queuePosition(tx, started) };
 }
 

@@ -1,6 +1,6 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
-import { finishRun, getStage, getStageStates, lockRun, notifyRunChanged, transitionStages, updateRun, updateStage, type NewRun, type Run, type StageRow, type StageState } from '../../db/repos/runs.ts';
+import { beginStageRows, finishRun, getStage, getStageStates, getStages, lockRunWithStages, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
@@ -10,6 +10,7 @@ import { handOverSlot } from './run-slots.ts';
 import { markMineAfterAcquire } from './mark-mine.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import { scheduleDelivery } from '../delivery/index.ts';
+import { verdictOutcome } from './verdict-outcome.ts';
 
 /**
  * The run state machine. Every stage completion goes through here, in one transaction that holds
@@ -42,7 +43,7 @@ export type StageOutcome =
       readonly costUsd?: number;
       readonly latencyMs?: number;
       readonly cached?: boolean;
-      /** A pairwise model stage's two presentation orders (both-orders.ts StageOrders); absent: null. */
+      /** A pairwise model stage's two presentation orders (stage-orders.ts StageOrders); absent: null. */
       readonly orders?: unknown;
     }
   | { readonly ok: false; readonly code: string; readonly message: string };
@@ -52,18 +53,21 @@ export const isSettled = (s: StageRow['status']) => SETTLED.includes(s);
 
 /** Marks a stage running (attempt counted). Returns false if the stage is already settled. */
 export async function beginStage(db: Db, runId: string, stage: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const run = await lockRun(tx, runId);
-    // A run waiting for a slot has no job; a stray one must not start it past the queue.
-    if (!run || run.admittedAt === null) return false;
-    const row = (await getStageStates(tx, runId)).find((s) => s.stage === stage);
-    if (!row || isSettled(row.status)) return false;
-    await updateStage(tx, runId, stage, { status: 'running', attempts: row.attempts + 1, startedAt: row.startedAt ?? new Date() });
-    if (run.status === 'queued') await updateRun(tx, runId, { status: 'running', startedAt: new Date() });
-    await notifyRunChanged(tx, runId);
-    await scheduleDelivery(tx, run);
-    return true;
-  });
+  return (await beginStages(db, runId, [stage])).includes(stage);
+}
+
+/**
+ * Marks stages running at once (one statement, db/repos/runs.ts beginStageRows) and returns
+ * those that began: settled stages, and every stage of a run without a slot, are left alone.
+ */
+export async function beginStages(db: Db, runId: string, stages: readonly string[], opts: { deliver?: boolean } = {}): Promise<string[]> {
+  const { began, run } = await beginStageRows(db, runId, stages);
+  // A visible change (the stages show as running). Outside a transaction: losing this schedule
+  // to a crash only delays the "running" render until the stage's completion schedules its own.
+  // `deliver: false`: the caller begins them right after the completion that queued them, whose
+  // delivery — debounced, rendered from the database when it runs — shows them running.
+  if (run && opts.deliver !== false) await scheduleDelivery(db, run);
+  return began;
 }
 
 /**
@@ -71,69 +75,91 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
  * UserError), or any error on the job's last attempt, is recorded as the stage failing (with its
  * code and message); any other error is rethrown so the job is retried (tasks are idempotent).
  */
-export async function settleStage(db: Db, runId: string, stage: string, lastAttempt: boolean, work: () => Promise<StageOutcome>): Promise<void> {
+export async function settleStage(db: Db, runId: string, stage: string, lastAttempt: boolean, work: () => Promise<StageOutcome>, opts: CompleteOptions = {}): Promise<string[]> {
+  let outcome: StageOutcome;
   try {
-    await completeStage(db, runId, stage, await work());
+    outcome = await work();
   } catch (e) {
     const expected = e instanceof PermanentError || e instanceof UserError;
     if (!expected && !lastAttempt) throw e;
-    await completeStage(db, runId, stage, {
+    outcome = {
       ok: false,
       code: e instanceof AppError ? e.code : 'stage_failed',
       message: e instanceof Error ? e.message : String(e),
-    });
+    };
   }
+  return completeStage(db, runId, stage, outcome, opts);
 }
 
-/** Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone. */
-export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome): Promise<void> {
-  await db.transaction(async (tx) => {
-    const run = await lockRun(tx, runId);
-    if (!run) return;
-    const row = (await getStageStates(tx, runId)).find((s) => s.stage === stage);
-    if (!row || isSettled(row.status)) return;
+/**
+ * How the caller runs what comes next. `inline`: the caller (a run_stage job, run-stage.ts) runs
+ * the stages this completion queues itself, so no job is enqueued for them, and the verdict —
+ * pure, no model — is computed in the transaction that settles the last stage before it.
+ */
+export interface CompleteOptions {
+  readonly inline?: { readonly rulesModel: string };
+}
+
+/**
+ * Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone.
+ * Returns the stages it queued (which, `inline`, the caller must run).
+ */
+export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const locked = await lockRunWithStages(tx, runId);
+    if (!locked) return [];
+    const { run, stages } = locked;
+    const row = stages.find((s) => s.stage === stage);
+    if (!row || isSettled(row.status)) return [];
     const finishedAt = new Date();
     if (outcome.ok) {
-      await updateStage(tx, runId, stage, {
-        status: 'succeeded',
-        output: outcome.output,
-        provider: outcome.provider,
-        model: outcome.model,
-        promptVersion: outcome.promptVersion ?? null,
-        promptHash: outcome.promptHash ?? null,
-        inputTokens: outcome.inputTokens ?? 0,
-        outputTokens: outcome.outputTokens ?? 0,
-        costUsd: String(outcome.costUsd ?? 0),
-        latencyMs: outcome.latencyMs ?? null,
-        cached: outcome.cached ?? false,
-        orders: outcome.orders ?? null,
-        errorCode: null,
-        errorMessage: null,
-        finishedAt,
-      });
+      await updateStage(tx, runId, stage, succeededPatch(outcome, finishedAt));
       // Whose listing: the brand list is matched against what was fetched, in this transaction.
       if (stage === 'acquire') await markMineAfterAcquire(tx, run, outcome.output as AcquireOutput);
     } else {
       await updateStage(tx, runId, stage, { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt });
       await refundStage(tx, run, row);
     }
+    row.status = outcome.ok ? 'succeeded' : 'failed';
+    let queued: string[] = [];
     if (run.kind === 'draft') {
-      await advanceDraft(tx, run);
+      await advanceDraft(tx, run, stages);
     } else if (stage === 'acquire' && !outcome.ok) {
-      await failRun(tx, run, outcome.code);
+      await failRun(tx, run, outcome.code, undefined, stages);
     } else {
-      await advance(tx, run);
+      queued = await advance(tx, run, stages, opts);
     }
-    await notifyRunChanged(tx, runId);
     await scheduleDelivery(tx, run);
+    return queued;
   });
+}
+
+/** The columns a stage that succeeded is settled with. */
+function succeededPatch(outcome: Extract<StageOutcome, { ok: true }>, finishedAt: Date): Partial<StageRow> {
+  return {
+    status: 'succeeded',
+    output: outcome.output,
+    provider: outcome.provider,
+    model: outcome.model,
+    promptVersion: outcome.promptVersion ?? null,
+    promptHash: outcome.promptHash ?? null,
+    inputTokens: outcome.inputTokens ?? 0,
+    outputTokens: outcome.outputTokens ?? 0,
+    costUsd: String(outcome.costUsd ?? 0),
+    latencyMs: outcome.latencyMs ?? null,
+    cached: outcome.cached ?? false,
+    orders: outcome.orders ?? null,
+    errorCode: null,
+    errorMessage: null,
+    finishedAt,
+  };
 }
 
 export function refundKey(run: Pick<Run, 'id' | 'generation'>, stage: string): string {
   return `refund:${run.id}:${run.generation}:${stage}`;
 }
 
-async function refundStage(tx: DbOrTx, run: Run, row: StageState): Promise<void> {
+async function refundStage(tx: DbOrTx, run: Run, row: Pick<StageBrief, 'stage' | 'credits'>): Promise<void> {
   if (row.credits <= 0) return;
   await applyLedgerEntry(tx, {
     workspaceId: run.workspaceId,
@@ -150,8 +176,8 @@ async function refundStage(tx: DbOrTx, run: Run, row: StageState): Promise<void>
  * when the run was given up (`running` given: the sweep of a dead run) fails with that error;
  * the others are skipped. The caller holds the run's lock.
  */
-export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { message: string }): Promise<void> {
-  const stages = await getStageStates(tx, run.id);
+export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { message: string }, known?: readonly StageBrief[]): Promise<void> {
+  const stages = known ?? (await getStageStates(tx, run.id));
   for (const s of stages) {
     if (isSettled(s.status)) continue;
     if (running && s.status === 'running') {
@@ -172,43 +198,69 @@ async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { stat
   await recordRerunSnapshot(tx, finished);
 }
 
-async function advance(tx: DbOrTx, run: Run): Promise<void> {
-  const stages = new Map((await getStageStates(tx, run.id)).map((s) => [s.stage, s]));
-  const status = (name: string) => stages.get(name)?.status ?? 'skipped';
+/**
+ * The run's next step after a stage settled, from the statuses read under the lock (`stages`,
+ * kept current here). Returns the stages it queued.
+ */
+async function advance(tx: DbOrTx, run: Run, stages: StageBrief[], opts: CompleteOptions): Promise<string[]> {
+  const byName = new Map(stages.map((s) => [s.stage, s]));
+  const status = (name: string) => byName.get(name)?.status ?? 'skipped';
+  const queue = async (names: string[]): Promise<string[]> => {
+    const moved = await transitionStages(tx, run.id, names, ['pending'], 'queued');
+    for (const m of moved) byName.get(m)!.status = 'queued';
+    return moved;
+  };
 
-  if (status('acquire') === 'succeeded') {
-    for (const moved of await transitionStages(tx, run.id, [...PARALLEL_STAGES], ['pending'], 'queued')) {
-      await enqueue(tx, 'run_stage', { runId: run.id, stage: moved as (typeof PARALLEL_STAGES)[number] }, { maxAttempts: 3 });
+  // Each move is tried only when the statuses read under the lock say it can happen.
+  if (status('acquire') === 'succeeded' && PARALLEL_STAGES.some((s) => status(s) === 'pending')) {
+    const moved = await queue([...PARALLEL_STAGES]);
+    // One job runs stages 1–3 side by side (run-stage.ts): it takes every queued stage of the run.
+    if (moved.length) {
+      await enqueue(tx, 'run_stage', { runId: run.id, stage: moved[0] as (typeof PARALLEL_STAGES)[number] }, { maxAttempts: 3 });
+      return moved;
     }
   }
   const parallel = PARALLEL_STAGES.map(status);
-  if (!parallel.every(isSettled)) return;
+  if (!parallel.every(isSettled)) return [];
   if (!parallel.includes('succeeded')) {
-    await failRun(tx, run, 'stage_failed');
-    return;
+    await failRun(tx, run, 'stage_failed', undefined, stages);
+    return [];
   }
-  if ((await transitionStages(tx, run.id, ['avatars'], ['pending'], 'queued')).length) {
-    await enqueue(tx, 'run_stage', { runId: run.id, stage: 'avatars' }, { maxAttempts: 3 });
-    return;
+  if (status('avatars') === 'pending' && (await queue(['avatars'])).length) {
+    if (!opts.inline) await enqueue(tx, 'run_stage', { runId: run.id, stage: 'avatars' }, { maxAttempts: 3 });
+    return ['avatars'];
   }
-  if (!isSettled(status('avatars'))) return;
-  if ((await transitionStages(tx, run.id, ['verdict'], ['pending'], 'queued')).length) {
+  if (!isSettled(status('avatars'))) return [];
+  let verdictHash: string | null | undefined;
+  if (status('verdict') === 'pending' && opts.inline) {
+    verdictHash = await settleVerdict(tx, run, opts.inline.rulesModel);
+    byName.get('verdict')!.status = 'succeeded';
+  } else if (status('verdict') === 'pending' && (await queue(['verdict'])).length) {
     await enqueue(tx, 'run_stage', { runId: run.id, stage: 'verdict' }, { maxAttempts: 3 });
-    return;
+    return ['verdict'];
   }
-  if (!isSettled(status('verdict'))) return;
-  const anyFailed = [...stages.values()].some((s) => s.status === 'failed');
+  if (!isSettled(status('verdict'))) return [];
+  const anyFailed = stages.some((s) => s.status === 'failed');
   const verdictOk = status('verdict') === 'succeeded';
-  const verdict = (await getStage(tx, run.id, 'verdict'))?.output as { hash?: string } | null | undefined;
-  await endRun(tx, run.id, {
-    verdictHash: verdict?.hash ?? null,
-    status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded',
-  });
+  verdictHash ??= ((await getStage(tx, run.id, 'verdict'))?.output as { hash?: string } | null | undefined)?.hash ?? null;
+  await endRun(tx, run.id, { verdictHash, status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded' });
+  return [];
+}
+
+/**
+ * The verdict — a pure function of the stored stages — settled in the transaction that settled
+ * the last stage it depends on (the run's lock is held, so it is settled once), instead of a job.
+ */
+async function settleVerdict(tx: DbOrTx, run: Run, rulesModel: string): Promise<string | null> {
+  const outcome = verdictOutcome(await getStages(tx, run.id), rulesModel);
+  const now = new Date();
+  await updateStage(tx, run.id, 'verdict', { ...succeededPatch(outcome, now), attempts: 1, startedAt: now });
+  return (outcome.output as { hash?: string } | null)?.hash ?? null;
 }
 
 /** A draft run's next step (domain/draft-flow.ts): the next stage, the end, or — on any failure — a failed, refunded run. */
-async function advanceDraft(tx: DbOrTx, run: Run): Promise<void> {
-  const step = nextDraftStep(await getStageStates(tx, run.id));
+async function advanceDraft(tx: DbOrTx, run: Run, stages: readonly StageBrief[]): Promise<void> {
+  const step = nextDraftStep(stages);
   switch (step.kind) {
     case 'enqueue':
       if ((await transitionStages(tx, run.id, [step.stage], ['pending'], 'queued')).length) {
@@ -216,7 +268,7 @@ async function advanceDraft(tx: DbOrTx, run: Run): Promise<void> {
       }
       return;
     case 'fail':
-      return failRun(tx, run, step.code);
+      return failRun(tx, run, step.code, undefined, stages);
     case 'succeed':
       return endRun(tx, run.id, { status: 'succeeded' });
     case 'wait':

@@ -39,13 +39,15 @@ export async function fillSlots(tx: DbOrTx, workspaceId: string, maxRunning: num
   const admitted = new Set<string>();
   const free = maxRunning - (await countActiveRuns(tx, workspaceId));
   if (free <= 0) return admitted;
-  const candidates = await waitingRuns(tx, workspaceId, Number.isFinite(free) ? free : 1000);
+  const limit = Number.isFinite(free) ? free : 1000;
+  const candidates = await waitingRuns(tx, workspaceId, limit);
   for (const run of candidates) {
     if (!(await admitRun(tx, run.id, at))) continue;
     admitted.add(run.id);
     await start(tx, run);
   }
-  if (admitted.size) await redeliverWaiting(tx, workspaceId);
+  // Fewer waited than there were free slots: none waits any more, so no position moved.
+  if (admitted.size && candidates.length >= limit) await redeliverWaiting(tx, workspaceId);
   return admitted;
 }
 

@@ -24,6 +24,17 @@ export async function touchImage(db: DbOrTx, sha256: string): Promise<Pick<Store
   return row;
 }
 
+/** `touchImage` for several hashes in one statement: the metadata of those stored, by hash. */
+export async function touchImages(db: DbOrTx, hashes: readonly string[]): Promise<Map<string, Pick<StoredImage, 'mediaType' | 'width' | 'height'>>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db
+    .update(imageBlobs)
+    .set({ lastUsedAt: sql`now()` })
+    .where(inArray(imageBlobs.sha256, [...new Set(hashes)]))
+    .returning({ sha256: imageBlobs.sha256, mediaType: imageBlobs.mediaType, width: imageBlobs.width, height: imageBlobs.height });
+  return new Map(rows.map(({ sha256, ...meta }) => [sha256, meta]));
+}
+
 /**
  * Stores an image once per content hash; an image already stored only has its last use
  * refreshed (checked first, so its bytes are not sent to the database again).

@@ -1,10 +1,28 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { listingCache, visionCache } from '../schema.ts';
 
 export async function getCachedListing(db: DbOrTx, asin: string, now: Date): Promise<unknown> {
   const [row] = await db.select().from(listingCache).where(and(eq(listingCache.asin, asin), gt(listingCache.expiresAt, now)));
   return row?.listing;
+}
+
+/** Several listings at once (one query): those cached and not expired, by ASIN. */
+export async function getCachedListings(db: DbOrTx, asins: readonly string[], now: Date): Promise<Map<string, unknown>> {
+  if (asins.length === 0) return new Map();
+  const rows = await db.select().from(listingCache).where(and(inArray(listingCache.asin, [...new Set(asins)]), gt(listingCache.expiresAt, now)));
+  return new Map(rows.map((r) => [r.asin, r.listing]));
+}
+
+/** Several listings stored in one statement (both sides of a comparison). */
+export async function putCachedListings(db: DbOrTx, entries: readonly { asin: string; listing: unknown }[], source: string, now: Date, ttlMs: number): Promise<void> {
+  const unique = [...new Map(entries.map((e) => [e.asin, e])).values()];
+  if (unique.length === 0) return;
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db
+    .insert(listingCache)
+    .values(unique.map((e) => ({ asin: e.asin, listing: e.listing, source, fetchedAt: now, expiresAt })))
+    .onConflictDoUpdate({ target: listingCache.asin, set: { listing: sql`excluded.listing`, source, fetchedAt: now, expiresAt } });
 }
 
 export async function putCachedListing(db: DbOrTx, asin: string, listing: unknown, source: string, now: Date, ttlMs: number): Promise<void> {
@@ -24,6 +42,37 @@ export interface CachedEvaluation {
 export async function getCachedEvaluation(db: DbOrTx, key: string, now: Date): Promise<CachedEvaluation | undefined> {
   const [row] = await db.select().from(visionCache).where(and(eq(visionCache.key, key), gt(visionCache.expiresAt, now)));
   return row ? { output: row.output, provider: row.provider, model: row.model } : undefined;
+}
+
+/** Several keys at once (one query): the entries found and not expired, by key. */
+export async function getCachedEvaluations(db: DbOrTx, keys: readonly string[], now: Date): Promise<Map<string, CachedEvaluation>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.select().from(visionCache).where(and(inArray(visionCache.key, [...new Set(keys)]), gt(visionCache.expiresAt, now)));
+  return new Map(rows.map((r) => [r.key, { output: r.output, provider: r.provider, model: r.model }]));
+}
+
+export interface EvaluationEntry {
+  readonly key: string;
+  readonly evaluation: string;
+  readonly output: unknown;
+  readonly provider: string;
+  readonly model: string;
+  readonly promptVersion: string;
+}
+
+/** Several entries in one statement (a stage's two presentation orders); a key stored meanwhile is replaced. */
+export async function putCachedEvaluations(db: DbOrTx, entries: readonly EvaluationEntry[], now: Date, ttlMs: number): Promise<void> {
+  // One row per key: a multi-row upsert may not touch the same row twice.
+  const unique = [...new Map(entries.map((e) => [e.key, e])).values()];
+  if (unique.length === 0) return;
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db
+    .insert(visionCache)
+    .values(unique.map((e) => ({ ...e, createdAt: now, expiresAt })))
+    .onConflictDoUpdate({
+      target: visionCache.key,
+      set: { output: sql`excluded.output`, provider: sql`excluded.provider`, model: sql`excluded.model`, createdAt: now, expiresAt },
+    });
 }
 
 export async function putCachedEvaluation(

@@ -106,6 +106,55 @@ export async function transitionStages(tx: DbOrTx, runId: string, stages: string
   return moved.map((m) => m.stage);
 }
 
+/** What the engine decides on: a stage's status and credits, without its output or bookkeeping. */
+export type StageBrief = Pick<StageRow, 'stage' | 'status' | 'credits' | 'attempts' | 'errorCode'>;
+
+/**
+ * Locks the run row (as `lockRun`), telling listeners (the CLI) that the run changed — delivered
+ * at commit, so only if the caller's transaction commits; a listener woken for nothing only
+ * reloads its view — and then reads its stages' statuses. Two statements: a statement that waited
+ * for the lock still sees the snapshot it started with, so statuses read in it could miss what
+ * the previous holder of the lock committed.
+ */
+export async function lockRunWithStages(tx: DbOrTx, id: string): Promise<{ run: Run; stages: StageBrief[] } | undefined> {
+  const [row] = await tx
+    .select({ run: runs, notified: sql`pg_notify('listinglab_run', ${runs.id}::text)` })
+    .from(runs)
+    .where(eq(runs.id, id))
+    .for('update');
+  if (!row) return undefined;
+  const stages = await tx
+    .select({ stage: runStages.stage, status: runStages.status, credits: runStages.credits, attempts: runStages.attempts, errorCode: runStages.errorCode })
+    .from(runStages)
+    .where(eq(runStages.runId, id));
+  return { run: row.run, stages };
+}
+
+/**
+ * Marks stages running (attempt counted, first start kept) in one statement that holds the run's
+ * row lock like the engine's transactions (FOR NO KEY UPDATE conflicts with `lockRun`), so a
+ * stage never starts between a finisher reading the statuses and acting on them (failRun skips a
+ * queued stage by a guarded move). The run must hold a slot — a run waiting for one has no job,
+ * and a stray one must not start it past the queue — and a settled stage is never moved back. The
+ * run moves queued → running with its first stage; listeners are told. Returns the stages that
+ * began and the run's id and origin (for delivery).
+ */
+export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[]): Promise<{ began: string[]; run: Pick<Run, 'id' | 'origin'> | undefined }> {
+  if (stages.length === 0) return { began: [], run: undefined };
+  const rows = await db.execute<{ stage: string; origin: Run['origin'] }>(sql`
+    with r as (select id, origin from runs where id = ${runId} and admitted_at is not null for no key update),
+    s as (
+      update run_stages
+      set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now())
+      where run_id = ${runId} and stage = any(${sql`array[${sql.join(stages.map((x) => sql`${x}`), sql`, `)}]::text[]`})
+        and status not in ('succeeded', 'failed', 'skipped') and exists (select 1 from r)
+      returning stage),
+    u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s))
+    select s.stage, r.origin, pg_notify('listinglab_run', ${runId}::text) from s cross join r`);
+  const first = rows[0];
+  return { began: rows.map((r) => r.stage), run: first ? { id: runId, origin: first.origin } : undefined };
+}
+
 /** Tells listeners (the CLI) that a run changed; delivered at commit. */
 export async function notifyRunChanged(tx: DbOrTx, runId: string): Promise<void> {
   await tx.execute(sql`select pg_notify('listinglab_run', ${runId})`);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { workspaces } from '../schema.ts';
 import { applyLedgerEntry } from './ledger.ts';
@@ -32,6 +32,26 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
       idempotencyKey: `signup:${ws.id}`,
       note: 'free credits for a new workspace',
     });
+    if (r.applied) return { ...ws, balance: r.balance };
+  }
+  return ws;
+}
+
+/**
+ * `ensureWorkspace` and `lockWorkspace` in one: the upsert's no-op update (the name set to itself,
+ * no key column touched) takes the same FOR NO KEY UPDATE lock — so inserts referencing the
+ * workspace are not blocked — and returns the row as it is once the lock is held, including a
+ * deletion committed while this waited (the caller brings it back: app/data).
+ */
+export async function ensureAndLockWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits: number): Promise<Workspace> {
+  const [ws] = await tx
+    .insert(workspaces)
+    .values({ platform: ref.platform, externalId: ref.externalId, name: ref.name ?? null })
+    .onConflictDoUpdate({ target: [workspaces.platform, workspaces.externalId], set: { name: sql`${workspaces.name}` } })
+    .returning();
+  if (!ws) throw new Error('workspace upsert returned nothing');
+  if (freeCredits > 0 && !ws.deletedAt && drawsFreeCredits(ws)) {
+    const r = await applyLedgerEntry(tx, { workspaceId: ws.id, amount: freeCredits, kind: 'signup', idempotencyKey: `signup:${ws.id}`, note: 'free credits for a new workspace' });
     if (r.applied) return { ...ws, balance: r.balance };
   }
   return ws;
