@@ -2,7 +2,7 @@ import type { APIActionRowComponent, APIButtonComponent, APIComponentInMessageAc
 import { plainText, presentRoot, presentStage, type Intent, type Line, type Presentation, type RunView, type StageView, type Tone } from '../../service/app/views/index.ts';
 import { assertNever } from '../../service/domain/errors.ts';
 import { actionRows, button, linkButton, tagsMenu } from './components.ts';
-import { clip, fitMessage, LIMITS } from './limits.ts';
+import { clip, embedLength, fitMessage, LIMITS } from './limits.ts';
 import { STAGE_ICONS } from '../shared/stage-icons.ts';
 
 /**
@@ -124,3 +124,33 @@ export function renderStageDetail(v: RunView, s: StageView): DiscordMessage {
 export function textMessage(text: string, buttons: Parameters<typeof actionRows>[0] = []): DiscordMessage {
   return fitMessage({ content: text, embeds: [], components: actionRows(buttons), allowed_mentions: { parse: [] } });
 }
+
+/**
+ * Several stage cards in as few thread messages as Discord allows (usually one): each card's
+ * embed as renderStageDetail renders it, up to 10 embeds and 6,000 characters of embed text per
+ * message, the cards' content lines (each `<icon> <stage title>: …`) one a line.
+ */
+export function renderStageDetails(v: RunView, stages: readonly StageView[]): { readonly body: DiscordMessage; readonly stages: readonly StageView[] }[] {
+  const out: { body: DiscordMessage; stages: StageView[] }[] = [];
+  const size = (m: DiscordMessage) => m.embeds.reduce((n, e) => n + embedLength(e), 0);
+  for (const s of stages) {
+    const card = renderStageDetail(v, s);
+    const last = out.at(-1)?.body;
+    const fits =
+      last &&
+      last.embeds.length + card.embeds.length <= LIMITS.embeds &&
+      size(last) + size(card) <= LIMITS.total &&
+      Array.from(last.content).length + 1 + Array.from(card.content).length <= LIMITS.content &&
+      last.components.length + card.components.length <= MAX_ACTION_ROWS;
+    if (last && fits) {
+      last.content = `${last.content}\n${card.content}`;
+      last.embeds.push(...card.embeds);
+      last.components.push(...card.components);
+      out.at(-1)!.stages.push(s);
+    } else out.push({ body: { ...card, embeds: [...card.embeds], components: [...card.components] }, stages: [s] });
+  }
+  return out;
+}
+
+/** Action rows per message. */
+const MAX_ACTION_ROWS = 5;

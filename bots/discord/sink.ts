@@ -1,20 +1,20 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { type MessageRef, type MessageSink, DeliveryRefused } from '../../service/app/delivery/index.ts';
-import { isFinished, presentExperimentCard, type RunView, type StageView } from '../../service/app/views/index.ts';
+import { isFinished, presentExperimentCard, type RunView } from '../../service/app/views/index.ts';
 import type { Clock } from '../../service/providers/provider.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { RenderScorecard } from '../scorecard/scorecard.ts';
-import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi } from './api.ts';
+import { DISCORD_CODES, DiscordCallFailed, webhookFailure, type DiscordApi, type MessageBody } from './api.ts';
 import { TOKEN_LIFETIME_MS, type DiscordOrigin } from './interaction.ts';
 import { clip } from './limits.ts';
-import { discordMessage, renderRoot, renderStageDetail, textMessage } from './render.ts';
+import { discordMessage, renderRoot, renderStageDetails, textMessage } from './render.ts';
 import { withScorecardImage } from './upload.ts';
 
 /**
  * The MessageSink for Discord. The run's root is the interaction's deferred response: edited via
  * the interaction webhook (`@original`) while the token lives, then via the bot token on the
- * stored message id (or posted anew by the bot when it never existed). Stage cards go in a thread
- * started on the root when the bot may create one, as follow-up messages otherwise. A finished
+ * stored message id (or posted anew by the bot when it never existed). Stage cards go together
+ * (up to 10 embeds a message) in a thread started on the root when the bot may create one, as follow-up messages otherwise. A finished
  * comparison's scorecard PNG is attached to the root itself, shown as its embed's image.
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response
@@ -76,6 +76,22 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
     }
   }
 
+  /** A reply to the root: in its thread, else a follow-up of the interaction, else a reply to the root message. */
+  async function postInThread(origin: DiscordOrigin, root: MessageRef, body: MessageBody): Promise<MessageRef> {
+    if (root.threadRef) {
+      try {
+        const m = await api.postMessage(root.threadRef, body);
+        return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
+      } catch (e) {
+        if (!(e instanceof DeliveryRefused)) throw e; // thread locked or access lost: follow-ups below
+      }
+    }
+    const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));
+    if (followed) return { channelId: followed.channel_id, messageRef: followed.id, threadRef: null };
+    const reply = await api.postMessage(root.channelId, { ...body, message_reference: { message_id: root.messageRef, fail_if_not_exists: false } });
+    return { channelId: reply.channel_id, messageRef: reply.id, threadRef: null };
+  }
+
   async function rootBody(view: RunView, origin: DiscordOrigin) {
     const low = isFinished(view) && opts.lowCredits ? await opts.lowCredits(origin) : false;
     return renderRoot(view, { lowCredits: low });
@@ -94,9 +110,9 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
           const card = await renderScorecard(view);
           const { body, files } = withScorecardImage(await rootBody(view, origin), card);
           const edited = await withToken(origin, () => api.editOriginal(origin.applicationId, origin.interactionToken, body, files));
-          if (edited) return { channelId: edited.channel_id, messageRef: edited.id, threadRef: root.threadRef };
+          if (edited) return { ref: { channelId: edited.channel_id, messageRef: edited.id, threadRef: root.threadRef }, carriedCards: false };
           const m = await api.editMessage(root.channelId, root.messageRef, body, files);
-          return { ...root, messageRef: m.id };
+          return { ref: { ...root, messageRef: m.id }, carriedCards: false };
         },
       }
     : {};
@@ -126,37 +142,12 @@ export function createDiscordSink(opts: DiscordSinkOptions): MessageSink<Discord
       return existing ? ref : startThread(view, origin, ref);
     },
 
-    async postStageDetail(view: RunView, stage: StageView, origin, root) {
-      const body = renderStageDetail(view, stage);
-      if (root.threadRef) {
-        try {
-          const m = await api.postMessage(root.threadRef, body);
-          return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
-        } catch (e) {
-          if (!(e instanceof DeliveryRefused)) throw e; // thread locked or access lost: follow-ups below
-        }
-      }
-      const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));
-      if (followed) return { channelId: followed.channel_id, messageRef: followed.id, threadRef: null };
-      const reply = await api.postMessage(root.channelId, { ...body, message_reference: { message_id: root.messageRef, fail_if_not_exists: false } });
-      return { channelId: reply.channel_id, messageRef: reply.id, threadRef: null };
+    async postStageDetails(view, stages, origin, root, posted) {
+      for (const msg of renderStageDetails(view, stages)) await posted(msg.stages, await postInThread(origin, root, msg.body));
     },
 
     async postExperimentCard(card, origin, root) {
-      // Like a stage card: in the root's thread, else a follow-up, else a reply to the root.
-      const body = discordMessage(presentExperimentCard(card));
-      if (root.threadRef) {
-        try {
-          const m = await api.postMessage(root.threadRef, body);
-          return { channelId: root.threadRef, messageRef: m.id, threadRef: root.threadRef };
-        } catch (e) {
-          if (!(e instanceof DeliveryRefused)) throw e;
-        }
-      }
-      const followed = await withToken(origin, () => api.followUp(origin.applicationId, origin.interactionToken, body));
-      if (followed) return { channelId: followed.channel_id, messageRef: followed.id, threadRef: null };
-      const reply = await api.postMessage(root.channelId, { ...body, message_reference: { message_id: root.messageRef, fail_if_not_exists: false } });
-      return { channelId: reply.channel_id, messageRef: reply.id, threadRef: null };
+      return postInThread(origin, root, discordMessage(presentExperimentCard(card)));
     },
 
     async notifyPrivately(origin, text) {

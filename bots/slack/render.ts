@@ -125,3 +125,22 @@ export function rootMessage(v: RunView, opts: RootOptions = {}): SlackMessage {
 export function stageDetail(v: RunView, s: StageView): SlackMessage {
   return slackMessage(presentStage(v, s), `stage:${s.name}`);
 }
+
+/**
+ * Several stage cards in as few thread messages as Slack's 50 blocks allow (usually one): each
+ * card as stageDetail renders it, a divider between two, and a notification text of the cards'
+ * headlines, one a line (each still starts `<stage title>: …`).
+ */
+export function stageDetails(v: RunView, stages: readonly StageView[]): (SlackMessage & { readonly stages: readonly StageView[] })[] {
+  const out: { texts: string[]; blocks: Block[]; stages: StageView[] }[] = [];
+  for (const s of stages) {
+    const card = stageDetail(v, s);
+    const last = out.at(-1);
+    if (last && last.blocks.length + 1 + card.blocks.length <= LIMITS.blocks) {
+      last.blocks.push({ type: 'divider' }, ...card.blocks);
+      last.texts.push(card.text);
+      last.stages.push(s);
+    } else out.push({ texts: [card.text], blocks: [...card.blocks], stages: [s] });
+  }
+  return out.map((m) => ({ text: truncate(m.texts.join('\n'), LIMITS.messageText), blocks: m.blocks, stages: m.stages }));
+}

@@ -1,18 +1,18 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin } from '../../service/app/delivery/index.ts';
+import { DeliveryRefused, type MessageRef, type MessageSink, type PostedScorecard, type RunOrigin } from '../../service/app/delivery/index.ts';
 import { presentExperimentCard, type RunView } from '../../service/app/views/index.ts';
 import type { Logger } from '../../service/logger.ts';
 import type { RenderScorecard } from '../scorecard/scorecard.ts';
 import type { SlackClients } from './clients.ts';
 import { sendPrivately } from './private.ts';
-import { rootMessage, slackReply, stageDetail } from './render.ts';
+import { rootMessage, slackReply, stageDetails } from './render.ts';
 import { uploadToThread } from './upload.ts';
 
 /**
  * The Slack MessageSink (transport only; the deliver_run task decides what to post when): the
  * run's root message posted with chat.postMessage and then edited in place with chat.update,
- * stage cards as replies in its thread, a finished comparison's scorecard image uploaded into
- * that thread (upload.ts), private notes through response_url / chat.postEphemeral.
+ * stage cards together as a reply in its thread, a finished comparison's scorecard image uploaded
+ * into that thread (upload.ts) in the same message as the cards, private notes through response_url / chat.postEphemeral.
  *
  * Errors the user can fix become DeliveryRefused (the task then tells them privately how); any
  * other error is thrown so the task retries. Rate limits (429) are waited out by the Web API
@@ -85,14 +85,23 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
   const { renderScorecard } = deps;
   const scorecard: Pick<MessageSink<SlackOrigin>, 'postScorecard'> = renderScorecard
     ? {
-        /** The file's id is the reference (completeUploadExternal shares it asynchronously: no message ts yet). */
-        async postScorecard(view, origin, root, claim): Promise<MessageRef> {
+        /**
+         * The file's id is the reference (completeUploadExternal shares it asynchronously: no
+         * message ts yet). The cards go in the file's message when they fit in one (its `blocks`),
+         * so the thread gets one message with the detail and the picture, not two.
+         */
+        async postScorecard(view, origin, root, claim, cards): Promise<PostedScorecard> {
           const c = await client(origin.teamId, origin.enterpriseId);
           const card = await renderScorecard(view);
           const threadTs = root.threadRef ?? root.messageRef;
           const ref = (fileId: string): MessageRef => ({ channelId: root.channelId, messageRef: fileId, threadRef: threadTs });
-          const upload = { channelId: root.channelId, threadTs, bytes: card.png, filename: card.filename, title: card.alt.slice(0, 250), altText: card.alt };
-          return ref(await uploadToThread(c, upload, (fileId) => claim(ref(fileId))));
+          const messages = cards.length ? stageDetails(view, cards) : [];
+          const blocks = messages.length === 1 ? messages[0]!.blocks : undefined;
+          const upload = { channelId: root.channelId, threadTs, bytes: card.png, filename: card.filename, title: card.alt.slice(0, 250), altText: card.alt, blocks };
+          const shared = await uploadToThread(c, upload, (fileId) => claim(ref(fileId)), {
+            onBlocksRefused: (e) => log.warn({ err: e, runId: view.id }, 'the file message refused the stage cards: shared without them'),
+          });
+          return { ref: ref(shared.fileId), carriedCards: shared.withBlocks };
         },
       }
     : {};
@@ -114,15 +123,16 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
       return { channelId, messageRef: res.ts, threadRef: res.ts };
     },
 
-    async postStageDetail(view, stage, origin, root): Promise<MessageRef> {
+    async postStageDetails(view, stages, origin, root, posted): Promise<void> {
       const c = await client(origin.teamId, origin.enterpriseId);
-      const msg = stageDetail(view, stage);
       const threadTs = root.threadRef ?? root.messageRef;
-      const res = await call(() =>
-        c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),
-      );
-      if (!res.ts) throw new Error('chat.postMessage answered without a ts');
-      return { channelId: root.channelId, messageRef: res.ts, threadRef: threadTs };
+      for (const msg of stageDetails(view, stages)) {
+        const res = await call(() =>
+          c.chat.postMessage({ channel: root.channelId, thread_ts: threadTs, text: msg.text, blocks: msg.blocks, unfurl_links: false, unfurl_media: false }),
+        );
+        if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+        await posted(msg.stages, { channelId: root.channelId, messageRef: res.ts, threadRef: threadTs });
+      }
     },
 
     async postExperimentCard(card, origin, root): Promise<MessageRef> {

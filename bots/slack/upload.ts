@@ -1,4 +1,5 @@
-import type { FilesGetUploadURLExternalArguments, WebClient } from '@slack/web-api';
+import { ErrorCode, type FilesGetUploadURLExternalArguments, type KnownBlock, type WebClient } from '@slack/web-api';
+import type { Block } from './blocks.ts';
 
 /**
  * One file into a thread with Slack's external upload flow (files.upload is retired):
@@ -10,6 +11,12 @@ import type { FilesGetUploadURLExternalArguments, WebClient } from '@slack/web-a
  * uploads), so repeating the first two steps is harmless; completing twice would show the image
  * twice. `beforeComplete` runs just before that call: the caller records the upload there, so a
  * crash after it is not repeated.
+ *
+ * The file's message can carry Block Kit blocks (completeUploadExternal's `blocks`; no
+ * `initial_comment`, which would make Slack ignore them): the thread's stage cards and the image
+ * as one reply. Should Slack refuse those blocks (a block the file message does not take), the
+ * file is completed without them and the caller posts the cards on their own: the refused call
+ * completed nothing, so the second one shares the file once.
  *
  * Not the SDK's `files.uploadV2`: it does the same three calls but takes several files, channels
  * and content sources, and would hide the point of no return this needs.
@@ -28,15 +35,28 @@ export interface ThreadUpload {
   readonly title: string;
   /** What the image shows, for screen readers (Slack keeps up to 1000 characters). */
   readonly altText: string;
+  /** Blocks for the file's message (omitted: the file alone). */
+  readonly blocks?: readonly Block[] | undefined;
+}
+
+export interface SharedUpload {
+  readonly fileId: string;
+  /** The message carries `blocks` (false when none were given or Slack refused them). */
+  readonly withBlocks: boolean;
 }
 
 export interface UploadOptions {
   /** The upload POST's timeout (default 30 000 ms). */
   readonly timeoutMs?: number;
+  /** Told when Slack refused the blocks and the file was shared without them. */
+  readonly onBlocksRefused?: (e: unknown) => void;
 }
 
+/** Slack's answers to blocks it does not take in a message; anything else is not about the blocks. */
+const BLOCKS_REFUSED: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid_blocks_format', 'internal_error', 'invalid_arguments']);
+
 /** Uploads and shares `file`; answers Slack's file id. Throws on any failure (the Web API's error, or the upload's status). */
-export async function uploadToThread(client: WebClient, file: ThreadUpload, beforeComplete: (fileId: string) => Promise<void>, opts: UploadOptions = {}): Promise<string> {
+export async function uploadToThread(client: WebClient, file: ThreadUpload, beforeComplete: (fileId: string) => Promise<void>, opts: UploadOptions = {}): Promise<SharedUpload> {
   // Slack's method documents the alt text as `alt_txt` (the SDK's type spells it alt_text, which
   // the method does not list): sent as documented.
   const args: FilesGetUploadURLExternalArguments & { alt_txt: string } = {
@@ -59,6 +79,21 @@ export async function uploadToThread(client: WebClient, file: ThreadUpload, befo
   if (res.status !== 200) throw new Error(`Slack's file upload answered ${res.status} for ${file.filename}`);
 
   await beforeComplete(target.file_id);
-  await client.files.completeUploadExternal({ files: [{ id: target.file_id, title: file.title }], channel_id: file.channelId, thread_ts: file.threadTs });
-  return target.file_id;
+  const complete = { files: [{ id: target.file_id, title: file.title }] as [{ id: string; title: string }], channel_id: file.channelId, thread_ts: file.threadTs };
+  if (file.blocks?.length) {
+    try {
+      await client.files.completeUploadExternal({ ...complete, blocks: [...file.blocks] as KnownBlock[] });
+      return { fileId: target.file_id, withBlocks: true };
+    } catch (e) {
+      if (!blocksRefused(e)) throw e;
+      opts.onBlocksRefused?.(e);
+    }
+  }
+  await client.files.completeUploadExternal(complete);
+  return { fileId: target.file_id, withBlocks: false };
+}
+
+function blocksRefused(e: unknown): boolean {
+  const err = e as { code?: unknown; data?: { error?: unknown } };
+  return err?.code === ErrorCode.PlatformError && typeof err.data?.error === 'string' && BLOCKS_REFUSED.has(err.data.error);
 }

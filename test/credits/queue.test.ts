@@ -54,7 +54,7 @@ describe('the running limit and the queue', () => {
         delivered.push(view);
         return { channelId: 'C0CREDITS', messageRef: `ts-${delivered.length}`, threadRef: null };
       },
-      postStageDetail: () => Promise.reject(new Error('no stage settled')),
+      postStageDetails: () => Promise.reject(new Error('no stage settled')),
       notifyPrivately: () => Promise.resolve(),
       postNotice: () => Promise.resolve(),
     };

@@ -40,7 +40,11 @@ export function responsesTo(d: Deployed, id: string): string[] {
   return d.slack.responses.filter((r) => r.id === id).map((r) => JSON.stringify(r.body));
 }
 
-/** `/listing compare` in Slack: one root message, edited in place to the verdict, one card per stage in its thread. */
+/** The stage cards' titles (their header blocks) in thread replies, in order: a reply carries several. */
+export const cardTitles = (replies: readonly { blocks: readonly Record<string, unknown>[] }[]): string[] =>
+  replies.flatMap((r) => r.blocks.filter((b) => b['type'] === 'header').map((b) => (b['text'] as { text: string }).text));
+
+/** `/listing compare` in Slack: one root message, edited in place to the verdict, one card per stage in its thread (together, in one reply with the scorecard). */
 export async function slackCompareFlow(d: Deployed, channel: string): Promise<void> {
   const res = await slashCommand(d, 'compare B0799CK52K https://www.amazon.com/dp/B074M5HPBD', { channelId: channel, responseId: `compare-${channel}` });
   expect(res.status).toBe(200);
@@ -49,8 +53,9 @@ export async function slackCompareFlow(d: Deployed, channel: string): Promise<vo
   await d.slack.waitFor(() => /^Verdict: /.test(root.text), 90_000).catch(() => {
     throw new Error(`no verdict; root is "${root.text}"; private replies: ${responsesTo(d, `compare-${channel}`).join(' | ')}\n${d.output().slice(-4000)}`);
   });
-  const replies = await d.slack.waitFor(() => (d.slack.replies(root.ts).length >= STAGES.length ? d.slack.replies(root.ts) : undefined), 30_000);
-  expect(replies).toHaveLength(STAGES.length);
+  const replies = await d.slack.waitFor(() => (cardTitles(d.slack.replies(root.ts)).length >= STAGES.length ? d.slack.replies(root.ts) : undefined), 30_000);
+  expect(cardTitles(replies)).toEqual(['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict']);
+  expect(replies).toHaveLength(1);
   expect(d.slack.roots(channel)).toHaveLength(1);
   // Both listings were fetched through the actor and their images downloaded.
   expect(d.images.requests.some((p) => p.includes('B0799CK52K'))).toBe(true);

@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, test } from 'vitest';
 import { SAMPLE_ASINS } from '../emulators/axesso-items.ts';
 import { debianPostgresBin, startDebianPostgres, type DebianPostgres } from '../support/debian-postgres.ts';
-import { STAGES, slashCommand, responsesTo } from './flows.ts';
+import { STAGES, cardTitles, slashCommand, responsesTo } from './flows.ts';
 import { startDeployed, type Deployed } from './service-process.ts';
 
 /**
@@ -170,8 +170,9 @@ async function killScenario(label: string, databaseUrl?: string): Promise<Figure
     for (const c of channels) {
       const shown = d.slack.roots(c);
       expect(shown, `root messages in ${c}`).toHaveLength(1);
-      const cards = d.slack.replies(shown[0]!.ts).map((m) => m.text.split('\n')[0]);
+      const cards = cardTitles(d.slack.replies(shown[0]!.ts));
       expect(cards.length, `stage cards in ${c}: ${JSON.stringify(cards)}`).toBe(STAGES.length);
+      expect(new Set(cards).size, `each stage's card once in ${c}`).toBe(STAGES.length);
       expect(responsesTo(d, `kill-${c}`).join(' '), `private replies in ${c}`).not.toMatch(/error|wrong|credits/i);
     }
 

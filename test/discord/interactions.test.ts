@@ -14,6 +14,8 @@ import { startImageHost } from '../emulators/image-host.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 import { ADMIN, BOT_TOKEN, button, CHANNEL, command, discordEnv, GUILD, modalSubmit, ping, startDiscordHarness, until } from './support.ts';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { embedLength, LIMITS } from '../../bots/discord/limits.ts';
 
 /**
  * The Discord app end to end: signed interactions against buildApp (app.inject), the real
@@ -99,13 +101,18 @@ describe('compare', () => {
     expect(limited).toBeGreaterThanOrEqual(0);
     expect(discord.calls.slice(limited + 1).find((c) => c.path === discord.calls[limited]!.path)?.status).toBe(200);
 
-    // Detail: a thread on the root (id = the root's id), one card per settled stage.
+    // Detail: a thread on the root (id = the root's id), one card per settled stage, posted
+    // together once the run is finished: one embed each, as few messages as Discord's limits
+    // allow (10 embeds, 6,000 characters of embed text per message; these long cards need a few).
     const thread = discord.threads.get(original.id);
     expect(thread?.parentId).toBe(CHANNEL);
     const cards = await until('six stage cards', () => {
       const m = discord.channelMessages(original.id);
-      return m.length >= view.stages.length ? m : undefined;
+      return m.flatMap((c) => c.embeds).length >= view.stages.length ? m : undefined;
     });
+    expect(cards.length).toBeLessThan(view.stages.length);
+    for (const c of cards) expect(c.embeds.reduce((n: number, e) => n + embedLength(e as APIEmbed), 0)).toBeLessThanOrEqual(LIMITS.total);
+    expect(cards.flatMap((c) => c.embeds).map((e) => (e as { title?: string }).title)).toEqual(['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict']);
     expect(cards.map((c) => c.content).join('\n')).toContain('Verdict');
     expect(discord.followUps(token)).toHaveLength(0);
     // The interaction token (a secret for 15 minutes) never reaches a log line.

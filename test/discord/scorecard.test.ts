@@ -90,9 +90,9 @@ describe('the scorecard in Discord', () => {
     expect(edits[0]!.body).toMatchObject({ attachments: [{ id: 0, filename, description: ALT }] });
     expect(edits[0]!.authorization).toBeUndefined();
     expect(await scorecardRows(runId)).toEqual([{ message_ref: original.id }]);
-    // The thread still holds the six stage cards, and no image.
-    const cards = discord.channelMessages(original.id);
-    expect(cards).toHaveLength(6);
+    // The thread still holds the six stage cards (together, one embed each), and no image.
+    const cards = await until('the stage cards', () => (discord.channelMessages(original.id).flatMap((c) => c.embeds).length >= 6 ? discord.channelMessages(original.id) : undefined));
+    expect(cards.flatMap((c) => c.embeds)).toHaveLength(6);
     expect(cards.every((c) => c.attachments.length === 0)).toBe(true);
   });
 

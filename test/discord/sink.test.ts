@@ -1,7 +1,8 @@
 import { afterAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDiscordApi, DiscordCallFailed } from '../../bots/discord/api.ts';
 import { createDiscordSink, type DiscordOrigin } from '../../bots/discord/sink.ts';
-import { DeliveryRefused } from '../../service/app/delivery/index.ts';
+import { DeliveryRefused, type MessageRef } from '../../service/app/delivery/index.ts';
+import type { RunView } from '../../service/app/views/index.ts';
 import { startDiscordEmulator } from '../emulators/discord.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { APP_ID, BOT_TOKEN, CHANNEL, GUILD, USER } from './support.ts';
@@ -45,6 +46,16 @@ beforeEach(() => {
   low = false;
 });
 
+
+/** Posts cards and answers the first message's reference (what postStageDetails tells `posted`). */
+async function postCards(v: RunView, stages: RunView['stages'], o: DiscordOrigin, root: MessageRef): Promise<MessageRef> {
+  const refs: MessageRef[] = [];
+  await sink.postStageDetails(v, stages, o, root, async (_cards, posted) => {
+    refs.push(posted);
+  });
+  return refs[0]!;
+}
+
 describe('root message', () => {
   test('while the token lives: @original is edited, then a thread is started on it', async () => {
     const o = origin();
@@ -58,9 +69,24 @@ describe('root message', () => {
     expect(discord.calls.at(-2)!.authorization).toBeUndefined();
     expect(discord.calls.at(-1)!.authorization).toBe(`Bot ${BOT_TOKEN}`);
 
-    const card = await sink.postStageDetail(finishedView(), finishedView().stages[1]!, o, ref);
+    const card = await postCards(finishedView(), [finishedView().stages[1]!], o, ref);
     expect(card.channelId).toBe(original.id);
     expect(discord.channelMessages(original.id).at(-1)!.content).toMatch(/Click \(main image\)/);
+  });
+
+  test('settled stages go together: every card once, one embed each, as few thread messages as the limits allow', async () => {
+    const o = origin();
+    const ref = await sink.upsertRoot(runningView(), o, undefined);
+    const v = finishedView();
+    const told: { names: string[]; ref: MessageRef }[] = [];
+    await sink.postStageDetails(v, v.stages, o, ref, async (cards, posted) => {
+      told.push({ names: cards.map((c) => c.name), ref: posted });
+    });
+    const inThread = discord.channelMessages(ref.threadRef!);
+    expect(told.map((t) => t.ref.messageRef)).toEqual(inThread.map((m) => m.id));
+    expect(told.flatMap((t) => t.names)).toEqual(v.stages.map((s) => s.name));
+    expect(inThread.length).toBeLessThan(v.stages.length);
+    for (const [i, m] of inThread.entries()) expect(m.embeds).toHaveLength(told[i]!.names.length);
   });
 
   test('after 15 minutes the root is edited with the bot token on the stored message id', async () => {
@@ -135,14 +161,14 @@ describe('stage detail without a thread', () => {
       const ref = await sink.upsertRoot(runningView(), o, undefined);
       expect(ref.threadRef).toBeNull();
       const v = finishedView();
-      const card = await sink.postStageDetail(v, v.stages[2]!, o, ref);
+      const card = await postCards(v, [v.stages[2]!], o, ref);
       expect(discord.followUps(o.interactionToken).map((m) => m.id)).toEqual([card.messageRef]);
       expect(discord.followUps(o.interactionToken)[0]!.flags & 64).toBe(0);
       expect(lines().join('\n')).toMatch(/no thread permission/);
 
       // …and as replies to the root from the bot once the token has expired.
       now += 16 * 60_000;
-      const late = await sink.postStageDetail(v, v.stages[3]!, o, ref);
+      const late = await postCards(v, [v.stages[3]!], o, ref);
       const reply = discord.channelMessages(CHANNEL).find((m) => m.id === late.messageRef)!;
       expect(reply.message_reference).toMatchObject({ message_id: ref.messageRef });
     } finally {

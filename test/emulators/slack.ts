@@ -45,6 +45,8 @@ export interface EmulatedMessage {
   blocks: readonly Record<string, unknown>[];
   /** Every version, the first post included. */
   readonly versions: { text: string; blocks: readonly Record<string, unknown>[] }[];
+  /** A file share's files (files.completeUploadExternal), as their file objects. */
+  readonly files?: readonly Record<string, unknown>[];
 }
 
 export interface SlackFileObject {
@@ -279,6 +281,13 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     if (threadTs && !messages.some((m) => m.channel === channel && m.ts === threadTs)) return { ok: false, error: 'invalid_thread_ts' };
     const uploadsOf = list.map((f) => pending.get(String(f.id)));
     if (uploadsOf.some((u) => !u?.bytes || u.completed)) return { ok: false, error: 'file_not_found' };
+    // The share is a message (with the files) in the channel or thread: its `blocks`, held to the
+    // same limits as chat.postMessage's, or its initial_comment (which makes Slack ignore blocks).
+    const comment = typeof a['initial_comment'] === 'string' ? a['initial_comment'] : undefined;
+    if (!comment && a['blocks'] !== undefined) {
+      const why = checkMessage({ text: 'file', blocks: a['blocks'] });
+      if (why) return { ok: false, error: why };
+    }
     const files = uploadsOf.map((u, i) => {
       u!.completed = true;
       const title = typeof list[i]!.title === 'string' ? String(list[i]!.title) : u!.filename;
@@ -286,6 +295,11 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
       if (channel) sharedFiles.push({ file, channel, threadTs, bytes: u!.bytes!, altText: u!.altText });
       return file;
     });
+    if (channel) {
+      const m: EmulatedMessage = { channel, ts: nextTs(), threadTs, text: comment ?? '', blocks: comment ? [] : blocksOf(a), versions: [], files };
+      m.versions.push({ text: m.text, blocks: m.blocks });
+      messages.push(m);
+    }
     return { ok: true, files };
   }
 

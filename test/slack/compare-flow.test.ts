@@ -9,7 +9,7 @@ import { BOT_TOKEN, startSlackHarness } from './harness.ts';
 /**
  * Issue 5's "done means", end to end: a signed `/listing compare <A> <B>` against the HTTP app
  * (Slack, Apify and image-host emulators, no model keys) is acknowledged in under 3 s and ends
- * with ONE root message edited in place to the verdict and one thread reply per stage.
+ * with ONE root message edited in place to the verdict and every stage's card in one thread reply.
  */
 
 const images = await startImageHost();
@@ -24,12 +24,15 @@ const h = await startSlackHarness({ APIFY_TOKEN: 'apify-token-for-slack-tests', 
 const { slack } = h;
 const CHANNEL = 'C_COMPARE';
 const STAGES = ['acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict'];
+/** The stage cards' titles (their header blocks) in thread replies, in order. */
+const cardTitles = (replies: readonly { blocks: readonly Record<string, unknown>[] }[]) =>
+  replies.flatMap((r) => r.blocks.filter((b) => b['type'] === 'header').map((b) => (b['text'] as { text: string }).text));
 
 describe('/listing compare in Slack', () => {
   let rootTs = '';
   let runId = '';
 
-  test('acknowledged in under 3 s; one root message updated in place to the verdict; one thread reply per stage', async () => {
+  test('acknowledged in under 3 s; one root message updated in place to the verdict; the stage cards together in one thread reply', async () => {
     // A rate limit on the first edit must be waited out (Retry-After), not lose the update.
     slack.rateLimitOnce('chat.update', 1);
     const body = slashCommandBody({ text: 'compare B0799CK52K https://www.amazon.com/dp/B074M5HPBD', channelId: CHANNEL, responseUrl: slack.responseUrl('compare') });
@@ -45,7 +48,8 @@ describe('/listing compare in Slack', () => {
 
     const final = await slack.waitFor(() => (/^Verdict: /.test(root.text) ? root : undefined), 60_000);
     expect(final.text).toMatch(/^Verdict: (B0799CK52K wins|B074M5HPBD wins|tie) /);
-    const replies = await slack.waitFor(() => (slack.replies(root.ts).length >= STAGES.length ? slack.replies(root.ts) : undefined), 20_000);
+    // The stage cards arrive together once the run is finished: one reply (with the scorecard).
+    const replies = await slack.waitFor(() => (slack.replies(root.ts).length ? slack.replies(root.ts) : undefined), 20_000);
 
     // One root, edited in place (every update names it), never a second one.
     expect(slack.roots(CHANNEL)).toHaveLength(1);
@@ -59,11 +63,15 @@ describe('/listing compare in Slack', () => {
     expect(root.versions.length).toBeGreaterThanOrEqual(2);
     expect(root.versions[0]!.text).not.toBe(root.text);
 
-    // One card per stage, in the root's thread, posted once each.
-    expect(replies).toHaveLength(STAGES.length);
-    for (const [i, title] of ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict'].entries()) {
-      expect(replies.filter((r) => r.text.startsWith(`${title}:`)), `${STAGES[i]} card`).toHaveLength(1);
-    }
+    // One card per stage, all in one reply in the root's thread (the scorecard's message: the
+    // detail and the picture together), each card once, in the stages' order.
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.files).toHaveLength(1);
+    expect(cardTitles(replies)).toEqual(['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict']);
+    expect(cardTitles(replies)).toHaveLength(STAGES.length);
+    // The root showed the stages as they settled: its versions count up, never down.
+    const done = root.versions.map((v) => Number(/ (\d) of 6 stages done/.exec(v.text)?.[1] ?? 6));
+    expect(done).toEqual([...done].sort((a, b) => a - b));
     // Every call used the configured bot token against SLACK_API_URL (the emulator saw them all).
     expect(slack.calls.every((c) => c.token === BOT_TOKEN)).toBe(true);
 

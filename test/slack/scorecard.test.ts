@@ -23,6 +23,8 @@ import { memoryLogger } from '../support/logger.ts';
  * Issue 20 (chat part), Slack: a finished comparison's scorecard PNG is uploaded once into the
  * run's thread through Slack's external upload flow (getUploadURLExternal → POST the bytes →
  * completeUploadExternal; never files.upload), with alt text; a retried delivery uploads nothing.
+ * Issue 22: the file's message carries the stage cards (its `blocks`), so the thread gets one
+ * reply with the detail and the picture.
  *
  * The app and worker are wired as test/slack/harness.ts wires them, except that the worker's
  * Slack sink gets a scorecard renderer (a tiny real PNG made with sharp) until service/main
@@ -77,6 +79,10 @@ const runOf = async (rootText: string) => {
   const short = /Job `([0-9a-f]{8})`/.exec(rootText)?.[1];
   return (await tdb.sql<{ id: string }[]>`select id from runs where id::text like ${`${short}%`}`)[0]!.id;
 };
+const STAGE_TITLES = ['Fetch listings', 'Click (main image)', 'Conversion (gallery)', 'Copy (title, bullets, description)', 'Buyer personas', 'Verdict'];
+/** The stage cards' titles (their header blocks) in thread replies, in order. */
+const cardTitles = (replies: readonly { blocks: readonly Record<string, unknown>[] }[]) =>
+  replies.flatMap((r) => r.blocks.filter((b) => b['type'] === 'header').map((b) => (b['text'] as { text: string }).text));
 const scorecardRows = (runId: string) => tdb.sql<{ message_ref: string; thread_ref: string }[]>`select message_ref, thread_ref from chat_messages where run_id = ${runId} and key = 'scorecard'`;
 
 describe('the scorecard in Slack', () => {
@@ -106,21 +112,32 @@ describe('the scorecard in Slack', () => {
     expect(slack.uploads).toEqual([{ fileId: shared!.file['id'], size: PNG.length, status: 200 }]);
     const [asked] = slack.callsTo('files.getUploadURLExternal');
     expect(asked!.args).toMatchObject({ filename: shared!.file['name'], length: String(PNG.length), alt_txt: 'Scorecard: B0799CK52K vs B074M5HPBD' });
-    expect(slack.callsTo('files.completeUploadExternal')[0]!.args).toMatchObject({ channel_id: CHANNEL, thread_ts: rootTs, files: [{ id: shared!.file['id'], title: 'Scorecard: B0799CK52K vs B074M5HPBD' }] });
+    const completed = slack.callsTo('files.completeUploadExternal')[0]!.args;
+    expect(completed).toMatchObject({ channel_id: CHANNEL, thread_ts: rootTs, files: [{ id: shared!.file['id'], title: 'Scorecard: B0799CK52K vs B074M5HPBD' }] });
+    // No initial_comment: Slack would ignore the blocks that carry the stage cards.
+    expect(completed['initial_comment']).toBeUndefined();
     expect(slack.callsTo('files.upload')).toEqual([]);
 
     // Recorded like a stage card: the file's id, in the root's thread.
     expect(await scorecardRows(runId)).toEqual([{ message_ref: shared!.file['id'], thread_ref: rootTs }]);
-    // The stage cards are all there too (the scorecard is not one of the messages).
-    expect(slack.replies(rootTs)).toHaveLength(6);
+    // The stage cards are in the file's message: one reply in the thread holds the six cards and
+    // the picture, and each card is recorded under its stage with the file's id (never posted again).
+    const replies = slack.replies(rootTs);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.files?.map((f) => f['id'])).toEqual([shared!.file['id']]);
+    expect(cardTitles(replies)).toEqual(STAGE_TITLES);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args['thread_ts'])).toEqual([]);
+    const cardRows = await tdb.sql<{ key: string; message_ref: string }[]>`select key, message_ref from chat_messages where run_id = ${runId} and key not in ('root', 'scorecard') order by key`;
+    expect(cardRows).toEqual(['acquire', 'avatars', 'ctr', 'pdp', 'text', 'verdict'].map((key) => ({ key, message_ref: shared!.file['id'] })));
   });
 
   test('a retried delivery of the finished run uploads nothing again', async () => {
     const calls = slack.calls.length;
     await deliverRun({ db: tdb.db, sinks, logger }, runId);
     await deliverRun({ db: tdb.db, sinks, logger }, runId);
-    expect(slack.calls.slice(calls).filter((c) => c.method.startsWith('files.'))).toEqual([]);
+    expect(slack.calls.slice(calls).filter((c) => c.method.startsWith('files.') || c.method === 'chat.postMessage')).toEqual([]);
     expect(slack.threadFiles(rootTs)).toHaveLength(1);
+    expect(slack.replies(rootTs)).toHaveLength(1);
   });
 
   test('a crash after the upload was claimed (before complete) is not repeated: at most one file', async () => {
@@ -137,16 +154,21 @@ describe('the scorecard in Slack', () => {
     failRender = true;
     expect((await compare('compare B074M5HPBD B0799CK52K fresh', 'C_SCORECARD_FAIL')).statusCode).toBe(200);
     const root = await slack.waitFor(() => slack.roots('C_SCORECARD_FAIL')[0], 10_000);
-    await slack.waitFor(() => /^Verdict: /.test(root.text) && slack.replies(root.ts).length >= 6, 60_000);
+    // Without a scorecard the cards still arrive together, in one message of their own.
+    await slack.waitFor(() => /^Verdict: /.test(root.text) && slack.replies(root.ts).length >= 1, 60_000);
     const failedRun = await runOf(JSON.stringify(root.blocks));
     await expect.poll(() => lines().some((l) => l.includes('scorecard not posted') && l.includes('renderer broke')), { timeout: 10_000 }).toBe(true);
     expect(slack.threadFiles(root.ts)).toEqual([]);
     expect(await scorecardRows(failedRun)).toEqual([]);
+    expect(slack.replies(root.ts)).toHaveLength(1);
+    expect(cardTitles(slack.replies(root.ts))).toEqual(STAGE_TITLES);
 
+    // A later delivery shares the scorecard alone: the cards it would carry are posted already.
     failRender = false;
     await deliverRun({ db: tdb.db, sinks, logger }, failedRun);
     expect(slack.threadFiles(root.ts)).toHaveLength(1);
     expect(await scorecardRows(failedRun)).toHaveLength(1);
+    expect(cardTitles(slack.replies(root.ts))).toEqual(STAGE_TITLES);
   });
 
 });

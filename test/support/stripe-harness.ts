@@ -34,7 +34,7 @@ export function recordingNoticeSink(out: string[][]): MessageSink<Extract<RunOri
   return {
     platform: 'slack',
     upsertRoot: () => Promise.reject(new Error('unused')),
-    postStageDetail: () => Promise.reject(new Error('unused')),
+    postStageDetails: () => Promise.reject(new Error('unused')),
     notifyPrivately: () => Promise.resolve(),
     postNotice: async (team, channel, text) => {
       out.push([team, channel, text]);

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import { getMessages, recordMessage, setRenderedHash } from '../../db/repos/messages.ts';
+import { getMessages, recordMessage, recordMessages, setRenderedHash } from '../../db/repos/messages.ts';
 import { getRun } from '../../db/repos/runs.ts';
 import type { Logger } from '../../logger.ts';
-import { DeliveryRefused, type MessageRef, type MessageSink, type RunOrigin, type Sinks } from './message-sink.ts';
-import { experimentCardFor, draftThreadCards, loadRunView, type RunView } from '../views/index.ts';
+import { DeliveryRefused, type MessageRef, type MessageSink, type PostedScorecard, type RunOrigin, type Sinks } from './message-sink.ts';
+import { experimentCardFor, draftThreadCards, isFinished, loadRunView, type RunView, type StageView } from '../views/index.ts';
 import { withReportUrl, type ReportLinks } from '../reports/index.ts';
 
 /**
  * Renders a run from the database and brings its chat messages up to date: the root message
- * posted once and then edited in place (only when its rendering changed), each settled stage's
- * detail card posted once in the root's thread, and a finished comparison's scorecard image once.
+ * posted once and then edited in place (only when its rendering changed), the settled stages'
+ * detail cards posted once, together, in the root's thread when the run is finished, and a
+ * finished comparison's scorecard image once (in the same message as the cards where the
+ * platform allows).
  *
  * Idempotent: message references are stored, so a retried task edits the same root and never
  * posts a second one; a card already recorded is not posted again. (A crash between a post and
@@ -40,12 +42,13 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
     deps.logger.warn({ runId, platform: origin.platform }, 'no sink configured for this platform: run not delivered');
     return;
   }
-  const loaded = await loadRunView(deps.db, runId, run);
+  const messages = await getMessages(deps.db, runId);
+  if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders
+  // The first post is not held back: it is the answer to the command.
+  const loaded = messages.has('root') ? await viewOnceBegun(deps.db, runId, run) : await loadRunView(deps.db, runId, run);
   if (!loaded) return;
   // A finished comparison links its report page (when links are on): every sink call gets the same view.
   const view = withReportUrl(loaded, deps.reportLinks);
-  const messages = await getMessages(deps.db, runId);
-  if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders
 
   let root: MessageRef | undefined = messages.get('root');
   const rootHash = hashOf(rootFingerprint(view));
@@ -65,13 +68,15 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
     root = updated;
   }
 
-  // A draft's thread holds its photo feedback, attributes and one card per marketplace (views/draft-view.ts).
-  for (const stage of view.kind === 'draft' ? draftThreadCards(view) : view.stages) {
-    const settled = stage.status === 'succeeded' || stage.status === 'failed';
-    if (!settled || messages.has(stage.name)) continue;
-    const posted = await sink.postStageDetail(view, stage, origin, root);
-    await recordMessage(deps.db, { runId, key: stage.name, platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef });
+  // The stage cards, together once the run is finished (cardsDue): the root already showed each
+  // stage's result as it settled, so the thread's detail arrives in one message instead of six.
+  // A finished comparison's scorecard goes with them when the sink can carry both in one message.
+  const cards = cardsDue(view, messages);
+  let cardsPosted = cards.length === 0;
+  if (sink.postScorecard && wantsScorecard(view) && !messages.has(SCORECARD)) {
+    cardsPosted = (await postScorecard(deps, sink.postScorecard.bind(sink), view, origin, root, cards)) || cardsPosted;
   }
+  if (!cardsPosted) await sink.postStageDetails(view, cards, origin, root, (carried, ref) => recordCards(deps.db, runId, origin, carried, ref));
 
   // A re-run of an experiment: once it has a verdict, its deltas against the baseline, once.
   if (view.verdict && !messages.has('experiment') && sink.postExperimentCard) {
@@ -81,10 +86,50 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
       await recordMessage(deps.db, { runId, key: 'experiment', platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef });
     }
   }
-
-  // A finished comparison's scorecard image, once.
-  if (sink.postScorecard && wantsScorecard(view) && !messages.has(SCORECARD)) await postScorecard(deps, sink.postScorecard.bind(sink), view, origin, root);
 }
+
+/**
+ * The settled stages whose card is not posted yet, once the run is finished: none before. (A
+ * draft's thread holds its photo feedback, attributes and one card per marketplace,
+ * views/draft-view.ts.) Every card a message carried is recorded under its own key with that
+ * message's reference, in one statement right after it (before the next message, when the cards
+ * take more than one), so a retried task never posts it again; a crash
+ * between the post and that record can repeat the post, as for any message (no chat API takes an
+ * idempotency key).
+ */
+function cardsDue(view: RunView, messages: ReadonlyMap<string, unknown>): StageView[] {
+  if (!isFinished(view)) return [];
+  const all = view.kind === 'draft' ? draftThreadCards(view) : view.stages;
+  return all.filter((s) => (s.status === 'succeeded' || s.status === 'failed') && !messages.has(s.name));
+}
+
+function recordCards(db: Db, runId: string, origin: Exclude<RunOrigin, { platform: 'cli' }>, cards: readonly StageView[], posted: MessageRef): Promise<void> {
+  return recordMessages(
+    db,
+    cards.map((c) => ({ runId, key: c.name, platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef })),
+  );
+}
+
+/**
+ * Stages the run engine queued a moment ago (a completion enqueues the next ones) begin within
+ * milliseconds, and "running…" replaces "waiting" in the root. Rendering
+ * before that would cost a second edit right after this one for nothing the person can use, so
+ * the view is read again until no stage is queued, for at most BEGIN_WAIT_MS: a stage still queued
+ * after that waits for a worker, and its "waiting" is true.
+ */
+async function viewOnceBegun(db: Db, runId: string, run: NonNullable<Awaited<ReturnType<typeof getRun>>>): Promise<RunView | undefined> {
+  let view = await loadRunView(db, runId, run);
+  for (let waited = 0; view && waited < BEGIN_WAIT_MS && view.stages.some((s) => s.status === 'queued'); waited += BEGIN_POLL_MS) {
+    await new Promise((r) => setTimeout(r, BEGIN_POLL_MS));
+    const again = await getRun(db, runId);
+    if (!again) return undefined;
+    view = await loadRunView(db, runId, again);
+  }
+  return view;
+}
+
+const BEGIN_WAIT_MS = 300;
+const BEGIN_POLL_MS = 50;
 
 /** The chat_messages key of a run's scorecard image. */
 const SCORECARD = 'scorecard';
@@ -93,11 +138,13 @@ const SCORECARD = 'scorecard';
 const wantsScorecard = (v: RunView) => v.kind === 'compare' && (v.status === 'succeeded' || v.status === 'partial') && v.verdict !== null;
 
 /**
- * Posts the scorecard and records it (key `scorecard`) when the sink claims it — before a step
- * that must not run twice — or when it returns, whichever comes first. A failure to render or
- * publish is logged, never thrown: the messages are delivered, and a retried task would only
- * repeat the attempt. A failure to record is thrown (the task retries; a claim already written
- * keeps the retry from publishing again).
+ * Posts the scorecard (with the cards, when the sink carries them in its message) and records it
+ * (key `scorecard`) when the sink claims it — before a step that must not run twice — or when it
+ * returns, whichever comes first; carried cards are recorded when it returns. A failure to render
+ * or publish is logged, never thrown: the messages are delivered (the cards go out on their
+ * own), and a retried task would only repeat the attempt. A failure to record is thrown (the task
+ * retries; a claim already written keeps the retry from publishing again). Answers whether the
+ * cards went out with it.
  */
 async function postScorecard(
   deps: { db: Db; logger: Logger },
@@ -105,7 +152,8 @@ async function postScorecard(
   view: RunView,
   origin: Exclude<RunOrigin, { platform: 'cli' }>,
   root: MessageRef,
-): Promise<void> {
+  cards: readonly StageView[],
+): Promise<boolean> {
   const record = (ref: MessageRef) =>
     recordMessage(deps.db, { runId: view.id, key: SCORECARD, platform: origin.platform, channelId: ref.channelId, messageRef: ref.messageRef, threadRef: ref.threadRef });
   let claimFailure: unknown;
@@ -117,15 +165,18 @@ async function postScorecard(
       throw e;
     }
   };
-  let posted: MessageRef;
+  let posted: PostedScorecard;
   try {
-    posted = await post(view, origin, root, claim);
+    posted = await post(view, origin, root, claim, cards);
   } catch (e) {
     if (claimFailure !== undefined && e === claimFailure) throw e;
     deps.logger.warn({ err: e, runId: view.id, platform: origin.platform }, 'scorecard not posted: the run was delivered without its image');
-    return;
+    return false;
   }
-  await record(posted);
+  await record(posted.ref);
+  if (!posted.carriedCards || cards.length === 0) return false;
+  await recordCards(deps.db, view.id, origin, cards, posted.ref);
+  return true;
 }
 
 /** What the root shows: if none of this changed, no edit is made. */

@@ -55,8 +55,13 @@ export interface MessageSink<O extends RunOrigin = RunOrigin> {
   readonly platform: ChatPlatform;
   /** Posts the run's root message (existing undefined) or edits it in place. */
   upsertRoot(view: RunView, origin: O, existing: MessageRef | undefined): Promise<MessageRef>;
-  /** Posts one stage's detail card as a reply to the root (in its thread). */
-  postStageDetail(view: RunView, stage: StageView, origin: O, root: MessageRef): Promise<MessageRef>;
+  /**
+   * Posts settled stages' detail cards as replies to the root (in its thread), together: as one
+   * message where the platform allows (Slack: up to 50 blocks; Discord: up to 10 embeds, 6,000
+   * characters), in as few as it takes otherwise. `posted` is awaited after each message with the
+   * cards it carried, so they are recorded before the next is posted.
+   */
+  postStageDetails(view: RunView, stages: readonly StageView[], origin: O, root: MessageRef, posted: CardsPosted): Promise<void>;
   /** Posts a re-run's deltas against its experiment's baseline in the root's thread (omitted: not shown). */
   postExperimentCard?(card: ExperimentCard, origin: O, root: MessageRef): Promise<MessageRef>;
   /**
@@ -70,13 +75,26 @@ export interface MessageSink<O extends RunOrigin = RunOrigin> {
    * rarely none. A sink whose publication is an idempotent edit (Discord) need not call it; the
    * returned reference is recorded either way. Failures are thrown: deliver_run logs them and
    * delivers the messages regardless.
+   *
+   * `cards` are the stage cards not posted yet: a sink whose scorecard is a message of its own in
+   * the thread (Slack) may carry them in it, one message instead of two, and says so
+   * (`carriedCards`); the others are then posted with postStageDetails.
    */
-  postScorecard?(view: RunView, origin: O, root: MessageRef, claim: ScorecardClaim): Promise<MessageRef>;
+  postScorecard?(view: RunView, origin: O, root: MessageRef, claim: ScorecardClaim, cards: readonly StageView[]): Promise<PostedScorecard>;
   /** Tells the requester privately (the root could not be posted, how to fix it). */
   notifyPrivately(origin: O, text: string): Promise<void>;
   /** A notice in a workspace channel (e.g. a purchase confirmation), outside any run. */
   postNotice(workspaceExternalId: string, channelId: string, text: string): Promise<void>;
 }
+
+export interface PostedScorecard {
+  readonly ref: MessageRef;
+  /** The stage cards went out in the scorecard's message. */
+  readonly carriedCards: boolean;
+}
+
+/** Records the stage cards one message carried, under their stages' keys. */
+export type CardsPosted = (cards: readonly StageView[], ref: MessageRef) => Promise<void>;
 
 /** Records the scorecard as posted (key `scorecard`), before a step that must not run twice. */
 export type ScorecardClaim = (ref: MessageRef) => Promise<void>;

@@ -20,3 +20,8 @@ export async function setRenderedHash(db: DbOrTx, runId: string, key: string, ha
     .set({ lastRenderedHash: hash, updatedAt: new Date(), ...(messageRef ? { messageRef } : {}) })
     .where(and(eq(chatMessages.runId, runId), eq(chatMessages.key, key)));
 }
+
+/** Records several messages at once (one statement): the stage cards one post carried, each under its own key. */
+export async function recordMessages(db: DbOrTx, rows: readonly (typeof chatMessages.$inferInsert)[]): Promise<void> {
+  if (rows.length) await db.insert(chatMessages).values([...rows]).onConflictDoNothing();
+}
