@@ -112,6 +112,8 @@ export interface SlackEmulator {
   setUserRole(userId: string, role: 'member' | 'admin' | 'owner' | 'primary_owner'): void;
   /** Every call of `method` answers `{ ok: false, error }` (e.g. `missing_scope`) until cleared with undefined. */
   failMethod(method: string, error: string | undefined): void;
+  /** files.completeUploadExternal calls that carry `blocks` answer `{ ok: false, error }` (as Slack does for blocks a file message does not take) until cleared with undefined. */
+  refuseFileBlocks(error: string | undefined): void;
   /** The next call of `method` answers 429 with `Retry-After: retryAfterS`. */
   rateLimitOnce(method: string, retryAfterS?: number): void;
   /** Tokens the API accepts (besides those granted through OAuth); none set: any `xoxb-` token. */
@@ -148,6 +150,7 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
   const rateLimited = new Map<string, number>();
   const roles = new Map<string, 'member' | 'admin' | 'owner' | 'primary_owner'>();
   const failing = new Map<string, string>();
+  let fileBlocksRefusal: string | undefined;
   const accepted = new Set<string>();
   const revoked = new Set<string>();
   const codes = new Map<string, { grant: OAuthGrant; client: { id: string; secret: string } }>();
@@ -284,6 +287,7 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     // The share is a message (with the files) in the channel or thread: its `blocks`, held to the
     // same limits as chat.postMessage's, or its initial_comment (which makes Slack ignore blocks).
     const comment = typeof a['initial_comment'] === 'string' ? a['initial_comment'] : undefined;
+    if (!comment && a['blocks'] !== undefined && fileBlocksRefusal) return { ok: false, error: fileBlocksRefusal };
     if (!comment && a['blocks'] !== undefined) {
       const why = checkMessage({ text: 'file', blocks: a['blocks'] });
       if (why) return { ok: false, error: why };
@@ -387,6 +391,7 @@ export async function startSlackEmulator(): Promise<SlackEmulator> {
     rateLimitOnce: (method, retryAfterS = 1) => void rateLimited.set(method, retryAfterS),
     setUserRole: (userId, role) => void roles.set(userId, role),
     failMethod: (method, error) => void (error === undefined ? failing.delete(method) : failing.set(method, error)),
+    refuseFileBlocks: (error) => void (fileBlocksRefusal = error),
     addFile(name, bytes, mimetype) {
       const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
       const path = `/files-pri/T_TEAM-${id}/${encodeURIComponent(name)}`;

@@ -150,6 +150,29 @@ describe('the scorecard in Slack', () => {
     expect(slack.threadFiles(rootTs)).toHaveLength(1);
   });
 
+  test('blocks the file message refuses: the file is shared alone and the cards are posted on their own, each once', async () => {
+    slack.refuseFileBlocks('invalid_blocks');
+    try {
+      expect((await compare('compare B0799CK52K B074M5HPBD fresh', 'C_SCORECARD_BLOCKS')).statusCode).toBe(200);
+      const root = await slack.waitFor(() => slack.roots('C_SCORECARD_BLOCKS')[0], 10_000);
+      await slack.waitFor(() => /^Verdict: /.test(root.text) && slack.threadFiles(root.ts).length && slack.replies(root.ts).length >= 2, 60_000);
+      const run = await runOf(JSON.stringify(root.blocks));
+      // The refused call completed nothing; the second shared the file once, without blocks.
+      const completes = slack.callsTo('files.completeUploadExternal').filter((c) => c.args['channel_id'] === 'C_SCORECARD_BLOCKS');
+      expect(completes.map((c) => [c.error ?? 'ok', c.args['blocks'] === undefined])).toEqual([['invalid_blocks', false], ['ok', true]]);
+      expect(slack.threadFiles(root.ts)).toHaveLength(1);
+      // The six cards in one reply of their own, recorded under their stages with its ts.
+      const withCards = slack.replies(root.ts).filter((r) => !r.files);
+      expect(withCards).toHaveLength(1);
+      expect(cardTitles(withCards)).toEqual(STAGE_TITLES);
+      const refs = await tdb.sql<{ message_ref: string }[]>`select distinct message_ref from chat_messages where run_id = ${run} and key in ('acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict')`;
+      expect(refs).toEqual([{ message_ref: withCards[0]!.ts }]);
+      expect(lines().some((l) => l.includes('refused the stage cards'))).toBe(true);
+    } finally {
+      slack.refuseFileBlocks(undefined);
+    }
+  });
+
   test('a scorecard that fails is logged; the run is delivered regardless and a later delivery tries again', async () => {
     failRender = true;
     expect((await compare('compare B074M5HPBD B0799CK52K fresh', 'C_SCORECARD_FAIL')).statusCode).toBe(200);
