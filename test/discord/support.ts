@@ -134,10 +134,10 @@ export function discordEnv(discord: DiscordEmulator, signer: InteractionSigner):
 }
 
 /** Polls `probe` every 50 ms until it gives a value; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
