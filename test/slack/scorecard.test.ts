@@ -186,7 +186,9 @@ describe('the scorecard in Slack', () => {
     expect(slack.replies(root.ts)).toHaveLength(1);
     expect(cardTitles(slack.replies(root.ts))).toEqual(STAGE_TITLES);
 
-    // A later delivery shares the scorecard alone: the cards it would carry are posted already.
+    // A later delivery shares the scorecard alone: the cards it would carry are posted already
+    // (recorded right after their message: wait for that, as a queued delivery would).
+    await expect.poll(async () => (await tdb.sql<{ n: number }[]>`select count(*)::int as n from chat_messages where run_id = ${failedRun} and key in ('acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict')`)[0]?.n, { timeout: 10_000 }).toBe(6);
     failRender = false;
     await deliverRun({ db: tdb.db, sinks, logger }, failedRun);
     expect(slack.threadFiles(root.ts)).toHaveLength(1);
