@@ -36,25 +36,18 @@ export interface DeleteCounts {
 }
 
 /**
- * The images of the workspace's runs — in `run_images`, and the `sha256:<hex>` references of a
- * manual listing in a run's inputs (the index records those only once acquisition has stored
- * the listing) — that no run of another workspace uses. Another workspace's run that has not
- * finished may name an image only in its inputs yet, so those count as a use too.
+ * The images of the workspace's runs that no run of another workspace uses, both read from
+ * `run_images` — which records every image a run names from the moment it is created (its
+ * inputs: a draft's photos, a manual listing's `sha256:<hex>` references) and after its
+ * acquisition (migration 0005's triggers), so an unfinished run of another workspace counts too.
  */
 function unsharedImages(workspaceId: string): SQL {
   return sql`
     select b.sha256 from image_blobs b
-    where b.sha256 in (
-        select ri.sha256 from run_images ri join runs r on r.id = ri.run_id where r.workspace_id = ${workspaceId}
-        union
-        select m[1] from runs r, regexp_matches(r.inputs::text, 'sha256:([0-9a-f]{64})', 'g') as m where r.workspace_id = ${workspaceId}
-      )
+    where b.sha256 in (select ri.sha256 from run_images ri join runs r on r.id = ri.run_id where r.workspace_id = ${workspaceId})
       and not exists (
         select 1 from run_images ri join runs r on r.id = ri.run_id
-        where ri.sha256 = b.sha256 and r.workspace_id <> ${workspaceId})
-      and not exists (
-        select 1 from runs r
-        where r.workspace_id <> ${workspaceId} and r.settled_at is null and strpos(r.inputs::text, 'sha256:' || b.sha256) > 0)`;
+        where ri.sha256 = b.sha256 and r.workspace_id <> ${workspaceId})`;
 }
 
 export async function deleteCounts(db: DbOrTx, workspaceId: string): Promise<DeleteCounts> {
