@@ -17,7 +17,7 @@ export async function dataReply(cmd: DataCommand, ctx: Pick<CommandContext, 'wor
       return { kind: 'private', text: exportText(await data.requestExport(ctx.workspace, ctx.userId)) };
     case 'delete': {
       const request = await data.requestDelete(ctx.workspace, ctx.userId);
-      return { kind: 'delete_confirmation', request, text: confirmationText(request) };
+      return { kind: 'delete_confirmation', request, text: confirmationText(request, ctx.workspace.platform) };
     }
     case 'confirm_delete':
       return { kind: 'private', text: deletedText(await data.confirmDelete(ctx.workspace, cmd.id, ctx.userId)) };
@@ -52,10 +52,12 @@ function exportText(link: ExportLink): string {
   ].join('\n');
 }
 
-function confirmationText(r: DeleteRequest): string {
+function confirmationText(r: DeleteRequest, platform: string): string {
+  // Only a Slack app installed through OAuth stores a token per workspace (Discord's bot token is the operator's).
+  const installation = platform === 'slack' ? ", and the app's stored installation if it has one (ListingLab must then be reinstalled)" : '';
   const running = r.runningRuns > 0 ? ` ${plural(r.runningRuns, 'run')} still going will be cancelled and refunded first.` : '';
   return [
-    `Delete everything this workspace stored? That is ${countsText(r.counts)} (only images no other workspace uses), and the app's installation token.${running}`,
+    `Delete everything this workspace stored? That is ${countsText(r.counts)} (only images no other workspace uses)${installation}.${running}`,
     `Kept for accounting, without user ids: the credit ledger (${plural(r.counts.ledgerLines, 'line')}) and purchases (${r.counts.purchases}).`,
     `This cannot be undone: run \`/listing data export\` first if you want a copy. The button works until ${utc(r.expiresAt)}.`,
   ].join('\n');
