@@ -127,8 +127,9 @@ describe('the scorecard in Slack', () => {
     expect(replies[0]!.files?.map((f) => f['id'])).toEqual([shared!.file['id']]);
     expect(cardTitles(replies)).toEqual(STAGE_TITLES);
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args['thread_ts'])).toEqual([]);
-    const cardRows = await tdb.sql<{ key: string; message_ref: string }[]>`select key, message_ref from chat_messages where run_id = ${runId} and key not in ('root', 'scorecard') order by key`;
-    expect(cardRows).toEqual(['acquire', 'avatars', 'ctr', 'pdp', 'text', 'verdict'].map((key) => ({ key, message_ref: shared!.file['id'] })));
+    // (The cards are recorded right after the file's message returns: the emulator can show it first.)
+    const cardRows = async () => (await tdb.sql<{ key: string; message_ref: string }[]>`select key, message_ref from chat_messages where run_id = ${runId} and key not in ('root', 'scorecard') order by key`).map((r) => ({ ...r }));
+    await expect.poll(cardRows, { timeout: 10_000 }).toEqual(['acquire', 'avatars', 'ctr', 'pdp', 'text', 'verdict'].map((key) => ({ key, message_ref: shared!.file['id'] })));
   });
 
   test('a retried delivery of the finished run uploads nothing again', async () => {
@@ -165,8 +166,9 @@ describe('the scorecard in Slack', () => {
       const withCards = slack.replies(root.ts).filter((r) => !r.files);
       expect(withCards).toHaveLength(1);
       expect(cardTitles(withCards)).toEqual(STAGE_TITLES);
-      const refs = await tdb.sql<{ message_ref: string }[]>`select distinct message_ref from chat_messages where run_id = ${run} and key in ('acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict')`;
-      expect(refs).toEqual([{ message_ref: withCards[0]!.ts }]);
+      // Recorded right after the reply returns: the emulator can show it first.
+      const refs = () => tdb.sql<{ message_ref: string }[]>`select distinct message_ref from chat_messages where run_id = ${run} and key in ('acquire', 'ctr', 'pdp', 'text', 'avatars', 'verdict')`;
+      await expect.poll(async () => (await refs()).map((r) => ({ ...r })), { timeout: 10_000 }).toEqual([{ message_ref: withCards[0]!.ts }]);
       expect(lines().some((l) => l.includes('refused the stage cards'))).toBe(true);
     } finally {
       slack.refuseFileBlocks(undefined);
