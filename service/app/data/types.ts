@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { WorkspaceRowCounts } from '../../db/repos/workspace-data.ts';
 import type { WorkspaceRef } from '../../domain/workspace.ts';
 
 /**
@@ -9,15 +10,7 @@ import type { WorkspaceRef } from '../../domain/workspace.ts';
  */
 
 /** How many of each thing the workspace holds: what an export carries and a delete removes. */
-export interface WorkspaceDataCounts {
-  readonly runs: number;
-  readonly experiments: number;
-  readonly outcomes: number;
-  readonly ledgerLines: number;
-  readonly purchases: number;
-  readonly brands: number;
-  readonly images: number;
-}
+export type WorkspaceDataCounts = WorkspaceRowCounts;
 
 export interface ExportLink {
   /** `PUBLIC_URL/exports/<token>`: one .tar.gz of the workspace's data, built when downloaded. */

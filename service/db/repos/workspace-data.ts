@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import {
   checkoutSessions,
@@ -26,7 +26,10 @@ export type ExportWorkspaceRow = typeof workspaces.$inferSelect;
 export type ExportRunRow = typeof runs.$inferSelect;
 export type ExportStageRow = typeof runStages.$inferSelect;
 
-/** How many of each thing the workspace holds (images: those of its runs still stored). */
+/**
+ * How many of each thing the workspace holds: what an export carries and a delete removes (the
+ * one definition: app/data's WorkspaceDataCounts and a delete's counts are this).
+ */
 export interface WorkspaceRowCounts {
   readonly runs: number;
   readonly experiments: number;
@@ -37,8 +40,27 @@ export interface WorkspaceRowCounts {
   readonly images: number;
 }
 
-export async function workspaceRowCounts(db: DbOrTx, workspaceId: string): Promise<WorkspaceRowCounts> {
-  const rows = await db.execute<{ [K in keyof WorkspaceRowCounts]: number }>(sql`
+/** The images of the workspace's runs that are still stored (an export's). */
+export function storedImagesOf(workspaceId: string): SQL {
+  return sql`
+    select distinct ri.sha256 from run_images ri
+      join runs r on r.id = ri.run_id
+      join image_blobs b on b.sha256 = ri.sha256
+    where r.workspace_id = ${workspaceId}`;
+}
+
+/**
+ * The workspace's row counts in one statement; `images` counts the rows of `images` (a query of
+ * sha256s: the export's stored images, or a delete's unshared ones), `extra` adds named counts.
+ */
+export async function countWorkspaceRows<E extends string = never>(
+  db: DbOrTx,
+  workspaceId: string,
+  images: SQL = storedImagesOf(workspaceId),
+  extra: Readonly<Record<E, SQL>> = {} as Record<E, SQL>,
+): Promise<WorkspaceRowCounts & Record<E, number>> {
+  const more = Object.entries<SQL>(extra).map(([name, query]) => sql`, (${query})::int as ${sql.identifier(name)}`);
+  const rows = await db.execute<Record<string, number>>(sql`
     select
       (select count(*) from runs where workspace_id = ${workspaceId})::int as "runs",
       (select count(*) from experiments where workspace_id = ${workspaceId})::int as "experiments",
@@ -46,13 +68,16 @@ export async function workspaceRowCounts(db: DbOrTx, workspaceId: string): Promi
       (select count(*) from credit_ledger where workspace_id = ${workspaceId})::int as "ledgerLines",
       (select count(*) from checkout_sessions where workspace_id = ${workspaceId})::int as "purchases",
       (select count(*) from workspace_brands where workspace_id = ${workspaceId})::int as "brands",
-      (select count(distinct ri.sha256) from run_images ri
-         join runs r on r.id = ri.run_id
-         join image_blobs b on b.sha256 = ri.sha256
-       where r.workspace_id = ${workspaceId})::int as "images"`);
+      (select count(*) from (${images}) i)::int as "images"
+      ${sql.join(more, sql``)}`);
   const row = rows[0];
   if (!row) throw new Error('counting a workspace returned nothing');
-  return row;
+  // Every column above is a count cast to int: the row is exactly these names.
+  return row as WorkspaceRowCounts & Record<E, number>;
+}
+
+export function workspaceRowCounts(db: DbOrTx, workspaceId: string): Promise<WorkspaceRowCounts> {
+  return countWorkspaceRows(db, workspaceId);
 }
 
 /** The workspace's runs, oldest first (creation order). */

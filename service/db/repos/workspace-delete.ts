@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { countWorkspaceRows, type WorkspaceRowCounts } from './workspace-data.ts';
 import {
   checkoutSessions,
   creditLedger,
@@ -23,14 +24,7 @@ import {
 export type DataLinkRow = typeof dataLinks.$inferSelect;
 
 /** What a delete removes (images: those no other workspace uses) and keeps. */
-export interface DeleteCounts {
-  readonly runs: number;
-  readonly experiments: number;
-  readonly outcomes: number;
-  readonly ledgerLines: number;
-  readonly purchases: number;
-  readonly brands: number;
-  readonly images: number;
+export interface DeleteCounts extends WorkspaceRowCounts {
   /** Runs not finished yet (queued, waiting for a slot or running): cancelled and refunded first. */
   readonly runningRuns: number;
 }
@@ -50,20 +44,10 @@ function unsharedImages(workspaceId: string): SQL {
         where ri.sha256 = b.sha256 and r.workspace_id <> ${workspaceId})`;
 }
 
-export async function deleteCounts(db: DbOrTx, workspaceId: string): Promise<DeleteCounts> {
-  const rows = await db.execute<{ [K in keyof DeleteCounts]: number }>(sql`
-    select
-      (select count(*) from runs where workspace_id = ${workspaceId})::int as "runs",
-      (select count(*) from experiments where workspace_id = ${workspaceId})::int as "experiments",
-      (select count(*) from outcomes where workspace_id = ${workspaceId})::int as "outcomes",
-      (select count(*) from credit_ledger where workspace_id = ${workspaceId})::int as "ledgerLines",
-      (select count(*) from checkout_sessions where workspace_id = ${workspaceId})::int as "purchases",
-      (select count(*) from workspace_brands where workspace_id = ${workspaceId})::int as "brands",
-      (select count(*) from (${unsharedImages(workspaceId)}) i)::int as "images",
-      (select count(*) from runs where workspace_id = ${workspaceId} and settled_at is null)::int as "runningRuns"`);
-  const row = rows[0];
-  if (!row) throw new Error('counting a workspace returned nothing');
-  return row;
+export function deleteCounts(db: DbOrTx, workspaceId: string): Promise<DeleteCounts> {
+  return countWorkspaceRows(db, workspaceId, unsharedImages(workspaceId), {
+    runningRuns: sql`select count(*) from runs where workspace_id = ${workspaceId} and settled_at is null`,
+  });
 }
 
 export async function insertDeleteConfirmation(db: DbOrTx, workspaceId: string, requestedBy: string, expiresAt: Date, now: Date): Promise<DataLinkRow> {
