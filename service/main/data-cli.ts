@@ -2,12 +2,13 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportWorkspace, type WorkspaceDataCounts } from '../app/data/index.ts';
+import { plural } from '../app/views/index.ts';
 import { isUserError } from '../domain/errors.ts';
-import type { Platform, WorkspaceRef } from '../domain/workspace.ts';
+import type { WorkspaceRef } from '../domain/workspace.ts';
 import { systemClock } from '../providers/provider.ts';
 import { withCliRuntime } from './cli-runtime.ts';
 import { runDataDeleteCli } from './data-delete-cli.ts';
-import { CLI_WORKSPACE } from './experiment-cli.ts';
+import { workspaceArg } from './workspace-arg.ts';
 
 /**
  * `listinglab data export|delete …`: a workspace's data for operators. `export` writes the
@@ -32,7 +33,6 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
-const PLATFORMS: readonly Platform[] = ['slack', 'discord', 'cli'];
 
 export async function runDataCli(args: readonly string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args[0] === 'data' ? args.slice(1) : args;
@@ -65,17 +65,11 @@ export function parseExportArgs(args: readonly string[]): ExportArgs {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
   if (parsed.values.help) return { ok: 'help' };
-  const [platform, externalId, ...extra] = parsed.positionals;
-  if (!platform) return { ok: false, error: 'data export needs the workspace: its platform (slack, discord or cli) and id' };
-  if (!PLATFORMS.includes(platform as Platform)) return { ok: false, error: `"${platform}" is not a platform: give slack, discord or cli` };
-  const id = externalId ?? (platform === 'cli' ? CLI_WORKSPACE.externalId : undefined);
-  if (!id) return { ok: false, error: `data export needs the ${platform === 'slack' ? 'Slack team id (T…)' : 'Discord server id'} after "${platform}"` };
-  if (extra.length) return { ok: false, error: `data export takes one workspace; "${extra.join(' ')}" is extra (the file goes after --out)` };
+  const workspace = workspaceArg('data export', parsed.positionals, ' (the file goes after --out)');
+  if (!workspace.ok) return workspace;
   if (parsed.values.out === '') return { ok: false, error: '--out needs a file name' };
-  return { ok: true, ref: { platform: platform as Platform, externalId: id }, out: parsed.values.out };
+  return { ok: true, ref: workspace.ref, out: parsed.values.out };
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function countsLine(c: WorkspaceDataCounts): string {
   return [

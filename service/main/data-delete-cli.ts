@@ -3,8 +3,9 @@ import { countsText } from '../../bots/shared/dispatch-data.ts';
 import type { DeleteRequest, DeleteResult } from '../app/data/index.ts';
 import { plural } from '../app/views/index.ts';
 import { isUserError } from '../domain/errors.ts';
-import type { Platform, WorkspaceRef } from '../domain/workspace.ts';
+import type { WorkspaceRef } from '../domain/workspace.ts';
 import { withCliRuntime } from './cli-runtime.ts';
+import { workspaceArg } from './workspace-arg.ts';
 import { appServices } from './wiring.ts';
 
 /**
@@ -29,7 +30,6 @@ export const DATA_DELETE_USAGE = `Usage:
 
 /** Who asked, as the confirmation records it: the operator at this terminal. */
 const OPERATOR = 'terminal';
-const PLATFORMS: readonly Platform[] = ['slack', 'discord', 'cli'];
 
 type DeleteArgs = { ok: true; ref: WorkspaceRef; confirm: string | undefined } | { ok: false; error: string } | { ok: 'help' };
 
@@ -41,12 +41,9 @@ export function parseDeleteArgs(args: readonly string[]): DeleteArgs {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
   if (parsed.values.help) return { ok: 'help' };
-  const [platform, externalId, ...extra] = parsed.positionals;
-  if (!platform) return { ok: false, error: 'data delete needs the workspace: its platform (slack, discord or cli) and id' };
-  if (!PLATFORMS.includes(platform as Platform)) return { ok: false, error: `"${platform}" is not a platform: give slack, discord or cli` };
-  if (!externalId) return { ok: false, error: `data delete needs the workspace id after "${platform}"` };
-  if (extra.length) return { ok: false, error: `data delete takes one workspace; "${extra.join(' ')}" is extra` };
-  return { ok: true, ref: { platform: platform as Platform, externalId }, confirm: parsed.values.confirm };
+  const workspace = workspaceArg('data delete', parsed.positionals);
+  if (!workspace.ok) return workspace;
+  return { ok: true, ref: workspace.ref, confirm: parsed.values.confirm };
 }
 
 export async function runDataDeleteCli(args: readonly string[], io: { out: (t: string) => void; err: (t: string) => void }): Promise<number> {
