@@ -5,7 +5,7 @@
  * service's latency and CPU figures. Posts `{ ready, … }` once listening, then one
  * `{ given: { run, stage, ms } }` per model call (the latency it chose for that call).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { startApifyEmulator } from '../test/emulators/apify.ts';
 import { axessoItem, SAMPLE_ASINS } from '../test/emulators/axesso-items.ts';
 import { startImageHost } from '../test/emulators/image-host.ts';
@@ -26,6 +26,30 @@ export type ProvidersThreadMessage =
 export const benchAsin = (k: number, side: number): string => `B0BN${String(k * 2 + side).padStart(6, '0')}`;
 
 const RUN_MARKER = /bench-run-(\d+)/;
+
+/**
+ * Starts this file on a thread; resolves once its emulators listen. `onGiven` hears the latency
+ * the model emulator chose for each call (by the run marker in the prompt and the stage).
+ */
+export async function startProvidersThread(input: ProvidersThreadInput, onGiven: (given: { run: string; stage: string; ms: number }) => void) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: input });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const ready = await new Promise<{ imageHost: string; apifyUrl: string; openaiUrl: string }>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: ProvidersThreadMessage) => {
+      if ('ready' in m) resolve(m.ready);
+      else onGiven(m.given);
+    });
+  });
+  return {
+    ...ready,
+    close: async () => {
+      worker.postMessage('close');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
 
 if (parentPort) {
   const port = parentPort;

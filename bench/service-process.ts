@@ -70,14 +70,14 @@ async function statusKb(pid: number, field: string): Promise<number> {
 }
 
 /**
- * Starts `listinglab serve` with `env` on a free port and resolves once `/readyz` answers 200
+ * Starts `listinglab serve` with `env` (and `opts.nodeArgs` before the script, e.g. `--cpu-prof`) on a free port and resolves once `/readyz` answers 200
  * (migrations applied, database reachable). Its stderr is kept and shown if it exits early.
  */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, opts: { readonly nodeArgs?: readonly string[] } = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const metricsToken = `bench-metrics-${process.pid}-${Date.now()}-token`;
   const inherited = Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'listinglab.js'), 'serve'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(ROOT, 'bin', 'listinglab.js'), 'serve'], {
     cwd: ROOT,
     env: { ...DEPLOYED_ENV, ...inherited, ...env, PORT: String(port), METRICS_TOKEN: metricsToken },
     stdio: ['ignore', 'ignore', 'pipe'],
