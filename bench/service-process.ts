@@ -71,9 +71,13 @@ async function statusKb(pid: number, field: string): Promise<number> {
 
 /**
  * Starts `listinglab serve` with `env` (and `opts.nodeArgs` before the script, e.g. `--cpu-prof`) on a free port and resolves once `/readyz` answers 200
- * (migrations applied, database reachable). Its stderr is kept and shown if it exits early.
+ * (migrations applied, database reachable). Its stderr is kept and shown if it exits early; `opts.onStderr`
+ * hears all of it (the soak keeps its whole log, this keeps the last 8 KB).
  */
-export async function startService(env: Record<string, string>, opts: { readonly nodeArgs?: readonly string[] } = {}): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string>,
+  opts: { readonly nodeArgs?: readonly string[]; readonly onStderr?: (chunk: Buffer) => void } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const metricsToken = `bench-metrics-${process.pid}-${Date.now()}-token`;
   const inherited = Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
@@ -83,7 +87,10 @@ export async function startService(env: Record<string, string>, opts: { readonly
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8_000)));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-8_000);
+    opts.onStderr?.(c);
+  });
   let gone: string | undefined;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
