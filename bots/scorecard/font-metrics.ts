@@ -3,7 +3,8 @@ import path from 'node:path';
 import { atWordBoundary } from '../../service/app/views/index.ts';
 
 /**
- * The bundled fonts (assets/fonts: DejaVu Sans and DejaVu Sans Bold) and their glyph widths, read
+ * The bundled fonts (assets/fonts: DejaVu Sans and DejaVu Sans Bold, subsets for Latin, Greek,
+ * Cyrillic and common symbols) and their glyph widths, read
  * from the font files themselves (the `cmap` and `hmtx` tables), so text is measured as it will
  * be drawn: a line is wrapped or cut before it would overflow its box, never after. Characters the
  * fonts have no glyph for (emoji, CJK) would draw as nothing; they are left out before measuring.
@@ -12,7 +13,7 @@ import { atWordBoundary } from '../../service/app/views/index.ts';
  */
 
 export const FONT_DIR = path.resolve(import.meta.dirname, '../../assets/fonts');
-export const FONT_FILES = { regular: path.join(FONT_DIR, 'DejaVuSans.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold.ttf') } as const;
+export const FONT_FILES = { regular: path.join(FONT_DIR, 'DejaVuSans-subset.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold-subset.ttf') } as const;
 export const FONT_FAMILY = 'DejaVu Sans';
 
 interface Metrics {

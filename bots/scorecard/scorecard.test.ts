@@ -107,7 +107,7 @@ async function expectNoOverflow(view: RunView) {
 }
 
 test('text is drawn with the bundled fonts alone (system fonts are never loaded)', async () => {
-  const png = rasterise(document(100, text(MARGIN, 60, 'Verdict: A wins', { size: 40, bold: true })));
+  const png = await rasterise(document(100, text(MARGIN, 60, 'Verdict: A wins', { size: 40, bold: true })));
   const px = await pixels(png);
   let dark = 0;
   for (let y = 20; y < 80; y++) for (let x = MARGIN; x < 400; x++) if (px.at(x, y)[0] < 100) dark++;
