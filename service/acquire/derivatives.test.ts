@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../test/emulators/image-host.ts';
-import { MODEL_LONG_SIDE, MODEL_LOW_DETAIL_LONG_SIDE, flattenOnWhite, forModel, thumbnail } from './derivatives.ts';
+import { MODEL_HIGH_DETAIL_PATCHES, MODEL_LONG_SIDE, MODEL_LOW_DETAIL_LONG_SIDE, MODEL_PATCH, flattenOnWhite, forModel, thumbnail, withinPatches } from './derivatives.ts';
 import type { RawRgb } from './derivatives.ts';
 
 const fixture = (path: string) => readFile(`${FIXTURES_DIR}${path}`);
@@ -48,35 +48,68 @@ describe('derivatives of transparent PNGs', () => {
   });
 });
 
+/** What gpt-4.1-mini bills an image as: the 32-px patches covering it. */
+const patches = (d: { width: number; height: number }) => Math.ceil(d.width / MODEL_PATCH) * Math.ceil(d.height / MODEL_PATCH);
+
 describe('forModel', () => {
-  it('brings a 2160 px image down to a 1568 px long side, as JPEG', async () => {
+  it('brings a 2160 px square down to 768 × 768 (576 patches, 934 gpt-4.1-mini tokens), as JPEG', async () => {
     const model = await forModel(await fixture('saleor/saleor-sunnies.png'));
     expect(model.mediaType).toBe('image/jpeg');
-    expect(Math.max(model.width, model.height)).toBe(MODEL_LONG_SIDE);
+    expect([model.width, model.height]).toEqual([768, 768]);
+    expect(patches(model)).toBe(MODEL_HIGH_DETAIL_PATCHES);
     expect((await sharp(model.data).metadata()).format).toBe('jpeg');
   });
 
-  it('keeps the aspect ratio of a wide banner and never enlarges a small image', async () => {
+  it('gives a wide banner the same patch budget (a longer side than a square gets), keeping its aspect ratio', async () => {
     const banner = await forModel(await fixture('saleor/apparel.jpg')); // 1950×550
-    expect(banner.width).toBe(MODEL_LONG_SIDE);
-    expect(Math.abs(banner.height - Math.round((550 * MODEL_LONG_SIDE) / 1950))).toBeLessThanOrEqual(1);
+    expect(patches(banner)).toBeLessThanOrEqual(MODEL_HIGH_DETAIL_PATCHES);
+    expect(patches(banner)).toBeGreaterThan(MODEL_HIGH_DETAIL_PATCHES * 0.9);
+    expect(banner.width).toBeGreaterThan(1_300);
+    expect(Math.abs(banner.height - (550 * banner.width) / 1950)).toBeLessThanOrEqual(1);
+  });
+
+  it('never enlarges an image already within the budget', async () => {
+    const bytes = await fixture('abo/B07GTFSCHB/31afd5f5.jpg'); // 1024×378: 32 × 12 = 384 patches
+    const model = await forModel(bytes);
+    expect([model.width, model.height]).toEqual([1024, 378]);
     const small = await forModel(await fixture('grocery/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg'));
     const meta = await sharp(await fixture('grocery/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg')).metadata();
-    expect([small.width, small.height]).toEqual([meta.width, meta.height]);
+    expect(patches(small)).toBeLessThanOrEqual(MODEL_HIGH_DETAIL_PATCHES);
+    if (patches(meta) <= MODEL_HIGH_DETAIL_PATCHES) expect([small.width, small.height]).toEqual([meta.width, meta.height]);
   });
 
   it('sends a low-detail look at 512 px, the size the model sees it at', async () => {
     const bytes = await fixture('saleor/saleor-sunnies.png');
     const [low, high] = await Promise.all([forModel(bytes, { detail: 'low' }), forModel(bytes, { detail: 'high' })]);
     expect(Math.max(low.width, low.height)).toBe(MODEL_LOW_DETAIL_LONG_SIDE);
-    expect(Math.max(high.width, high.height)).toBe(MODEL_LONG_SIDE);
-    expect(low.data.length).toBeLessThan(high.data.length / 4);
+    expect(Math.max(high.width, high.height)).toBe(768);
+    expect(low.data.length).toBeLessThan(high.data.length);
   });
 
   it('is a pure function of the bytes', async () => {
     const bytes = await fixture('abo/B0799CK52K/d80a51d3.jpg');
     const [a, b] = await Promise.all([forModel(bytes), forModel(bytes)]);
     expect(a.data.equals(b.data)).toBe(true);
+  });
+});
+
+describe('withinPatches', () => {
+  const sizes = [[1500, 1500], [2000, 2000], [1000, 1000], [1950, 550], [550, 1950], [1024, 923], [783, 1024], [3000, 300], [100, 8000], [769, 769], [1, 1], [4000, 3000]] as const;
+  it.each(sizes)('%i × %i: within the budget and the long side, never enlarged, as large as fits', (width, height) => {
+    const box = withinPatches({ width, height }, MODEL_HIGH_DETAIL_PATCHES);
+    expect(patches(box)).toBeLessThanOrEqual(MODEL_HIGH_DETAIL_PATCHES);
+    expect(Math.max(box.width, box.height)).toBeLessThanOrEqual(MODEL_LONG_SIDE);
+    expect(box.width).toBeLessThanOrEqual(width);
+    expect(box.height).toBeLessThanOrEqual(height);
+    expect(Math.abs(box.width / box.height - width / height)).toBeLessThanOrEqual((width / height) * 0.02 + 1 / box.height);
+    // As large as fits: 3 % more on each side would exceed the budget or the long side, unless it is the image's own size.
+    const bigger = { width: Math.ceil(box.width * 1.03), height: Math.ceil(box.height * 1.03) };
+    const atOwnSize = box.width === width && box.height === height;
+    expect(atOwnSize || patches(bigger) > MODEL_HIGH_DETAIL_PATCHES || Math.max(bigger.width, bigger.height) > MODEL_LONG_SIDE).toBe(true);
+  });
+
+  it('a 1,500-px square gallery image is 768 × 768: 576 patches where at 1568 px it was 1521', () => {
+    expect(withinPatches({ width: 1500, height: 1500 }, MODEL_HIGH_DETAIL_PATCHES)).toEqual({ width: 768, height: 768 });
   });
 });
 

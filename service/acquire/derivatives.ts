@@ -13,13 +13,36 @@ import { DEFAULT_MAX_PIXELS } from './image-inspect.ts';
  * first frame.
  */
 
-/** Anthropic's recommended long side for vision input (no server-side downscale above it). */
+/**
+ * The longest side ever sent to a model: Anthropic's recommended maximum (it downscales above it,
+ * so larger only costs upload time and request encoding).
+ */
 export const MODEL_LONG_SIDE = 1568;
 /**
  * Long side for a low-detail look (a thumbnail glance): OpenAI's `detail: "low"` sees a 512 px
  * image whatever it is sent, so larger only costs upload time and request encoding.
  */
 export const MODEL_LOW_DETAIL_LONG_SIDE = 512;
+/** The side of the square patches OpenAI meters gpt-4.1-mini's (and -nano's, o4-mini's) images in. */
+export const MODEL_PATCH = 32;
+/**
+ * The most 32-px patches a high-detail image (a gallery image, a draft's photo) may cover: 576,
+ * a 768 × 768 square. gpt-4.1-mini bills an image ⌈w/32⌉·⌈h/32⌉ × 1.62 tokens (at most 1536
+ * patches, the size it sees), so a 1,500-px gallery image sent at 1568 px was 1521 patches =
+ * 2,465 tokens and a full 7 + 7 gallery, asked in both orders, 83 % of a comparison's $0.035
+ * (issue 22). At 576 patches it is 934 tokens (Anthropic, w·h/750: 786) and the comparison about
+ * $0.02. 768 px is also the side OpenAI's own high-detail pass reduces a square image to for its
+ * tile-metered models (the gpt-4o family), and the size at which an Amazon infographic's body text
+ * (≈ 30–40 px tall at 1,500 px) is still 15–20 px tall. A budget of patches rather than a long side
+ * keeps a wide infographic or banner as sharp as a square image of the same cost.
+ * @see https://platform.openai.com/docs/guides/images-vision#calculating-costs
+ */
+export const MODEL_HIGH_DETAIL_PATCHES = 576;
+/**
+ * What names a model derivative's recipe: a cache of model answers keyed by image content must
+ * include it, so an answer about the image at another size is not reused as if it were this one.
+ */
+export const MODEL_DERIVATIVE_RECIPE = `jpeg-q90-444;low=${MODEL_LOW_DETAIL_LONG_SIDE}px;high=${MODEL_HIGH_DETAIL_PATCHES}x${MODEL_PATCH}px-patches`;
 /** Thumbnail sizes as on a search-result page (long side, px). */
 export const THUMBNAIL_SIZES = [160, 320] as const;
 
@@ -53,17 +76,36 @@ function flattened(bytes: Buffer, options: DerivativeOptions) {
 }
 
 /**
- * The image as sent to a vision model: long side ≤ 1568 px (≤ 512 px for a low-detail look; never
- * enlarged), JPEG quality 90 with 4:4:4 chroma so small print on infographics stays legible.
+ * The image as sent to a vision model: a low-detail look (a main image judged as a buyer sees it
+ * in search results — the click stage, and the gallery's first image) at ≤ 512 px long side; any
+ * other within MODEL_HIGH_DETAIL_PATCHES 32-px patches and ≤ 1568 px long side; never enlarged.
+ * JPEG quality 90 with 4:4:4 chroma, so small (often coloured) print on infographics stays sharp:
+ * the bytes do not change what the model bills, only the upload.
  */
 export async function forModel(bytes: Buffer, options: DerivativeOptions & { readonly detail?: 'low' | 'high' | 'auto' } = {}): Promise<Derivative> {
-  return jpeg(bytes, options.detail === 'low' ? MODEL_LOW_DETAIL_LONG_SIDE : MODEL_LONG_SIDE, 90, options);
+  if (options.detail === 'low') return jpeg(bytes, { width: MODEL_LOW_DETAIL_LONG_SIDE, height: MODEL_LOW_DETAIL_LONG_SIDE }, 90, options);
+  const meta = await sharp(bytes, { limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, failOn: 'error' }).metadata();
+  return jpeg(bytes, withinPatches(meta.autoOrient, MODEL_HIGH_DETAIL_PATCHES), 90, options);
+}
+
+/**
+ * The largest box of the image's aspect ratio within `patches` 32-px patches and
+ * MODEL_LONG_SIDE (no larger than the image: the resize never enlarges).
+ */
+export function withinPatches(size: { readonly width: number; readonly height: number }, patches: number): { width: number; height: number } {
+  const { width, height } = size;
+  const cover = (s: number) => Math.ceil(Math.round(width * s) / MODEL_PATCH) * Math.ceil(Math.round(height * s) / MODEL_PATCH);
+  let scale = Math.min(1, MODEL_LONG_SIDE / Math.max(width, height), Math.sqrt((patches * MODEL_PATCH * MODEL_PATCH) / (width * height)));
+  // Partial patches count whole: shrink a pixel at a time on the long side until they fit.
+  const long = Math.max(width, height);
+  while (cover(scale) > patches && scale * long > 1) scale = (Math.round(scale * long) - 1) / long;
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 /** A search-result-sized thumbnail (e.g. 160 or 320 px long side; never enlarged). */
 export async function thumbnail(bytes: Buffer, size: number, options: DerivativeOptions = {}): Promise<Derivative> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`thumbnail size must be a positive integer, got ${size}`);
-  return jpeg(bytes, size, 85, options);
+  return jpeg(bytes, { width: size, height: size }, 85, options);
 }
 
 /**
@@ -80,9 +122,9 @@ export async function flattenOnWhite(bytes: Buffer, options: DerivativeOptions &
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
-async function jpeg(bytes: Buffer, longSide: number, quality: number, options: DerivativeOptions): Promise<Derivative> {
+async function jpeg(bytes: Buffer, box: { readonly width: number; readonly height: number }, quality: number, options: DerivativeOptions): Promise<Derivative> {
   const { data, info } = await flattened(bytes, options)
-    .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
+    .resize(box.width, box.height, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false })
     .toBuffer({ resolveWithObject: true });
   return { data, mediaType: 'image/jpeg', width: info.width, height: info.height };

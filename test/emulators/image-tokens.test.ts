@@ -13,9 +13,12 @@ describe('image tokens', () => {
     [1800, 2400, 'gpt-4.1', 1452],
     [1024, 1024, 'gpt-4.1-mini', Math.ceil(1024 * 1.62)],
     [1800, 2400, 'gpt-4.1-mini-2025-04-14', Math.ceil(1452 * 1.62)],
-    // What ListingLab sends: a main image at 512 px (low detail), a 1500 px gallery image (high).
+    // What ListingLab sends: a main image at 512 px (low detail), a gallery image within 576 patches.
     [512, 512, 'gpt-4.1-mini', Math.ceil(256 * 1.62)],
-    [1500, 1500, 'gpt-4.1-mini', Math.ceil(1521 * 1.62)], // scaled to 1248 × 1248: 39 × 39 patches
+    [768, 768, 'gpt-4.1-mini', Math.ceil(576 * 1.62)], // a 1,500-px square gallery image as sent now: 934
+    [1440, 406, 'gpt-4.1-mini', Math.ceil(45 * 13 * 1.62)], // partial patches count whole
+    // What a 1,500-px gallery image cost when sent at its own size: scaled to 1248 × 1248, 39 × 39 patches.
+    [1500, 1500, 'gpt-4.1-mini', Math.ceil(1521 * 1.62)],
     [1500, 1500, 'gpt-4.1-nano', Math.ceil(1521 * 2.46)],
   ])('OpenAI: %i × %i on %s is %i tokens', (width, height, model, expected) => {
     expect(openAiImageTokens({ width, height }, model)).toBe(expected);

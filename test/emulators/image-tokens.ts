@@ -2,17 +2,20 @@
  * What an image costs in input tokens, as the emulators report it in `usage`, so a cost measured
  * against them is the cost the real APIs would bill for the same request.
  *
- * OpenAI (https://platform.openai.com/docs/guides/images-vision, "Calculating costs"): gpt-4.1-mini,
- * gpt-4.1-nano and o4-mini meter an image in 32 × 32 px patches — the patches covering the image,
- * the image scaled down first if that is over 1536, at most 1536 — times a per-model multiplier
- * (gpt-4.1-mini 1.62, gpt-4.1-nano 2.46, o4-mini 1.72). `detail` does not change that count for these
- * models (the 85 + 170-per-tile budgets of `low`/`high` apply to the tile-metered gpt-4o family;
- * measured so on the OpenAI forum, "Vision: more than one way to send a request", 2025: a 128 × 64
- * image was 26 tokens on gpt-4.1-mini at low and at high). ListingLab sends `low` for main
- * images (512 px long side) and `high` for gallery images (1568 px long side; stages/pdp.ts,
- * acquire/derivatives.ts), so a 1500 × 1500 gallery image (scaled to 1248 × 1248: 39 × 39
- * patches) is 1521 × 1.62 = 2,465 tokens and a 512 × 512 main image 256 × 1.62 = 415. A model the
- * table does not know (a test model) is metered as gpt-4.1-mini, the default.
+ * OpenAI (https://platform.openai.com/docs/guides/images-vision#calculating-costs, "GPT-4.1-mini,
+ * GPT-4.1-nano, o4-mini"; checked 2026-12-05 against that section's text and worked examples):
+ * gpt-4.1-mini, gpt-4.1-nano and o4-mini meter an image in 32 × 32 px patches — the patches
+ * covering the image; over 1536, the image is first scaled by √(1536·32²/(w·h)) and again so whole
+ * patches fit each side (1800 × 2400 → 1452) — times a per-model multiplier (gpt-4.1-mini 1.62,
+ * gpt-4.1-nano 2.46, o4-mini 1.72). `detail` does not change that count for these models (the
+ * 85 + 170-per-tile budgets of `low`/`high` apply to the tile-metered gpt-4o family; measured so
+ * on the OpenAI forum, "Vision: more than one way to send a request", 2025: a 128 × 64 image was
+ * 26 tokens on gpt-4.1-mini at low and at high). ListingLab sends `low` for main images (512 px
+ * long side: 256 patches, 415 tokens) and `high` for the other gallery images, each within 576
+ * patches (service/acquire/derivatives.ts MODEL_HIGH_DETAIL_PATCHES: a 1,500-px square arrives as
+ * 768 × 768, 576 × 1.62 = 934 tokens, where at the former 1568-px long side it was 1248 × 1248
+ * after OpenAI's scale-down, 1521 patches, 2,465 tokens). A model the table does not know (a test
+ * model) is metered as gpt-4.1-mini, the default.
  *
  * Anthropic (https://docs.claude.com/en/docs/build-with-claude/vision, "Calculate image costs"):
  * tokens = width × height / 750 for an image within 1568 px (larger ones are scaled down to it
