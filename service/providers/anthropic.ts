@@ -1,6 +1,7 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AnthropicError } from '@anthropic-ai/sdk';
-import type { ContentBlockParam, Message, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
+import { withImageBodies, type ImageSlot } from './image-body.ts';
 import { costOf, systemClock } from './provider.ts';
 import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
@@ -37,25 +38,25 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     model,
     async generate<T>(request: GenerateRequest<T>): Promise<GenerateResult<T>> {
       const started = clock.now();
-      const content: ContentBlockParam[] = [];
-      for (const image of request.images) {
-        content.push({ type: 'text', text: `Image "${image.label}":` });
-        content.push({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data.toString('base64') } });
-      }
-      content.push({ type: 'text', text: request.prompt });
       const tool = toolFor(request.schema, request.schemaName);
+      const params = (slot: ImageSlot): MessageCreateParamsNonStreaming => ({
+        model,
+        max_tokens: request.maxOutputTokens ?? defaultMaxTokens,
+        system: request.system,
+        messages: [{ role: 'user', content: userContent(request, slot) }],
+        tools: [tool],
+        tool_choice: { type: 'tool', name: tool.name },
+      });
       let message: Message;
       try {
-        message = await client.messages.create(
-          {
-            model,
-            max_tokens: request.maxOutputTokens ?? defaultMaxTokens,
-            system: request.system,
-            messages: [{ role: 'user', content }],
-            tools: [tool],
-            tool_choice: { type: 'tool', name: tool.name },
-          },
-          request.signal ? { signal: request.signal } : {},
+        // Each image base64-encoded once for every call carrying it (image-body.ts); the SDK sends the body as it is.
+        message = await withImageBodies(request.images, (body) =>
+          client.post<Message>('/v1/messages', {
+            body: body(params),
+            headers: { 'content-type': 'application/json' },
+            stream: false,
+            ...(request.signal ? { signal: request.signal } : {}),
+          }),
         );
       } catch (error) {
         throw toCallError(error, model, apiKey);
@@ -78,6 +79,17 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
       return { output: parsed.data, provider: 'anthropic', model, usage, costUsd, latencyMs: clock.now() - started, calls: 1 };
     },
   };
+}
+
+/** Each image (its base64 in `slot`) after its label, then the prompt. */
+function userContent(request: GenerateRequest<unknown>, slot: ImageSlot): ContentBlockParam[] {
+  const content: ContentBlockParam[] = [];
+  for (const [i, image] of request.images.entries()) {
+    content.push({ type: 'text', text: `Image "${image.label}":` });
+    content.push({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: slot(i) } });
+  }
+  content.push({ type: 'text', text: request.prompt });
+  return content;
 }
 
 const tools = new WeakMap<z.ZodType, Tool['input_schema']>();

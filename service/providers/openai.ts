@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming, ResponseFormatJSONSchema } from 'openai/resources';
 import { z } from 'zod';
+import { withImageBodies, type ImageSlot } from './image-body.ts';
 import { costOf, systemClock } from './provider.ts';
 import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
@@ -67,21 +68,26 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     outputMode: () => learned,
     async generate<T>(request: GenerateRequest<T>): Promise<GenerateResult<T>> {
       const started = clock.now();
-      const content = userContent(request);
       let mode = learned;
       let calls = 0;
-      let completion: OpenAI.Chat.Completions.ChatCompletion;
-      for (;;) {
-        calls += 1;
-        try {
-          completion = await client.chat.completions.create(chatRequest(request, model, mode, content), request.signal ? { signal: request.signal } : {});
-          break;
-        } catch (error) {
-          const weaker = MODES[MODES.indexOf(mode) + 1];
-          if (weaker === undefined || !refusesOutputMode(error)) throw toCallError(error, model, apiKey);
-          mode = weaker;
+      // Each image base64-encoded once for every call carrying it (image-body.ts); the SDK sends the body as it is.
+      const completion = await withImageBodies(request.images, async (body) => {
+        for (;;) {
+          calls += 1;
+          try {
+            const json = body((slot) => chatRequest(request, model, mode, userContent(request, slot)));
+            return await client.post<OpenAI.Chat.Completions.ChatCompletion>('/chat/completions', {
+              body: json,
+              headers: { 'content-type': 'application/json' },
+              ...(request.signal ? { signal: request.signal } : {}),
+            });
+          } catch (error) {
+            const weaker = MODES[MODES.indexOf(mode) + 1];
+            if (weaker === undefined || !refusesOutputMode(error)) throw toCallError(error, model, apiKey);
+            mode = weaker;
+          }
         }
-      }
+      });
       if (MODES.indexOf(mode) > MODES.indexOf(learned)) {
         logger?.warn({ provider: 'openai', model, refused: MODES.slice(0, MODES.indexOf(mode)), outputMode: mode }, 'the server refused structured outputs; using the output mode it accepts from now on');
         learned = mode;
@@ -101,14 +107,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
   };
 }
 
-function userContent(request: GenerateRequest<unknown>): ChatCompletionContentPart[] {
+/** The user message: each image (a data URL, its base64 in `slot`) after its label, then the prompt. */
+function userContent(request: GenerateRequest<unknown>, slot: ImageSlot): ChatCompletionContentPart[] {
   const content: ChatCompletionContentPart[] = [];
-  for (const image of request.images) {
+  for (const [i, image] of request.images.entries()) {
     content.push({ type: 'text', text: `Image "${image.label}":` });
-    content.push({
-      type: 'image_url',
-      image_url: { url: `data:${image.mediaType};base64,${image.data.toString('base64')}`, detail: image.detail },
-    });
+    content.push({ type: 'image_url', image_url: { url: slot(i, `data:${image.mediaType};base64,`), detail: image.detail } });
   }
   content.push({ type: 'text', text: request.prompt });
   return content;
