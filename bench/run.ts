@@ -134,6 +134,8 @@ try {
   const callsBefore = slack.calls.length;
   const deliveryJobs = () => service.metricSum('listinglab_jobs_total', { task: 'deliver_run' });
   const deliveries0 = await deliveryJobs();
+  // prom-client resets its event-loop delay histogram at each scrape: this one starts the window.
+  await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
   const t0 = Date.now();
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
@@ -148,6 +150,14 @@ try {
   // Statements sent by the service and its worker, not the bench's own (pg_stat_statements drops
   // comments, so those are told apart by their text: BENCH_QUERIES).
   const [statements] = await handle.sql<{ n: number }[]>`select coalesce(sum(calls), 0)::float8 as n from pg_stat_statements where not (query ~ ${BENCH_QUERIES})`;
+  /**
+   * How long the service's event loop was held up during the measured runs (prom-client's default
+   * metrics, from the first scrape after the window: each scrape starts a new one; `--memory`
+   * scrapes every 500 ms, so with it this is the last half second only).
+   */
+  const scraped = await service.metrics();
+  const gauge = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1] ?? Number.NaN) * 1000);
+  const lag = { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
   const deliveries = (await deliveryJobs()) - deliveries0;
   if (values['sql-top']) {
     const top = await handle.sql<{ calls: number; query: string }[]>`select calls::float8 as calls, query from pg_stat_statements where not (query ~ ${BENCH_QUERIES}) order by calls desc limit ${Number(values['sql-top'])}`;
@@ -219,6 +229,7 @@ try {
     cpu_s_per_run: Math.round((cpu / N) * 1000) / 1000,
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: await service.peakRssMb(),
+    event_loop_lag_ms: lag,
     tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
     cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };

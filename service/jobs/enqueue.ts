@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { TASK_PAYLOADS, type TaskName, type TaskPayload } from './payloads.ts';
 
@@ -13,14 +13,34 @@ export interface EnqueueOptions {
   readonly queueName?: string;
 }
 
+/** A job to add: its task, payload and options. */
+export interface JobSpec<N extends TaskName = TaskName> {
+  readonly task: N;
+  readonly payload: TaskPayload<N>;
+  readonly opts?: EnqueueOptions;
+}
+
 /**
  * Adds a job through SQL on the caller's connection or transaction: if the transaction rolls
  * back, the job was never there. The payload is validated against the task's schema first.
  */
 export async function enqueue<N extends TaskName>(db: DbOrTx, task: N, payload: TaskPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
+  await db.execute(sql`select ${addJobSql(task, payload, opts)}`);
+}
+
+/** Adds several jobs in one statement (same transaction rules as `enqueue`). */
+export async function enqueueAll(db: DbOrTx, jobs: readonly (JobSpec | undefined)[]): Promise<void> {
+  const adds = jobs.flatMap((j) => (j ? [addJobSql(j.task, j.payload as never, j.opts)] : []));
+  if (adds.length) await db.execute(sql`select ${sql.join(adds, sql`, `)}`);
+}
+
+/**
+ * The `graphile_worker.add_job(...)` call as an SQL expression, for a statement that adds a job
+ * along with what it does anyway (one round trip instead of two). The payload is validated here.
+ */
+export function addJobSql<N extends TaskName>(task: N, payload: TaskPayload<N>, opts: EnqueueOptions = {}): SQL {
   const parsed = TASK_PAYLOADS[task].parse(payload);
-  await db.execute(sql`
-    select graphile_worker.add_job(
+  return sql`graphile_worker.add_job(
       identifier => ${task}::text,
       payload => ${JSON.stringify(parsed)}::json,
       queue_name => ${opts.queueName ?? null}::text,
@@ -29,5 +49,5 @@ export async function enqueue<N extends TaskName>(db: DbOrTx, task: N, payload: 
       job_key => ${opts.jobKey ?? null}::text,
       priority => ${opts.priority ?? null}::int,
       job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
-    )`);
+    )`;
 }

@@ -9,7 +9,7 @@ import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
 import { markMineAfterAcquire } from './mark-mine.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
-import { scheduleDelivery } from '../delivery/index.ts';
+import { deliveryJobSql } from '../delivery/index.ts';
 import { verdictOutcome } from './verdict-outcome.ts';
 
 /**
@@ -61,12 +61,10 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
  * those that began: settled stages, and every stage of a run without a slot, are left alone.
  */
 export async function beginStages(db: Db, runId: string, stages: readonly string[], opts: { deliver?: boolean } = {}): Promise<string[]> {
-  const { began, run } = await beginStageRows(db, runId, stages);
-  // A visible change (the stages show as running). Outside a transaction: losing this schedule
-  // to a crash only delays the "running" render until the stage's completion schedules its own.
+  // A visible change (the stages show as running): its delivery is scheduled in the same statement.
   // `deliver: false`: the caller begins them right after the completion that queued them, whose
   // delivery — debounced, rendered from the database when it runs — shows them running.
-  if (run && opts.deliver !== false) await scheduleDelivery(db, run);
+  const { began } = await beginStageRows(db, runId, stages, opts.deliver !== false ? (origin) => deliveryJobSql(runId, origin) : undefined);
   return began;
 }
 
@@ -106,7 +104,8 @@ export interface CompleteOptions {
  */
 export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<string[]> {
   return db.transaction(async (tx) => {
-    const locked = await lockRunWithStages(tx, runId);
+    // The change's delivery is scheduled with the lock (one statement; committed with the change).
+    const locked = await lockRunWithStages(tx, runId, (origin) => deliveryJobSql(runId, origin));
     if (!locked) return [];
     const { run, stages } = locked;
     const row = stages.find((s) => s.stage === stage);
@@ -129,7 +128,6 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
     } else {
       queued = await advance(tx, run, stages, opts);
     }
-    await scheduleDelivery(tx, run);
     return queued;
   });
 }

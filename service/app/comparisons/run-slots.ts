@@ -1,8 +1,8 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { admitRun, countActiveRuns, transitionStages, waitingRuns, type Run } from '../../db/repos/runs.ts';
 import { lockWorkspace } from '../../db/repos/workspaces.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
-import { scheduleDelivery } from '../delivery/index.ts';
+import { enqueueAll } from '../../jobs/enqueue.ts';
+import { deliveryJob, scheduleDelivery } from '../delivery/index.ts';
 
 /**
  * Running slots: at most N runs of a workspace hold a slot (admitted: their jobs are in the queue);
@@ -14,16 +14,19 @@ import { scheduleDelivery } from '../delivery/index.ts';
  * Lock order everywhere: a run's row (the engine's lock) before its workspace's row.
  */
 
-/** A run that just got its slot starts: stage 0's job is enqueued (a draft's first stage for a draft). */
+/**
+ * A run that just got its slot starts: stage 0's job is enqueued (a draft's first stage for a
+ * draft) with its first delivery, in one statement.
+ */
 async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin' | 'kind'>): Promise<void> {
-  if (run.kind === 'draft') {
-    await transitionStages(tx, run.id, ['draft_acquire'], ['pending'], 'queued');
-    await enqueue(tx, 'draft_stage', { runId: run.id, stage: 'draft_acquire' }, { maxAttempts: 3 });
-  } else {
-    await transitionStages(tx, run.id, ['acquire'], ['pending'], 'queued');
-    await enqueue(tx, 'acquire_listings', { runId: run.id }, { maxAttempts: 3 });
-  }
-  await scheduleDelivery(tx, run, 0);
+  const first = run.kind === 'draft' ? 'draft_acquire' : 'acquire';
+  await transitionStages(tx, run.id, [first], ['pending'], 'queued');
+  await enqueueAll(tx, [
+    run.kind === 'draft'
+      ? { task: 'draft_stage', payload: { runId: run.id, stage: 'draft_acquire' }, opts: { maxAttempts: 3 } }
+      : { task: 'acquire_listings', payload: { runId: run.id }, opts: { maxAttempts: 3 } },
+    deliveryJob(run, 0),
+  ]);
 }
 
 /** Positions moved: the waiting runs' root messages are re-rendered. */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import { getMessages, recordMessage, recordMessages, setRenderedHash } from '../../db/repos/messages.ts';
-import { getRun } from '../../db/repos/runs.ts';
+import { readForDelivery, recordMessage, recordMessages, setRenderedHash, type DeliveredMessage } from '../../db/repos/messages.ts';
+import { getRun, getRunWithStages, queuePosition, type Run, type StageRow } from '../../db/repos/runs.ts';
 import type { Logger } from '../../logger.ts';
 import { DeliveryRefused, type MessageRef, type MessageSink, type PostedScorecard, type RunOrigin, type Sinks } from './message-sink.ts';
-import { experimentCardFor, draftThreadCards, isFinished, loadRunView, type RunView, type StageView } from '../views/index.ts';
+import { experimentCardFor, draftThreadCards, isFinished, toRunView, type RunView, type StageView } from '../views/index.ts';
 import { withReportUrl, type ReportLinks } from '../reports/index.ts';
+import { scheduleDelivery } from './schedule-delivery.ts';
 
 /**
  * Renders a run from the database and brings its chat messages up to date: the root message
@@ -17,6 +18,13 @@ import { withReportUrl, type ReportLinks } from '../reports/index.ts';
  * Idempotent: message references are stored, so a retried task edits the same root and never
  * posts a second one; a card already recorded is not posted again. (A crash between a post and
  * its record can repeat that one post: no chat API takes an idempotency key.)
+ *
+ * One delivery of a run at a time, across processes: a delivery that finds another one of the
+ * same run running (db/repos/messages.ts readForDelivery) steps aside and schedules itself again a
+ * moment later, so it renders after the other has recorded what it posted. Two at once would each
+ * find no root (or no card) recorded yet and each post one: two roots in the channel, a stage card
+ * twice in the thread (seen with two workers in test/deployed/worker-kill.test.ts). A worker that
+ * dies holding a delivery has its jobs unlocked (force_unlock_workers, jobs/heartbeat.ts).
  */
 export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
   try {
@@ -29,10 +37,21 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger; r
   }
 }
 
+/** The task whose jobs are deliveries (jobs/payloads.ts): a delivery counts those of its run that are running. */
+const DELIVERY_TASK = 'deliver_run';
+
+/** How long a delivery that found another one of its run running waits before it tries again. */
+export const DELIVERY_RETRY_MS = 500;
+
 async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
-  const run = await getRun(deps.db, runId);
-  if (!run) {
+  const read = await readForDelivery(deps.db, runId, DELIVERY_TASK);
+  if (!read) {
     deps.logger.info({ runId }, 'run no longer exists (its workspace data was deleted): nothing to deliver');
+    return;
+  }
+  const { run, messages } = read;
+  if (read.running > 1) {
+    await scheduleDelivery(deps.db, run, DELIVERY_RETRY_MS);
     return;
   }
   const origin = run.origin as RunOrigin;
@@ -42,10 +61,10 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
     deps.logger.warn({ runId, platform: origin.platform }, 'no sink configured for this platform: run not delivered');
     return;
   }
-  const messages = await getMessages(deps.db, runId);
   if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders
   // The first post is not held back: it is the answer to the command.
-  const loaded = messages.has('root') ? await viewOnceBegun(deps.db, runId, run) : await loadRunView(deps.db, runId, run);
+  const first = await viewOf(deps.db, run, read.stages);
+  const loaded = messages.has('root') ? await viewOnceBegun(deps.db, runId, first) : first;
   if (!loaded) return;
   // A finished comparison links its report page (when links are on): every sink call gets the same view.
   const view = withReportUrl(loaded, deps.reportLinks);
@@ -97,7 +116,7 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
  * between the post and that record can repeat the post, as for any message (no chat API takes an
  * idempotency key).
  */
-function cardsDue(view: RunView, messages: ReadonlyMap<string, unknown>): StageView[] {
+function cardsDue(view: RunView, messages: ReadonlyMap<string, DeliveredMessage>): StageView[] {
   if (!isFinished(view)) return [];
   const all = view.kind === 'draft' ? draftThreadCards(view) : view.stages;
   return all.filter((s) => (s.status === 'succeeded' || s.status === 'failed') && !messages.has(s.name));
@@ -117,15 +136,20 @@ function recordCards(db: Db, runId: string, origin: Exclude<RunOrigin, { platfor
  * the view is read again until no stage is queued, for at most BEGIN_WAIT_MS: a stage still queued
  * after that waits for a worker, and its "waiting" is true.
  */
-async function viewOnceBegun(db: Db, runId: string, run: NonNullable<Awaited<ReturnType<typeof getRun>>>): Promise<RunView | undefined> {
-  let view = await loadRunView(db, runId, run);
-  for (let waited = 0; view && waited < BEGIN_WAIT_MS && view.stages.some((s) => s.status === 'queued'); waited += BEGIN_POLL_MS) {
+async function viewOnceBegun(db: Db, runId: string, first: RunView): Promise<RunView | undefined> {
+  let view = first;
+  for (let waited = 0; waited < BEGIN_WAIT_MS && view.stages.some((s) => s.status === 'queued'); waited += BEGIN_POLL_MS) {
     await new Promise((r) => setTimeout(r, BEGIN_POLL_MS));
-    const again = await getRun(db, runId);
+    const again = await getRunWithStages(db, runId);
     if (!again) return undefined;
-    view = await loadRunView(db, runId, again);
+    view = await viewOf(db, again.run, again.stages);
   }
   return view;
+}
+
+/** The run's view from rows in hand (the queue position is read only for a run waiting for a slot). */
+async function viewOf(db: Db, run: Run, stages: readonly StageRow[]): Promise<RunView> {
+  return toRunView(run, stages, await queuePosition(db, run));
 }
 
 const BEGIN_WAIT_MS = 300;

@@ -1,6 +1,7 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Run } from '../../db/repos/runs.ts';
-import { enqueue } from '../../jobs/enqueue.ts';
+import { addJobSql, enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
 
 /**
  * Chat delivery after a change, coalesced per run by a graphile job_key (replace mode): each
@@ -14,24 +15,37 @@ import { enqueue } from '../../jobs/enqueue.ts';
  * A delay of 0 (a run just created or admitted: its root must appear at once) uses a key of its
  * own, so the changes that follow a moment later (its first stage starting) cannot move it.
  *
- * One delivery of a run at a time (graphile queue `deliver:<run>`, shared by both keys): a job key
- * cannot replace a job that a worker holds, so a change made while a delivery is running adds a
- * second job, and two deliveries of one run at once — in two worker processes, or two slots of
- * one — would each find no root (or no card) recorded yet and each post one: two roots in the
- * channel, a stage card twice in the thread (seen with two workers in
- * test/deployed/worker-kill.test.ts). In one queue the second waits for the first and finds its
- * messages recorded. A worker that dies holding the queue is unlocked with its jobs
- * (force_unlock_workers, jobs/heartbeat.ts).
+ * A job key cannot replace a job that a worker holds, so a change made while a delivery is
+ * running adds a second job; the delivery itself makes sure two of one run never run at once
+ * (deliver-run.ts). No graphile queue does it: graphile keeps a row per queue name forever, one per
+ * run.
  */
 export const DELIVERY_WINDOW_MS = 1_000;
 
 export async function scheduleDelivery(tx: DbOrTx, run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_WINDOW_MS): Promise<void> {
+  await enqueueAll(tx, [deliveryJob(run, delayMs)]);
+}
+
+/** The delivery job a change schedules (as `scheduleDelivery`), or undefined for a run not asked from chat. */
+export function deliveryJob(run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_WINDOW_MS): JobSpec<'deliver_run'> | undefined {
   const platform = (run.origin as { platform?: string } | null)?.platform;
-  if (platform !== 'slack' && platform !== 'discord') return;
-  await enqueue(tx, 'deliver_run', { runId: run.id }, {
-    jobKey: delayMs === 0 ? `deliver-now:${run.id}` : `deliver:${run.id}`,
-    queueName: `deliver:${run.id}`,
+  if (platform !== 'slack' && platform !== 'discord') return undefined;
+  return { task: 'deliver_run', payload: { runId: run.id }, opts: deliveryOptions(run.id, delayMs) };
+}
+
+/**
+ * The delivery a change schedules, as an SQL expression for a statement that makes the change
+ * (one round trip): `origin` is the SQL of the run's origin column in that statement; a run not
+ * asked from chat gets none (null).
+ */
+export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WINDOW_MS): SQL {
+  return sql`case when ${origin}->>'platform' in ('slack', 'discord') then (${addJobSql('deliver_run', { runId }, deliveryOptions(runId, delayMs))}).id end`;
+}
+
+function deliveryOptions(runId: string, delayMs: number) {
+  return {
+    jobKey: delayMs === 0 ? `deliver-now:${runId}` : `deliver:${runId}`,
     runAt: new Date(Date.now() + delayMs),
     maxAttempts: 8,
-  });
+  };
 }

@@ -1,12 +1,53 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
-import { chatMessages } from '../schema.ts';
+import { chatMessages, runs, runStages } from '../schema.ts';
+import type { Run, StageRow } from './runs.ts';
 
 export type ChatMessageRow = typeof chatMessages.$inferSelect;
+
+/** What a delivery needs of a recorded message. */
+export type DeliveredMessage = Pick<ChatMessageRow, 'key' | 'channelId' | 'messageRef' | 'threadRef' | 'lastRenderedHash'>;
 
 export async function getMessages(db: DbOrTx, runId: string): Promise<Map<string, ChatMessageRow>> {
   const rows = await db.select().from(chatMessages).where(eq(chatMessages.runId, runId));
   return new Map(rows.map((r) => [r.key, r]));
+}
+
+/**
+ * Everything a delivery reads, in one statement: the run, its stages, its recorded messages, and
+ * how many jobs of `task` for this run a worker holds right now (the caller's own included) —
+ * graphile-worker locks a job when it fetches it and deletes it when it completes, so a delivery
+ * that counts one (itself) is the only one running, and one that counts more steps aside. Two
+ * deliveries that overlap cannot both count one: each was locked before it counted. The messages
+ * are read in the same snapshot as that count, so a delivery that finished before it holds none
+ * of its jobs any more and everything it recorded is seen. Undefined when the run does not exist.
+ */
+export async function readForDelivery(
+  db: DbOrTx,
+  runId: string,
+  task: string,
+): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number } | undefined> {
+  const rows = await db
+    .select({
+      run: runs,
+      stage: runStages,
+      // Uncorrelated subqueries: evaluated once for the statement, not once per stage row.
+      running: sql<number>`(select count(*)::int from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        where t.identifier = ${task} and j.locked_at is not null and j.payload->>'runId' = ${runId})`,
+      messages: sql<DeliveredMessage[]>`(select coalesce(json_agg(json_build_object('key', m.key, 'channelId', m.channel_id, 'messageRef', m.message_ref,
+        'threadRef', m.thread_ref, 'lastRenderedHash', m.last_rendered_hash)), '[]'::json) from chat_messages m where m.run_id = ${runId})`,
+    })
+    .from(runs)
+    .leftJoin(runStages, eq(runStages.runId, runs.id))
+    .where(eq(runs.id, runId));
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    run: first.run,
+    stages: rows.flatMap((r) => (r.stage ? [r.stage] : [])),
+    messages: new Map(first.messages.map((m) => [m.key, m])),
+    running: first.running,
+  };
 }
 
 /** Records a posted message once per (run, key); a second record for the same key changes nothing. */

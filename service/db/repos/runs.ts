@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -75,6 +75,13 @@ export async function getStages(db: DbOrTx, runId: string): Promise<StageRow[]> 
   return db.select().from(runStages).where(eq(runStages.runId, runId));
 }
 
+/** A run and its stages in one statement (a view re-read); undefined when the run does not exist. */
+export async function getRunWithStages(db: DbOrTx, runId: string): Promise<{ run: Run; stages: StageRow[] } | undefined> {
+  const rows = await db.select({ run: runs, stage: runStages }).from(runs).leftJoin(runStages, eq(runStages.runId, runs.id)).where(eq(runs.id, runId));
+  const first = rows[0];
+  return first ? { run: first.run, stages: rows.flatMap((r) => (r.stage ? [r.stage] : [])) } : undefined;
+}
+
 /** A stage's bookkeeping without its output (the engine decides on statuses; outputs are large). */
 export type StageState = Omit<StageRow, 'output'>;
 
@@ -110,15 +117,21 @@ export async function transitionStages(tx: DbOrTx, runId: string, stages: string
 export type StageBrief = Pick<StageRow, 'stage' | 'status' | 'credits' | 'attempts' | 'errorCode'>;
 
 /**
+ * An expression a statement on a run evaluates once along with its change (the run's chat
+ * delivery: app/delivery deliveryJobSql), given the SQL of the run's origin column there.
+ */
+export type AlongWith = (origin: SQL) => SQL;
+
+/**
  * Locks the run row (as `lockRun`), telling listeners (the CLI) that the run changed — delivered
  * at commit, so only if the caller's transaction commits; a listener woken for nothing only
  * reloads its view — and then reads its stages' statuses. Two statements: a statement that waited
  * for the lock still sees the snapshot it started with, so statuses read in it could miss what
- * the previous holder of the lock committed.
+ * the previous holder of the lock committed. `along` is evaluated in the first (see AlongWith).
  */
-export async function lockRunWithStages(tx: DbOrTx, id: string): Promise<{ run: Run; stages: StageBrief[] } | undefined> {
+export async function lockRunWithStages(tx: DbOrTx, id: string, along?: AlongWith): Promise<{ run: Run; stages: StageBrief[] } | undefined> {
   const [row] = await tx
-    .select({ run: runs, notified: sql`pg_notify('listinglab_run', ${runs.id}::text)` })
+    .select({ run: runs, notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`, along: along ? along(sql`${runs.origin}`) : sql`null` })
     .from(runs)
     .where(eq(runs.id, id))
     .for('update');
@@ -137,9 +150,9 @@ export async function lockRunWithStages(tx: DbOrTx, id: string): Promise<{ run: 
  * queued stage by a guarded move). The run must hold a slot — a run waiting for one has no job,
  * and a stray one must not start it past the queue — and a settled stage is never moved back. The
  * run moves queued → running with its first stage; listeners are told. Returns the stages that
- * began and the run's id and origin (for delivery).
+ * began and the run's id and origin. `along` is evaluated once when a stage began (see AlongWith).
  */
-export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[]): Promise<{ began: string[]; run: Pick<Run, 'id' | 'origin'> | undefined }> {
+export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[], along?: AlongWith): Promise<{ began: string[]; run: Pick<Run, 'id' | 'origin'> | undefined }> {
   if (stages.length === 0) return { began: [], run: undefined };
   const rows = await db.execute<{ stage: string; origin: Run['origin'] }>(sql`
     with r as (select id, origin from runs where id = ${runId} and admitted_at is not null for no key update),
@@ -149,8 +162,9 @@ export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly
       where run_id = ${runId} and stage = any(${sql`array[${sql.join(stages.map((x) => sql`${x}`), sql`, `)}]::text[]`})
         and status not in ('succeeded', 'failed', 'skipped') and exists (select 1 from r)
       returning stage),
-    u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s))
-    select s.stage, r.origin, pg_notify('listinglab_run', ${runId}::text) from s cross join r`);
+    u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s)),
+    a as (select ${along ? along(sql`r.origin`) : sql`null`} as along from r where exists (select 1 from s))
+    select s.stage, r.origin, pg_notify('listinglab_run', ${runId}::text) from s cross join r left join a on true`);
   const first = rows[0];
   return { began: rows.map((r) => r.stage), run: first ? { id: runId, origin: first.origin } : undefined };
 }
