@@ -88,8 +88,24 @@ describe('forModel', () => {
 
   it('is a pure function of the bytes', async () => {
     const bytes = await fixture('abo/B0799CK52K/d80a51d3.jpg');
-    const [a, b] = await Promise.all([forModel(bytes), forModel(bytes)]);
+    const a = await forModel(bytes);
+    const b = await forModel(Buffer.from(bytes));
+    expect(a).not.toBe(b); // nothing is kept once made: the caller caches
     expect(a.data.equals(b.data)).toBe(true);
+  });
+
+  it('calls in flight for the same bytes and detail share one resize (both orders of a stage ask at once)', async () => {
+    const bytes = await fixture('abo/B0799CK52K/d80a51d3.jpg');
+    const [a, b, low, other] = await Promise.all([
+      forModel(bytes, { detail: 'high' }),
+      forModel(Buffer.from(bytes), { detail: 'high' }),
+      forModel(bytes, { detail: 'low' }),
+      forModel(await fixture('abo/B0799CK52K/528c608a.jpg'), { detail: 'high' }),
+    ]);
+    expect(b).toBe(a);
+    expect(low).not.toBe(a);
+    expect(Math.max(low.width, low.height)).toBe(MODEL_LOW_DETAIL_LONG_SIDE);
+    expect(other.data.equals(a.data)).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import sharp from 'sharp';
 import { DEFAULT_MAX_PIXELS } from './image-inspect.ts';
 
@@ -82,7 +83,21 @@ function flattened(bytes: Buffer, options: DerivativeOptions) {
  * JPEG quality 90 with 4:4:4 chroma, so small (often coloured) print on infographics stays sharp:
  * the bytes do not change what the model bills, only the upload.
  */
-export async function forModel(bytes: Buffer, options: DerivativeOptions & { readonly detail?: 'low' | 'high' | 'auto' } = {}): Promise<Derivative> {
+export function forModel(bytes: Buffer, options: DerivativeOptions & { readonly detail?: 'low' | 'high' | 'auto' } = {}): Promise<Derivative> {
+  // Calls in flight for the same image share one resize: a stage's two presentation orders, and
+  // the click and gallery stages' main images, ask for it at the same moment (each from its own
+  // copy of the bytes), so a cache of finished results alone would resize it up to four times.
+  const key = `${options.detail === 'low' ? 'low' : 'high'}:${options.maxPixels ?? ''}:${bytes.length}:${hash('sha256', bytes)}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const made = resizeForModel(bytes, options).finally(() => inFlight.delete(key));
+  inFlight.set(key, made);
+  return made;
+}
+
+const inFlight = new Map<string, Promise<Derivative>>();
+
+async function resizeForModel(bytes: Buffer, options: DerivativeOptions & { readonly detail?: 'low' | 'high' | 'auto' }): Promise<Derivative> {
   if (options.detail === 'low') return jpeg(bytes, { width: MODEL_LOW_DETAIL_LONG_SIDE, height: MODEL_LOW_DETAIL_LONG_SIDE }, 90, options);
   const meta = await sharp(bytes, { limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, failOn: 'error' }).metadata();
   return jpeg(bytes, withinPatches(meta.autoOrient, MODEL_HIGH_DETAIL_PATCHES), 90, options);
