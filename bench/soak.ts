@@ -1,0 +1,222 @@
+/**
+ * `npm run bench -- --soak [--runs 1000] [--scale 100] [--concurrency 20] [--json] [--log-level warn] [--idle-wait 35] [--keep-log FILE]`
+ *
+ * A long run of the deployed service (issue 22, item 4): `--runs` comparisons through
+ * `listinglab serve` in a child process (service-process.ts), the emulators and the embedded
+ * Postgres of the bench (run.ts), `--concurrency` commands kept in flight — a slot sends its next
+ * command only once its run is over and shown in its channel (soak-watch.ts). Each run is its own
+ * workspace, channel and ASIN pair, as in the bench: a thousand first-time workspaces is the
+ * harder case for what a service keeps per workspace.
+ *
+ * What it checks (soak-checks.ts), each a bound with pass/fail, exit code 1 if any fails:
+ * - every run finished and was delivered;
+ * - the service's RSS (VmRSS) after the first 100 runs and at the end (the queue drained) within
+ *   10 % of each other — memory that grows with the number of runs served is a leak;
+ * - its Postgres connections at the end within its pools (the app pool, 10, and graphile-worker's,
+ *   WORKER_CONCURRENCY + 2), and again after `--idle-wait` seconds, when idle connections close;
+ * - no job left in graphile-worker's queue but the crontab's next ones;
+ * - no error line (pino level ≥ 50) in the service's log (LOG_LEVEL=warn; the whole stderr is
+ *   kept in the bench's temp dir, and copied to `--keep-log` or, if a bound fails, next to it).
+ */
+import { createWriteStream } from 'node:fs';
+import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDb } from '../service/db/client.ts';
+import { startEmbeddedPostgres } from '../service/db/embedded.ts';
+import { migrateDatabase } from '../service/db/migrate.ts';
+import { createLifecycle } from '../service/main/lifecycle.ts';
+import { startSlackEmulator } from '../test/emulators/slack.ts';
+import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
+import { benchAsin, startProvidersThread } from './providers-thread.ts';
+import { startService, type ServiceProcess } from './service-process.ts';
+import { type Bound, medianBetween, queueState, serviceConnections, summariseLog } from './soak-checks.ts';
+import { printSoak } from './soak-report.ts';
+import { type RunOutcome, watchCompletions } from './soak-watch.ts';
+
+const SECRET = 'bench-signing-secret';
+const BENCH_APP = 'listinglab-bench-soak';
+/** The service's own pool (service/main/database.ts: openDatabase's default poolSize). */
+const APP_POOL = 10;
+/** Runs after which the first RSS is read (a third of the runs if fewer than 300): the service has loaded everything a run touches by then. */
+const FIRST_RUNS = 100;
+
+export async function runSoak(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      runs: { type: 'string', default: '1000' },
+      concurrency: { type: 'string', default: '20' },
+      scale: { type: 'string', default: '100' },
+      json: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'warn' },
+      'idle-wait': { type: 'string', default: '35' },
+      'keep-log': { type: 'string' },
+    },
+  });
+  const R = Math.max(1, Number(values.runs));
+  const C = Math.max(1, Math.min(R, Number(values.concurrency)));
+  const SCALE = Math.max(1, Number(values.scale));
+  const FIRST = Math.max(1, Math.min(FIRST_RUNS, Math.floor(R / 3)));
+  const workerConcurrency = Math.max(16, 4 * C); // as run.ts
+  // Progress goes to stderr even with --json (stdout is the one JSON object): a soak takes minutes.
+  const say = (m: string) => process.stderr.write(`${m}\n`);
+
+  const lifecycle = createLifecycle();
+  const parent = await mkdtemp(path.join(os.tmpdir(), 'listinglab-soak-'));
+  await chmod(parent, 0o755);
+  const logPath = path.join(parent, 'service.log');
+  const log = createWriteStream(logPath);
+  try {
+    const slack = await startSlackEmulator();
+    lifecycle.onShutdown('slack emulator', () => slack.close());
+    const providers = await startProvidersThread({ scale: SCALE, runs: Array.from({ length: R }, (_, k) => k) }, () => undefined);
+    lifecycle.onShutdown('providers thread', () => providers.close());
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(parent, 'data') });
+    lifecycle.onShutdown('postgres', async () => {
+      await pg.release();
+      await rm(parent, { recursive: true, force: true });
+    });
+    await migrateDatabase(pg.url);
+    const handle = createDb(pg.url, { max: 2, applicationName: BENCH_APP });
+    lifecycle.onShutdown('pool', () => handle.close());
+    const service = await startService(
+      {
+        DATABASE_URL: pg.url,
+        DATA_DIR: path.join(parent, 'service'),
+        LOG_LEVEL: values['log-level'],
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_BOT_TOKEN: 'xoxb-bench',
+        SLACK_API_URL: slack.apiUrl,
+        APIFY_TOKEN: 'apify-bench',
+        APIFY_BASE_URL: providers.apifyUrl,
+        IMAGE_HOSTS: providers.imageHost,
+        OPENAI_API_KEY: 'sk-bench',
+        OPENAI_BASE_URL: providers.openaiUrl,
+        WORKER_CONCURRENCY: String(workerConcurrency),
+      },
+      { onStderr: (c) => log.write(c) },
+    );
+    lifecycle.onShutdown('service', () => service.stop());
+
+    const watcher = watchCompletions(handle.sql, slack, { runTimeoutMs: 300_000, deliveryTimeoutMs: 60_000 });
+    lifecycle.onShutdown('watcher', async () => watcher.close());
+    const outcomes: RunOutcome[] = [];
+    /** When the n-th run was over (n = 1…R). */
+    const doneAt: number[] = [];
+    let after100: Record<string, number> | undefined;
+    const incomplete: { k: number; team: string; channel: string; outcome: RunOutcome }[] = [];
+    let next = 0;
+    const t0 = Date.now();
+    const slot = async () => {
+      for (let k = next++; k < R; k = next++) {
+        const team = `T_SOAK_${k}`;
+        const channel = `C_SOAK_${k}`;
+        const over = watcher.wait({ team, channel });
+        const body = slashCommandBody({ text: `compare ${benchAsin(k, 0)} ${benchAsin(k, 1)}`, teamId: team, channelId: channel, triggerId: `trigger-${k}`, responseUrl: slack.responseUrl() });
+        const req = signed(SECRET, body, FORM);
+        const res = await fetch(`${service.base}/slack/events`, { method: 'POST', headers: req.headers, body: req.payload }).catch((e: unknown) => e);
+        if (res instanceof Response) await res.text();
+        service.assertAlive();
+        const outcome = await over;
+        outcomes.push(outcome);
+        if (outcome.kind !== 'delivered' || outcome.status !== 'succeeded') incomplete.push({ k, team, channel, outcome });
+        doneAt.push(Date.now());
+        if (outcomes.length === FIRST) after100 = await memoryNow(service);
+        if (outcomes.length % 100 === 0) say(`soak: ${outcomes.length}/${R} runs over in ${Math.round((Date.now() - t0) / 1000)} s, RSS ${(await service.memory())['VmRSS_mb']} MB`);
+      }
+    };
+    await Promise.all(Array.from({ length: C }, slot));
+    const wallMs = Date.now() - t0;
+    watcher.close();
+
+    // The end: the queue drained (the last runs' message edits and cleanup jobs done), at most 60 s.
+    let queue = await queueState(handle.sql);
+    for (const deadline = Date.now() + 60_000; Object.keys(queue.leftover).length && Date.now() < deadline; queue = await queueState(handle.sql)) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const end = await memoryNow(service);
+    const connectionsEnd = await serviceConnections(handle.sql, BENCH_APP);
+    say(`soak: queue drained; waiting ${values['idle-wait']} s for idle connections to close`);
+    await new Promise((r) => setTimeout(r, Number(values['idle-wait']) * 1000));
+    const connectionsIdle = await serviceConnections(handle.sql, BENCH_APP);
+    const idle = await memoryNow(service);
+    const queueIdle = await queueState(handle.sql);
+    await new Promise<void>((r) => log.write('', () => r()));
+    const logSummary = summariseLog(await readFile(logPath, 'utf8'));
+    // Each incomplete run as its channel shows it now, after the drain and the idle wait: a run delivered since was late, not lost.
+    const incompleteRuns = await Promise.all(
+      incomplete.slice(0, 10).map(async (r) => ({ k: r.k, team: r.team, ...r.outcome, now: watcher.channel(r.channel), recorded: await recordedMessages(handle.sql, r.team) })),
+    );
+
+    const failed = outcomes.filter((o) => o.kind !== 'delivered' || o.status !== 'succeeded').length;
+    const first = after100?.['VmRSS_mb'] ?? Number.NaN;
+    const last = end['VmRSS_mb'] ?? Number.NaN;
+    const ratio = Math.round((last / first) * 1000) / 1000;
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    const workerPool = workerConcurrency + 2; // service/jobs/worker.ts: maxPoolSize
+    const withinPools = (c: { app: number; worker: number; other: number }) => c.app <= APP_POOL && c.worker <= workerPool && c.other === 0;
+    const leftover = total(queue.leftover);
+    // Load-matched RSS: the median over the 2nd hundred runs and over the last hundred (both under the same load).
+    const window = (from: number, to: number) => medianBetween(service.rss.samples, doneAt[from - 1] ?? t0, doneAt[to - 1] ?? Date.now());
+    const result = {
+      runs: R,
+      concurrency: C,
+      scale: SCALE,
+      workspaces: 'one per run',
+      failed,
+      incomplete_runs: incompleteRuns,
+      outcomes: Object.fromEntries(Object.entries(Object.groupBy(outcomes, (o) => (o.kind === 'missing' ? 'missing' : `${o.kind}:${o.status}`))).map(([k, v]) => [k, v?.length ?? 0])),
+      wall_s: Math.round(wallMs / 100) / 10,
+      runs_per_min: Math.round((R / wallMs) * 60_000 * 10) / 10,
+      first_runs: FIRST,
+      rss_mb: { after_first: first, end: last, end_over_first: ratio, after_idle: idle['VmRSS_mb'], peak: await service.peakRssMb(), median_second_window: window(FIRST, 2 * FIRST), median_last_window: window(Math.max(1, R - FIRST), R) },
+      memory_mb: { after_first: after100, end, after_idle: idle },
+      pg_connections: { end: connectionsEnd, after_idle: connectionsIdle, idle_wait_s: Number(values['idle-wait']), app_pool_max: APP_POOL, worker_pool_max: workerPool },
+      queue: { leftover_jobs: leftover, leftover_by_task: queue.leftover, permanently_failed: queue.permanentlyFailed, cron_jobs: queue.cron, job_queues_rows: queue.jobQueues, job_queues_rows_after_idle: queueIdle.jobQueues },
+      log: { lines: logSummary.lines, error: logSummary.error, warn: logSummary.warn, warn_messages: logSummary.warnMessages, first_errors: logSummary.firstErrors },
+      bounds: [] as Bound[],
+    };
+    result.bounds = [
+      { name: 'runs complete', pass: failed === 0, detail: `${R - failed}/${R} succeeded and delivered` },
+      { name: `RSS end within 10 % of after first ${FIRST}`, pass: Math.abs(ratio - 1) <= 0.1, detail: `${first} → ${last} MB (×${ratio})` },
+      {
+        name: 'Postgres connections within the pools',
+        pass: withinPools(connectionsEnd) && withinPools(connectionsIdle),
+        detail: `app ${connectionsEnd.app}, worker ${connectionsEnd.worker} at the end; ${connectionsIdle.app}, ${connectionsIdle.worker} after ${values['idle-wait']} s idle (pools ${APP_POOL}, ${workerPool})`,
+      },
+      { name: 'queue empty', pass: leftover === 0, detail: `${leftover} jobs left (${queue.permanentlyFailed} failed for good); crontab ${JSON.stringify(queue.cron)}` },
+      { name: 'no error in the log', pass: logSummary.error === 0, detail: `${logSummary.error} error, ${logSummary.warn} warn of ${logSummary.lines} lines` },
+    ];
+    const ok = result.bounds.every((b) => b.pass);
+    const kept = values['keep-log'] ?? (ok ? undefined : path.join(os.tmpdir(), `listinglab-soak-${process.pid}.log`));
+    if (kept) await copyFile(logPath, kept);
+    printSoak(result, { json: values.json, keptLog: kept });
+    return ok ? 0 : 1;
+  } finally {
+    log.end();
+    await lifecycle.shutdown('soak done');
+  }
+}
+
+/** The run of a workspace: its id, status, and the chat messages the service recorded as delivered (chat_messages keys). */
+async function recordedMessages(sql: ReturnType<typeof createDb>['sql'], team: string) {
+  return sql<{ run: string; status: string; finished: string | null; keys: string[] }[]>`
+    select r.id as run, r.status, r.finished_at::text as finished, coalesce(array_agg(m.key order by m.created_at) filter (where m.key is not null), '{}') as keys
+    from runs r join workspaces w on w.id = r.workspace_id left join chat_messages m on m.run_id = r.id
+    where w.external_id = ${team} group by r.id`;
+}
+
+/** The service's memory now: /proc's view and its V8 heap (its default metrics). */
+async function memoryNow(service: ServiceProcess): Promise<Record<string, number>> {
+  const mb = async (name: string, labels?: Record<string, string>) => Math.round((await service.metricSum(name, labels)) / 2 ** 20);
+  return {
+    ...(await service.memory()),
+    heap_used: await mb('nodejs_heap_size_used_bytes'),
+    heap_total: await mb('nodejs_heap_size_total_bytes'),
+    external: await mb('nodejs_external_memory_bytes'),
+    old_space: await mb('nodejs_heap_space_size_total_bytes', { space: 'old' }),
+    large_object_space: await mb('nodejs_heap_space_size_total_bytes', { space: 'large_object' }),
+  };
+}
