@@ -90,6 +90,7 @@ export function pdpOffline(input: StageInput): PdpOutput {
   return { listings: { A, B }, winner, summary: summary.slice(0, 600) };
 }
 
+/** Up to seven images a side: the main one as the glance ctr also sends (shared), the rest for their fine print. */
 function galleryImages(side: AcquiredSide, label: 'A' | 'B'): StageImage[] {
   return side.images
     .filter((i) => i.sha256)

@@ -16,7 +16,11 @@ export interface StageInput {
 export interface StageImage {
   readonly sha256: string;
   readonly label: string;
-  /** OpenAI's image detail: low where a glance is the point (CTR), high for fine print. */
+  /**
+   * OpenAI's image detail, which also picks the derivative sent (acquire/derivatives.ts forModel):
+   * low where a glance is the point (a main image, as in search results: ≤ 512 px), high for
+   * fine print (gallery images: within 576 32-px patches, a 1,500-px square as 768 × 768).
+   */
   readonly detail: 'low' | 'high' | 'auto';
 }
 
