@@ -128,6 +128,7 @@ export async function taskHandlers(config: Config, deps: { db: Database; logger:
           clock: systemClock,
           analyze: (...args) => deps.analyzer.analyze(...args),
           listingTtlMs: DEFAULTS.retention.listingCacheHours * HOUR,
+          stages: stageDeps,
         },
         p.runId,
         { signal: ctx.signal, lastAttempt: last(ctx) },

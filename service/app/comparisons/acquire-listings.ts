@@ -11,6 +11,7 @@ import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
 import { beginStage, completeStage } from './run-engine.ts';
+import { runStage, type StageRunnerDeps } from './run-stage.ts';
 import { tickBatcher } from './tick-batch.ts';
 
 export interface AcquireDeps {
@@ -24,6 +25,13 @@ export interface AcquireDeps {
   readonly listingTtlMs: number;
   /** Main image + up to 8 gallery images are used. */
   readonly maxImages?: number;
+  /**
+   * When given, the stages acquisition queues (1–3, then avatars and the verdict) run in this same
+   * job (run-stage.ts) instead of a run_stage job of their own: no second pickup, and the run, the
+   * acquired listings and the queued stages are not read again. A retry of the job after
+   * acquisition settled runs the stages not settled yet.
+   */
+  readonly stages?: StageRunnerDeps;
 }
 
 const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
@@ -34,9 +42,15 @@ const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
  * the run with a full refund (the user is offered the manual fallback).
  */
 export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { signal: AbortSignal; lastAttempt: boolean }): Promise<void> {
-  if (!(await beginStage(deps.db, runId, 'acquire'))) return;
+  if (!(await beginStage(deps.db, runId, 'acquire'))) {
+    // Settled already: a retry of this job, whose stages may be queued or running still.
+    if (deps.stages) await runStage(deps.stages, runId, undefined, ctx);
+    return;
+  }
   const run = await getRun(deps.db, runId);
   if (!run) return;
+  const inline = deps.stages ? { inline: { rulesModel: deps.stages.rulesModel } } : {};
+  let queued: { output: AcquireOutput; stages: string[] } | undefined;
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
   const now = new Date(deps.clock.now());
   try {
@@ -55,14 +69,17 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     ]);
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
-    await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` });
+    queued = { output, stages: await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` }, inline) };
   } catch (e) {
     const expected = e instanceof UserError || e instanceof PermanentError;
     if (!expected && !ctx.lastAttempt) throw e; // transient: graphile retries the task
     const code = e instanceof AppError ? e.code : 'acquisition_failed';
     const message = e instanceof Error ? e.message : String(e);
     await completeStage(deps.db, runId, 'acquire', { ok: false, code, message });
+    return;
   }
+  // Outside the try: a stage's error is the stages' to handle (run-stage.ts), not acquisition's.
+  if (deps.stages && queued?.stages.length) await runStage(deps.stages, runId, undefined, ctx, { run, acquired: queued.output, wave: queued.stages });
 }
 
 type Pending = { source: AcquiredSide['source']; label: string; listing: Listing };

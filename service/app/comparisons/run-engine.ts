@@ -1,6 +1,6 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
-import { beginStageRows, finishRun, getStage, getStageStates, getStages, lockRunWithStages, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
+import { beginStageRows, finishRun, getStage, getStageStates, getStages, lockRunForChange, settleStageRow, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
 import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
@@ -105,21 +105,22 @@ export interface CompleteOptions {
 export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<string[]> {
   return db.transaction(async (tx) => {
     // The change's delivery is scheduled with the lock (one statement; committed with the change).
-    const locked = await lockRunWithStages(tx, runId, (origin) => deliveryJobSql(runId, origin));
-    if (!locked) return [];
-    const { run, stages } = locked;
-    const row = stages.find((s) => s.stage === stage);
-    if (!row || isSettled(row.status)) return [];
+    const run = await lockRunForChange(tx, runId, (origin) => deliveryJobSql(runId, origin));
+    if (!run) return [];
     const finishedAt = new Date();
+    const patch = outcome.ok
+      ? succeededPatch(outcome, finishedAt)
+      : { status: 'failed' as const, errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt };
+    // Idempotent: a stage settled already is left alone (and nothing else moves).
+    const { settled, stages } = await settleStageRow(tx, runId, stage, patch);
+    const row = stages.find((s) => s.stage === stage);
+    if (!settled || !row) return [];
     if (outcome.ok) {
-      await updateStage(tx, runId, stage, succeededPatch(outcome, finishedAt));
       // Whose listing: the brand list is matched against what was fetched, in this transaction.
       if (stage === 'acquire') await markMineAfterAcquire(tx, run, outcome.output as AcquireOutput);
     } else {
-      await updateStage(tx, runId, stage, { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt });
       await refundStage(tx, run, row);
     }
-    row.status = outcome.ok ? 'succeeded' : 'failed';
     let queued: string[] = [];
     if (run.kind === 'draft') {
       await advanceDraft(tx, run, stages);
@@ -133,9 +134,9 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
 }
 
 /** The columns a stage that succeeded is settled with. */
-function succeededPatch(outcome: Extract<StageOutcome, { ok: true }>, finishedAt: Date): Partial<StageRow> {
+function succeededPatch(outcome: Extract<StageOutcome, { ok: true }>, finishedAt: Date): Partial<StageRow> & { status: 'succeeded' } {
   return {
-    status: 'succeeded',
+    status: 'succeeded' as const,
     output: outcome.output,
     provider: outcome.provider,
     model: outcome.model,
@@ -213,8 +214,9 @@ async function advance(tx: DbOrTx, run: Run, stages: StageBrief[], opts: Complet
   if (status('acquire') === 'succeeded' && PARALLEL_STAGES.some((s) => status(s) === 'pending')) {
     const moved = await queue([...PARALLEL_STAGES]);
     // One job runs stages 1–3 side by side (run-stage.ts): it takes every queued stage of the run.
+    // `inline`: the acquisition's own job runs them (acquire-listings.ts).
     if (moved.length) {
-      await enqueue(tx, 'run_stage', { runId: run.id, stage: moved[0] as (typeof PARALLEL_STAGES)[number] }, { maxAttempts: 3 });
+      if (!opts.inline) await enqueue(tx, 'run_stage', { runId: run.id, stage: moved[0] as (typeof PARALLEL_STAGES)[number] }, { maxAttempts: 3 });
       return moved;
     }
   }

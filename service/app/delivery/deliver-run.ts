@@ -20,8 +20,8 @@ import { scheduleDelivery } from './schedule-delivery.ts';
  * its record can repeat that one post: no chat API takes an idempotency key.)
  *
  * One delivery of a run at a time, across processes: a delivery that finds another one of the
- * same run running (db/repos/messages.ts readForDelivery) steps aside and schedules itself again a
- * moment later, so it renders after the other has recorded what it posted. Two at once would each
+ * same run running (db/repos/messages.ts readForDelivery) waits for it to end (or, past a few
+ * seconds, schedules itself again), so it renders after the other has recorded what it posted. Two at once would each
  * find no root (or no card) recorded yet and each post one: two roots in the channel, a stage card
  * twice in the thread (seen with two workers in test/deployed/worker-kill.test.ts). A worker that
  * dies holding a delivery has its jobs unlocked (force_unlock_workers, jobs/heartbeat.ts).
@@ -40,18 +40,28 @@ export async function deliverRun(deps: { db: Db; sinks: Sinks; logger: Logger; r
 /** The task whose jobs are deliveries (jobs/payloads.ts): a delivery counts those of its run that are running. */
 const DELIVERY_TASK = 'deliver_run';
 
-/** How long a delivery that found another one of its run running waits before it tries again. */
-export const DELIVERY_RETRY_MS = 500;
+/**
+ * A delivery that finds another one of its run running waits for it — deliveries take a fraction
+ * of a second — reading again every DELIVERY_WAIT_POLL_MS for up to DELIVERY_WAIT_MS; past that
+ * (the other is slow, or its worker died and waits for the reaper) it schedules itself again.
+ * Waiting costs one statement a look; stepping aside a job of its own.
+ */
+const DELIVERY_WAIT_MS = 3_000;
+const DELIVERY_WAIT_POLL_MS = 100;
 
 async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks?: ReportLinks | undefined }, runId: string): Promise<void> {
-  const read = await readForDelivery(deps.db, runId, DELIVERY_TASK);
+  let read = await readForDelivery(deps.db, runId, DELIVERY_TASK);
+  for (let waited = 0; read && read.running > 1 && waited < DELIVERY_WAIT_MS; waited += DELIVERY_WAIT_POLL_MS) {
+    await new Promise((r) => setTimeout(r, DELIVERY_WAIT_POLL_MS));
+    read = await readForDelivery(deps.db, runId, DELIVERY_TASK);
+  }
   if (!read) {
     deps.logger.info({ runId }, 'run no longer exists (its workspace data was deleted): nothing to deliver');
     return;
   }
   const { run, messages } = read;
   if (read.running > 1) {
-    await scheduleDelivery(deps.db, run, DELIVERY_RETRY_MS);
+    await scheduleDelivery(deps.db, run);
     return;
   }
   const origin = run.origin as RunOrigin;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -125,22 +125,48 @@ export type AlongWith = (origin: SQL) => SQL;
 /**
  * Locks the run row (as `lockRun`), telling listeners (the CLI) that the run changed — delivered
  * at commit, so only if the caller's transaction commits; a listener woken for nothing only
- * reloads its view — and then reads its stages' statuses. Two statements: a statement that waited
- * for the lock still sees the snapshot it started with, so statuses read in it could miss what
- * the previous holder of the lock committed. `along` is evaluated in the first (see AlongWith).
+ * reloads its view. `along` is evaluated in the same statement (see AlongWith). The stages are
+ * read by the next statement (settleStageRow): a statement that waited for the lock still sees
+ * the snapshot it started with, so statuses read in it could miss what the previous holder of the
+ * lock committed.
  */
-export async function lockRunWithStages(tx: DbOrTx, id: string, along?: AlongWith): Promise<{ run: Run; stages: StageBrief[] } | undefined> {
+export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith): Promise<Run | undefined> {
   const [row] = await tx
     .select({ run: runs, notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`, along: along ? along(sql`${runs.origin}`) : sql`null` })
     .from(runs)
     .where(eq(runs.id, id))
     .for('update');
-  if (!row) return undefined;
-  const stages = await tx
-    .select({ stage: runStages.stage, status: runStages.status, credits: runStages.credits, attempts: runStages.attempts, errorCode: runStages.errorCode })
+  return row?.run;
+}
+
+/**
+ * Settles one stage — `patch` applied only if the stage is not settled yet — and reads the run's
+ * stage statuses, in one statement; the caller holds the run's lock (lockRunForChange), so the
+ * statuses are current. `settled`: this call settled it (false: it was settled already, or there
+ * is no such stage, and nothing changed). The statuses returned show the stage as the patch left it.
+ */
+export async function settleStageRow(
+  tx: DbOrTx,
+  runId: string,
+  stage: string,
+  patch: Partial<typeof runStages.$inferInsert> & { status: 'succeeded' | 'failed' },
+): Promise<{ settled: boolean; stages: StageBrief[] }> {
+  const moved = tx.$with('moved').as(
+    tx
+      .update(runStages)
+      .set(patch)
+      .where(and(eq(runStages.runId, runId), eq(runStages.stage, stage), notInArray(runStages.status, ['succeeded', 'failed', 'skipped'])))
+      .returning({ stage: runStages.stage }),
+  );
+  // Every part of one statement sees the same snapshot: the select shows the stage as it was.
+  const rows = await tx
+    .with(moved)
+    .select({ stage: runStages.stage, status: runStages.status, credits: runStages.credits, attempts: runStages.attempts, errorCode: runStages.errorCode, settled: sql<boolean>`exists (select 1 from ${moved})` })
     .from(runStages)
-    .where(eq(runStages.runId, id));
-  return { run: row.run, stages };
+    .where(eq(runStages.runId, runId));
+  const settled = rows.some((r) => r.settled);
+  const stages = rows.map(({ settled: _settled, ...r }) => (settled && r.stage === stage ? { ...r, status: patch.status, errorCode: patch.errorCode ?? null } : r));
+  return { settled, stages };
 }
 
 /**
