@@ -12,12 +12,15 @@ FROM node:24-slim AS runtime
 # Memory (measured with `npm run bench`, README "Benchmark"): V8 sizes its young generation from
 # the host's RAM (2 × 64 MB on a 24 GB host, most of it resident after a burst), 16 MB semi-spaces
 # are plenty for this service; glibc makes up to 8 malloc arenas per core for the threads that
-# allocate (libvips, tesseract, libuv), and two keep their freed memory from piling up.
-# bench/service-process.ts starts the service with the same two settings.
+# allocate (libvips, tesseract, libuv), and two keep their freed memory from piling up; blocks of
+# 128 KB and more (decoded images, scorecard pixels) are mapped on their own and given back when
+# freed, where glibc's moving threshold would keep them in an arena (peak −60 MB at 20 runs).
+# bench/service-process.ts starts the service with the same settings.
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     PORT=3000 \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

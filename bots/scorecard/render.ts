@@ -1,5 +1,6 @@
 import { renderAsync } from '@resvg/resvg-js';
 import sharp from 'sharp';
+import pLimit from '../../service/support/limit.ts';
 import type { RunView } from '../../service/app/views/index.ts';
 import { compareCard, mainImageSha, TILE } from './compare-card.ts';
 import { draftCard, draftImages } from './draft-card.ts';
@@ -43,6 +44,17 @@ export async function scorecardSvg(view: RunView, deps: ScorecardDeps): Promise<
  * file than resvg's own encoder (~44 ms), measured on a golden scorecard (issue 22).
  */
 export async function rasterise(svg: string): Promise<Buffer> {
+  return drawing(() => draw(svg));
+}
+
+/**
+ * Two scorecards drawn at once at most: each holds its page as pixels twice (resvg's and a copy,
+ * 1200 × ~2300 × 4 ≈ 11 MB each) while it is encoded, and runs of a burst finish together — four
+ * at once on the thread pool put ~80 MB more on the peak (bench, issue 22). A card takes ~0.1 s.
+ */
+const drawing = pLimit(2);
+
+async function draw(svg: string): Promise<Buffer> {
   const image = await renderAsync(svg, {
     font: { loadSystemFonts: false, fontFiles: [FONT_FILES.regular, FONT_FILES.bold], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: 'original' },

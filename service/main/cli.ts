@@ -3,6 +3,7 @@ import './instrument.ts';
 import { parseArgs } from 'node:util';
 import { flushErrorReports } from '../logging/error-reports.ts';
 import { createLifecycle } from './lifecycle.ts';
+import { releaseNativeCaches } from '../support/native-memory.ts';
 import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
 import { runBrandCli } from './brand-cli.ts';
@@ -59,6 +60,7 @@ Commands:
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
 async function main(argv: string[]): Promise<number> {
+  releaseNativeCaches();
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
