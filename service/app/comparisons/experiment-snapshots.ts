@@ -9,8 +9,9 @@ import { VerdictSchema } from '../../domain/stage-outputs.ts';
  * so the experiment's history outlives the run (retention may delete it later). A run resumed
  * after a failure (manual fallback) ends again and its snapshot is replaced by the new outcome.
  */
-export async function recordRerunSnapshot(tx: DbOrTx, run: Run): Promise<void> {
-  if (!(await findRerunByRun(tx, run.id))) return;
+export async function recordRerunSnapshot(tx: DbOrTx, run: Run & { rerun?: boolean }): Promise<void> {
+  // `rerun` known (finishRun reads it with the finish): no look-up for a run that is not one.
+  if (run.rerun === false || !(await findRerunByRun(tx, run.id))) return;
   const row = await getStage(tx, run.id, 'verdict');
   const verdict = row?.status === 'succeeded' ? VerdictSchema.safeParse(row.output) : undefined;
   const snapshot = snapshotOf(run, verdict?.success ? verdict.data : null);

@@ -108,7 +108,7 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
   if (!cardsPosted) await sink.postStageDetails(view, cards, origin, root, (carried, ref) => recordCards(deps.db, runId, origin, carried, ref));
 
   // A re-run of an experiment: once it has a verdict, its deltas against the baseline, once.
-  if (view.verdict && !messages.has('experiment') && sink.postExperimentCard) {
+  if (read.rerun && view.verdict && !messages.has('experiment') && sink.postExperimentCard) {
     const card = await experimentCardFor(deps.db, runId);
     if (card) {
       const posted = await sink.postExperimentCard(card, origin, root);

@@ -7,7 +7,7 @@ import { addJobSql, enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
  * Chat delivery after a change, coalesced per run by a graphile job_key (replace mode): each
  * change moves the run's pending delivery to DELIVERY_WINDOW_MS after it, so a stage's completion
  * and the stages it starts a few milliseconds later (its "running…") are one message edit, and
- * stages that finish within a second of each other are one edit, not two. A run changes a few
+ * stages that finish within 1.5 s of each other are one edit, not two. A run changes a few
  * times at most, seconds apart, so the delivery is never put off for long: a result reaches the
  * root a second or two after it settled. Correctness does not depend on the key: the delivery
  * task renders whatever the database holds when it runs.
@@ -20,7 +20,7 @@ import { addJobSql, enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
  * (deliver-run.ts). No graphile queue does it: graphile keeps a row per queue name forever, one per
  * run.
  */
-export const DELIVERY_WINDOW_MS = 1_000;
+export const DELIVERY_WINDOW_MS = 1_500;
 
 export async function scheduleDelivery(tx: DbOrTx, run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_WINDOW_MS): Promise<void> {
   await enqueueAll(tx, [deliveryJob(run, delayMs)]);

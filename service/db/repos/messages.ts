@@ -20,13 +20,14 @@ export async function getMessages(db: DbOrTx, runId: string): Promise<Map<string
  * that counts one (itself) is the only one running, and one that counts more steps aside. Two
  * deliveries that overlap cannot both count one: each was locked before it counted. The messages
  * are read in the same snapshot as that count, so a delivery that finished before it holds none
- * of its jobs any more and everything it recorded is seen. Undefined when the run does not exist.
+ * of its jobs any more and everything it recorded is seen. `rerun`: the run is an experiment's
+ * re-run (it gets a card of its own). Undefined when the run does not exist.
  */
 export async function readForDelivery(
   db: DbOrTx,
   runId: string,
   task: string,
-): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number } | undefined> {
+): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number; rerun: boolean } | undefined> {
   const rows = await db
     .select({
       run: runs,
@@ -36,6 +37,7 @@ export async function readForDelivery(
         where t.identifier = ${task} and j.locked_at is not null and j.payload->>'runId' = ${runId})`,
       messages: sql<DeliveredMessage[]>`(select coalesce(json_agg(json_build_object('key', m.key, 'channelId', m.channel_id, 'messageRef', m.message_ref,
         'threadRef', m.thread_ref, 'lastRenderedHash', m.last_rendered_hash)), '[]'::json) from chat_messages m where m.run_id = ${runId})`,
+      rerun: sql<boolean>`(select exists (select 1 from experiment_runs e where e.run_id = ${runId}))`,
     })
     .from(runs)
     .leftJoin(runStages, eq(runStages.runId, runs.id))
@@ -47,6 +49,7 @@ export async function readForDelivery(
     stages: rows.flatMap((r) => (r.stage ? [r.stage] : [])),
     messages: new Map(first.messages.map((m) => [m.key, m])),
     running: first.running,
+    rerun: first.rerun,
   };
 }
 

@@ -243,15 +243,16 @@ export async function queuePosition(db: DbOrTx, run: Pick<Run, 'workspaceId' | '
 
 /**
  * Ends a run (terminal status, settled). Guarded on `settled_at is null`, so of two racing
- * finishers only one gets the row back — the one that then releases the run's slot.
+ * finishers only one gets the row back — the one that then releases the run's slot. `rerun`: the
+ * run is an experiment's re-run (read in the same statement).
  */
-export async function finishRun(tx: DbOrTx, id: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<Run | undefined> {
+export async function finishRun(tx: DbOrTx, id: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<(Run & { rerun: boolean }) | undefined> {
   const now = new Date();
   const [row] = await tx
     .update(runs)
     .set({ finishedAt: now, settledAt: now, ...patch })
     .where(and(eq(runs.id, id), isNull(runs.settledAt)))
-    .returning();
+    .returning({ ...getTableColumns(runs), rerun: sql<boolean>`exists (select 1 from experiment_runs e where e.run_id = ${id})` });
   return row;
 }
 
