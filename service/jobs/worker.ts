@@ -72,6 +72,9 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
         metrics.job(name, 'dropped', 0);
         return;
       }
+      // Ready since its run_at (a delayed or retried job) or its creation, whichever is later.
+      const ready = Math.max(new Date(helpers.job.run_at).getTime(), new Date(helpers.job.created_at).getTime());
+      metrics.jobStarted(name, (Date.now() - ready) / 1000);
       const signal = helpers.abortSignal ?? new AbortController().signal;
       const ctx = { signal, attempts: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, jobId: helpers.job.id };
       const started = performance.now();

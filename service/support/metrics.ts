@@ -39,6 +39,13 @@ const jobDuration = new Histogram({
   buckets: LONG_SECONDS,
   registers: [registry],
 });
+const jobWait = new Histogram({
+  name: 'listinglab_job_wait_seconds',
+  help: 'Time a job waited from when it could run (created, or its run_at) until a worker started it, by task',
+  labelNames: ['task'] as const,
+  buckets: SECONDS,
+  registers: [registry],
+});
 const providerCalls = new Counter({
   name: 'listinglab_provider_calls_total',
   help: 'Model provider calls, by provider, stage and outcome (ok, invalid, timeout, failed)',
@@ -146,6 +153,10 @@ export const metrics = {
   job(task: string, outcome: JobOutcome, seconds: number): void {
     jobs.inc({ task, outcome });
     jobDuration.observe({ task }, seconds);
+  },
+  /** A job started `seconds` after it could have (the queue's pickup latency; a retry's wait counts from its new run_at). */
+  jobStarted(task: string, seconds: number): void {
+    jobWait.observe({ task }, Math.max(0, seconds));
   },
   providerCall(provider: string, stage: string, outcome: ProviderOutcome, seconds: number, usage?: { inputTokens: number; outputTokens: number }): void {
     providerCalls.inc({ provider, stage, outcome });

@@ -75,11 +75,13 @@ describe('GET /metrics', () => {
     expect(sample(text, 'listinglab_http_request_duration_seconds_count', { route: '/healthz' })).toBe(1);
     expect(text).not.toContain(reportToken);
 
-    // One run_stage job runs a run's stages 1–4 (and settles its verdict): app/comparisons/run-stage.ts.
-    expect(sample(text, 'listinglab_jobs_total', { task: 'run_stage', outcome: 'succeeded' })).toBeGreaterThanOrEqual(1);
+    // One acquire_listings job fetches the listings and runs the stages they queue (1–4, and settles
+    // the verdict): app/comparisons/acquire-listings.ts and run-stage.ts.
     expect(sample(text, 'listinglab_jobs_total', { task: 'acquire_listings', outcome: 'succeeded' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'listinglab_job_duration_seconds_count', { task: 'run_stage' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'listinglab_job_duration_seconds_sum', { task: 'run_stage' })).toBeGreaterThan(0);
+    expect(sample(text, 'listinglab_job_duration_seconds_count', { task: 'acquire_listings' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'listinglab_job_duration_seconds_sum', { task: 'acquire_listings' })).toBeGreaterThan(0);
+    // Every job started is one wait observed: as many as the jobs counted for that task.
+    expect(sample(text, 'listinglab_job_wait_seconds_count', { task: 'acquire_listings' })).toBe(sample(text, 'listinglab_jobs_total', { task: 'acquire_listings', outcome: 'succeeded' }));
 
     const depth = sample(text, 'listinglab_queue_depth');
     expect(depth).toBeGreaterThanOrEqual(0);
