@@ -88,6 +88,13 @@ describe('image bodies', () => {
     expect(seen).toEqual([`p:${Buffer.from('first-bytes').toString('base64')}`, `p:${Buffer.from('other-bytes').toString('base64')}`]);
   });
 
+  it('a prefix JSON would have to escape is refused, and the images are released all the same', async () => {
+    const before = imageEncodings();
+    await expect(withImageBodies(images.slice(0, 1), (body) => Promise.resolve(body((slot) => ({ x: slot(0, 'say "hi"') }))))).rejects.toThrow(RangeError);
+    await withImageBodies(images.slice(0, 1), (body) => Promise.resolve(body((slot) => ({ x: slot(0) }))));
+    expect(imageEncodings() - before).toBe(2); // the first call's image was not left held
+  });
+
   it('Anthropic: the same images as base64 sources, encoded once for calls in flight together', async () => {
     const provider = createAnthropicProvider({ apiKey: 'sk-ant-test-image-body-0001', baseURL: anthropic.url, model: 'claude-test', price, timeoutMs: 10_000, maxRetries: 0 });
     const before = imageEncodings();

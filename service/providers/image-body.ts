@@ -69,11 +69,12 @@ export type ImageBody = (build: (slot: ImageSlot) => unknown) => Blob;
  * A `prefix` must need no JSON escaping (ASCII, no quote or backslash), as base64 does not.
  */
 export async function withImageBodies<R>(images: readonly ModelImage[], use: (body: ImageBody) => Promise<R>): Promise<R> {
-  const held = images.map(acquire);
+  const held: Encoded[] = [];
   const body: ImageBody = (build) => {
     const prefixes: string[] = [];
     const text = JSON.stringify(build((index, prefix = '') => {
       if (!held[index]) throw new RangeError(`no image ${index} in this request`);
+      if (!/^[\x20-\x7e]*$/.test(prefix) || /["\\]/.test(prefix)) throw new RangeError('an image prefix must be printable ASCII without a quote or backslash');
       prefixes[index] = prefix;
       return `${MARK}${index}`;
     }));
@@ -92,6 +93,7 @@ export async function withImageBodies<R>(images: readonly ModelImage[], use: (bo
     return new Blob(parts);
   };
   try {
+    for (const image of images) held.push(acquire(image));
     return await use(body);
   } finally {
     held.forEach((encoded, i) => release(images[i]!, encoded));
