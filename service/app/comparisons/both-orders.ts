@@ -40,8 +40,24 @@ export async function bothOrders<S extends ModelStage>(
     ask(deps, def, input, pinned, ctx.signal, writes),
     ask(deps, def, swapStageInput(input), pinned, ctx.signal, writes),
   ]);
-  // Both new answers cached in one statement, before anything is rethrown: a retry then finds them.
-  await putCachedEvaluations(deps.db, writes, new Date(deps.clock.now()), deps.evaluationCacheTtlMs);
+  // Both new answers cached in one statement: with the stage's output when it settles (run-engine.ts
+  // completeStage), or on their own before anything is rethrown, so a retry finds them.
+  const evaluations = { entries: writes, at: new Date(deps.clock.now()), ttlMs: deps.evaluationCacheTtlMs };
+  try {
+    return { ...combine(def, first, second, ctx), evaluations };
+  } catch (e) {
+    await putCachedEvaluations(deps.db, evaluations.entries, evaluations.at, evaluations.ttlMs);
+    throw e;
+  }
+}
+
+/** The stage's outcome from its two orders' answers; throws what the job must retry or fail on. */
+function combine<S extends ModelStage>(
+  def: StageDefinition<S>,
+  first: PromiseSettledResult<Answered>,
+  second: PromiseSettledResult<Answered>,
+  ctx: { lastAttempt: boolean },
+): Answered {
   if (first.status === 'rejected' && second.status === 'rejected') throw first.reason;
   for (const r of [first, second]) {
     if (r.status === 'rejected' && !ctx.lastAttempt && !expected(r.reason)) throw r.reason;

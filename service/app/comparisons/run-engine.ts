@@ -1,4 +1,5 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
+import { evaluationsUpsert, type EvaluationWrites } from '../../db/repos/caches.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
 import { beginStageRows, finishRun, getStage, getStageStates, getStages, lockRunForChange, settleStageRow, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
@@ -45,6 +46,8 @@ export type StageOutcome =
       readonly cached?: boolean;
       /** A pairwise model stage's two presentation orders (stage-orders.ts StageOrders); absent: null. */
       readonly orders?: unknown;
+      /** Evaluations to cache, written in the statement that settles the stage (both-orders.ts). */
+      readonly evaluations?: EvaluationWrites;
     }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
@@ -112,7 +115,8 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
       ? succeededPatch(outcome, finishedAt)
       : { status: 'failed' as const, errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt };
     // Idempotent: a stage settled already is left alone (and nothing else moves).
-    const { settled, stages } = await settleStageRow(tx, runId, stage, patch);
+    const writes = outcome.ok ? outcome.evaluations : undefined;
+    const { settled, stages } = await settleStageRow(tx, runId, stage, patch, writes ? (t) => evaluationsUpsert(t, writes) : undefined);
     const row = stages.find((s) => s.stage === stage);
     if (!settled || !row) return [];
     if (outcome.ok) {

@@ -60,13 +60,30 @@ export interface EvaluationEntry {
   readonly promptVersion: string;
 }
 
+/** Evaluations to cache, from `at` for `ttlMs` (a stage's two presentation orders). */
+export interface EvaluationWrites {
+  readonly entries: readonly EvaluationEntry[];
+  readonly at: Date;
+  readonly ttlMs: number;
+}
+
 /** Several entries in one statement (a stage's two presentation orders); a key stored meanwhile is replaced. */
 export async function putCachedEvaluations(db: DbOrTx, entries: readonly EvaluationEntry[], now: Date, ttlMs: number): Promise<void> {
+  const upsert = evaluationsUpsert(db, { entries, at: now, ttlMs });
+  if (upsert) await upsert;
+}
+
+/**
+ * The upsert of `putCachedEvaluations` as a query to run or to put in another statement (a CTE of
+ * the stage's completion, db/repos/runs.ts settleStageRow); undefined when there is nothing to write.
+ */
+export function evaluationsUpsert(db: DbOrTx, writes: EvaluationWrites) {
   // One row per key: a multi-row upsert may not touch the same row twice.
-  const unique = [...new Map(entries.map((e) => [e.key, e])).values()];
-  if (unique.length === 0) return;
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  await db
+  const unique = [...new Map(writes.entries.map((e) => [e.key, e])).values()];
+  if (unique.length === 0) return undefined;
+  const now = writes.at;
+  const expiresAt = new Date(now.getTime() + writes.ttlMs);
+  return db
     .insert(visionCache)
     .values(unique.map((e) => ({ ...e, createdAt: now, expiresAt })))
     .onConflictDoUpdate({

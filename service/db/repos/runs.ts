@@ -144,12 +144,15 @@ export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith
  * stage statuses, in one statement; the caller holds the run's lock (lockRunForChange), so the
  * statuses are current. `settled`: this call settled it (false: it was settled already, or there
  * is no such stage, and nothing changed). The statuses returned show the stage as the patch left it.
+ * `also`: a write made in the same statement (the stage's evaluation cache entries), whatever came
+ * of the stage.
  */
 export async function settleStageRow(
   tx: DbOrTx,
   runId: string,
   stage: string,
   patch: Partial<typeof runStages.$inferInsert> & { status: 'succeeded' | 'failed' },
+  also?: (tx: DbOrTx) => { getSQL(): SQL } | undefined,
 ): Promise<{ settled: boolean; stages: StageBrief[] }> {
   const moved = tx.$with('moved').as(
     tx
@@ -158,9 +161,12 @@ export async function settleStageRow(
       .where(and(eq(runStages.runId, runId), eq(runStages.stage, stage), notInArray(runStages.status, ['succeeded', 'failed', 'skipped'])))
       .returning({ stage: runStages.stage }),
   );
-  // Every part of one statement sees the same snapshot: the select shows the stage as it was.
+  const extra = also?.(tx);
+  const written = tx.$with('also_written', {}).as(extra ? extra.getSQL() : sql`select 1`);
+  // Every part of one statement sees the same snapshot: the select shows the stage as it was. A
+  // data-modifying CTE runs whether or not the query reads it.
   const rows = await tx
-    .with(moved)
+    .with(moved, ...(extra ? [written] : []))
     .select({ stage: runStages.stage, status: runStages.status, credits: runStages.credits, attempts: runStages.attempts, errorCode: runStages.errorCode, settled: sql<boolean>`exists (select 1 from ${moved})` })
     .from(runStages)
     .where(eq(runStages.runId, runId));
