@@ -22,7 +22,7 @@
  * The image host, Apify and the model emulator run on a thread of their own
  * (providers-thread.ts): real providers parse our requests on their machines, not on our event loop.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +45,10 @@ const { values } = parseArgs({
     'sql-top': { type: 'string' },
     /** Print where the service's memory is (RSS over the run, smaps, V8 heap) to stderr. */
     memory: { type: 'boolean', default: false },
-    /** Write a V8 CPU profile of the service (`--cpu-prof`) into this directory when it stops. */
+    /**
+     * Write a V8 CPU profile of the service (`--cpu-prof`) into this directory when it stops, and
+     * window.json: the measured runs' start and end on the profile's clock (CLOCK_MONOTONIC, µs).
+     */
     'cpu-prof': { type: 'string' },
   },
 });
@@ -130,6 +133,7 @@ try {
     ? setInterval(() => void memoryReport().then((m) => (largest = (m['VmRSS_mb'] ?? 0) > (largest?.['VmRSS_mb'] ?? 0) ? m : largest), () => undefined), 500)
     : undefined;
   const cpu0 = await service.cpuSeconds();
+  const threads0 = await service.cpuByThread();
   const pgCpu0 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   const callsBefore = slack.calls.length;
   const deliveryJobs = () => service.metricSum('listinglab_jobs_total', { task: 'deliver_run' });
@@ -138,14 +142,25 @@ try {
   await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
   const t0 = Date.now();
+  const windowStartUs = process.hrtime.bigint() / 1000n;
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
   await waitForRuns(N + 2);
   const wallMs = Date.now() - t0;
+  if (values['cpu-prof']) {
+    // The measured runs' window on CLOCK_MONOTONIC in µs — the clock of a .cpuprofile's
+    // startTime/timeDeltas — so a profile can be cut to it (warm-up and start-up left out).
+    await mkdir(path.resolve(values['cpu-prof']), { recursive: true });
+    await writeFile(path.join(path.resolve(values['cpu-prof']), 'window.json'), JSON.stringify({ startUs: Number(windowStartUs), endUs: Number(process.hrtime.bigint() / 1000n) }));
+  }
   clearInterval(watch);
   // Chat calls are counted once every run's root shows its verdict and its scorecard is shared (delivery is debounced).
   await Promise.all(Array.from({ length: N }, (_, k) => delivered(k)));
   await new Promise((r) => setTimeout(r, 500));
   const cpu = (await service.cpuSeconds()) - cpu0;
+  const threads = Object.entries(await service.cpuByThread())
+    .map(([name, s]) => [name, Math.round(((s - (threads0[name] ?? 0)) / N) * 1000) / 1000] as const)
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1]);
   const pgCpu1 = await postgresCpuSeconds(path.join(parent, 'data', 'pg'));
   // Statements sent by the service and its worker, not the bench's own (pg_stat_statements drops
   // comments, so those are told apart by their text: BENCH_QUERIES).
@@ -227,6 +242,8 @@ try {
     delivery_jobs_per_run: Math.round((deliveries / N) * 10) / 10,
     runs_per_min: Math.round((N / wallMs) * 60_000 * 10) / 10,
     cpu_s_per_run: Math.round((cpu / N) * 1000) / 1000,
+    /** The service's CPU per run by thread (live threads only; see service-process.ts cpuByThread). */
+    cpu_s_per_run_by_thread: Object.fromEntries(threads),
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: await service.peakRssMb(),
     event_loop_lag_ms: lag,

@@ -38,6 +38,12 @@ export interface ServiceProcess {
   readonly base: string;
   /** CPU seconds (user + system, every thread) the process has used so far. */
   cpuSeconds(): Promise<number>;
+  /**
+   * CPU seconds so far by thread name (/proc/<pid>/task/*: MainThread, libuv-worker — sharp,
+   * resvg, crypto —, V8Worker — GC and compilers —, libvips worker, WorkerThread — OCR). Threads
+   * that have exited are not in it (their time is in `cpuSeconds`).
+   */
+  cpuByThread(): Promise<Record<string, number>>;
   /** Its peak resident set so far (VmHWM), MB. */
   peakRssMb(): Promise<number>;
   /** Resident set now (VmRSS), MB, sampled every 100 ms since the start: the largest seen and the trace. */
@@ -136,6 +142,17 @@ export async function startService(
       // Fields after the parenthesised command: state(3) … utime(14) stime(15).
       const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
       return (Number(f[11]) + Number(f[12])) / TICKS;
+    },
+    async cpuByThread() {
+      const out: Record<string, number> = {};
+      for (const task of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+        const text = await readFile(`/proc/${pid}/task/${task}/stat`, 'utf8').catch(() => '');
+        if (!text) continue;
+        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS;
+      }
+      return out;
     },
     async peakRssMb() {
       return Math.round((await statusKb(pid, 'VmHWM')) / 1024);
