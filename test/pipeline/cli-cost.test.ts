@@ -102,8 +102,8 @@ describe('what a comparison costs', () => {
     const rows = await tdb.db.select().from(runStages).where(eq(runStages.runId, first.job));
     expect(sum(rows.map((r) => Number(r.costUsd)))).toBeCloseTo(cost.estimatedUsd, 6);
     // This pair has four and two gallery images of at most 1,500 px, and the emulator answers
-    // minimally, so this holds the input side to the target; a full seven-image gallery a side
-    // does not meet it (README "What a comparison costs").
+    // minimally, so this holds the input side to the target; a full seven-image gallery a side is
+    // cli-cost-gallery.test.ts (README "What a comparison costs").
     expect(cost.estimatedUsd).toBeLessThanOrEqual(0.03);
     expect(await reportCostLine(first.job)).toBe(
       `Model calls: ${cost.inputTokens.toLocaleString('en-US')} tokens in, ${cost.outputTokens.toLocaleString('en-US')} out, about $${cost.estimatedUsd.toFixed(4)} at configured prices`,
