@@ -67,7 +67,7 @@ export async function beginStages(db: Db, runId: string, stages: readonly string
   // A visible change (the stages show as running): its delivery is scheduled in the same statement.
   // `deliver: false`: the caller begins them right after the completion that queued them, whose
   // delivery — debounced, rendered from the database when it runs — shows them running.
-  const { began } = await beginStageRows(db, runId, stages, opts.deliver !== false ? (origin) => deliveryJobSql(runId, origin) : undefined);
+  const { began } = await beginStageRows(db, runId, stages, opts.deliver !== false ? (origin) => deliveryJobSql(runId, origin, undefined, { unlessFirstPost: true }) : undefined);
   return began;
 }
 

@@ -72,9 +72,10 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
     return;
   }
   if (messages.has('root_refused')) return; // the user was told how to fix it; `status` re-renders
-  // The first post is not held back: it is the answer to the command.
-  const first = await viewOf(deps.db, run, read.stages);
-  const loaded = messages.has('root') ? await viewOnceBegun(deps.db, runId, first) : first;
+  // The first post too waits (at most BEGIN_WAIT_MS) for a stage just queued to begin: its job is
+  // fetched with this one, so the root shows it running from the start, and the stage's start
+  // schedules no delivery of its own while this one is pending or running (deliveryJobSql).
+  const loaded = await viewOnceBegun(deps.db, runId, await viewOf(deps.db, run, read.stages));
   if (!loaded) return;
   // A finished comparison links its report page (when links are on): every sink call gets the same view.
   const view = withReportUrl(loaded, deps.reportLinks);

@@ -38,8 +38,12 @@ export function deliveryJob(run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_
  * (one round trip): `origin` is the SQL of the run's origin column in that statement; a run not
  * asked from chat gets none (null).
  */
-export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WINDOW_MS): SQL {
-  return sql`case when ${origin}->>'platform' in ('slack', 'discord') then (${addJobSql('deliver_run', { runId }, deliveryOptions(runId, delayMs))}).id end`;
+export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WINDOW_MS, opts: { unlessFirstPost?: boolean } = {}): SQL {
+  // `unlessFirstPost` (a stage's start): none while the run's first post is pending or running —
+  // it waits for stages just queued to begin (deliver-run.ts), so it shows the start.
+  const firstPostDue = opts.unlessFirstPost ? sql`exists (select 1 from graphile_worker._private_jobs j where j.key = ${`deliver-now:${runId}`})` : sql`false`;
+  return sql`case when ${origin}->>'platform' in ('slack', 'discord') and not ${firstPostDue}
+    then (${addJobSql('deliver_run', { runId }, deliveryOptions(runId, delayMs))}).id end`;
 }
 
 function deliveryOptions(runId: string, delayMs: number) {
