@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --soak [--runs 1000] [--scale 100] [--concurrency 20] [--json] [--log-level warn] [--idle-wait 35] [--keep-log FILE]`
+ * `npm run bench -- --soak [--runs 1000] [--scale 100] [--concurrency 20] [--json] [--log-level warn] [--idle-wait 35] [--keep-log FILE] [--heap-snapshots DIR]`
  *
  * A long run of the deployed service (issue 22, item 4): `--runs` comparisons through
  * `listinglab serve` in a child process (service-process.ts), the emulators and the embedded
@@ -10,8 +10,9 @@
  *
  * What it checks (soak-checks.ts), each a bound with pass/fail, exit code 1 if any fails:
  * - every run finished and was delivered;
- * - the service's RSS (VmRSS) after the first 100 runs and at the end (the queue drained) within
- *   10 % of each other — memory that grows with the number of runs served is a leak;
+ * - the service's RSS (VmRSS) after the first 100 runs and at the end within 10 % of each other,
+ *   both read at rest (the load pauses after the first 100 until the queue drains) — memory that
+ *   grows with the number of runs served is a leak; `--heap-snapshots DIR` says what grew;
  * - its Postgres connections at the end within its pools (the app pool, 10, and graphile-worker's,
  *   WORKER_CONCURRENCY + 2), and again after `--idle-wait` seconds, when idle connections close;
  * - no job left in graphile-worker's queue but the crontab's next ones;
@@ -19,7 +20,7 @@
  *   kept in the bench's temp dir, and copied to `--keep-log` or, if a bound fails, next to it).
  */
 import { createWriteStream } from 'node:fs';
-import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests
 import { benchAsin, startProvidersThread } from './providers-thread.ts';
 import { startService, type ServiceProcess } from './service-process.ts';
 import { type Bound, medianBetween, queueState, serviceConnections, summariseLog } from './soak-checks.ts';
+import { heapGrowth, heapSnapshotNodeArgs, takeHeapSnapshot } from './soak-heap.ts';
 import { printSoak } from './soak-report.ts';
 import { type RunOutcome, watchCompletions } from './soak-watch.ts';
 
@@ -53,6 +55,8 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
       'log-level': { type: 'string', default: 'warn' },
       'idle-wait': { type: 'string', default: '35' },
       'keep-log': { type: 'string' },
+      /** Heap snapshots of the service after the first runs and at the end, into this directory, and what grew (soak-heap.ts). */
+      'heap-snapshots': { type: 'string' },
     },
   });
   const R = Math.max(1, Number(values.runs));
@@ -68,6 +72,9 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
   await chmod(parent, 0o755);
   const logPath = path.join(parent, 'service.log');
   const log = createWriteStream(logPath);
+  const snapshots = values['heap-snapshots'];
+  if (snapshots) await mkdir(snapshots, { recursive: true });
+  const heapFiles: string[] = [];
   try {
     const slack = await startSlackEmulator();
     lifecycle.onShutdown('slack emulator', () => slack.close());
@@ -96,10 +103,11 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
         OPENAI_BASE_URL: providers.openaiUrl,
         WORKER_CONCURRENCY: String(workerConcurrency),
       },
-      { onStderr: (c) => log.write(c) },
+      { onStderr: (c) => log.write(c), ...(snapshots ? { nodeArgs: heapSnapshotNodeArgs(snapshots) } : {}) },
     );
     lifecycle.onShutdown('service', () => service.stop());
 
+    const drain = () => drainQueue(handle.sql);
     const watcher = watchCompletions(handle.sql, slack, { runTimeoutMs: 300_000, deliveryTimeoutMs: 60_000 });
     lifecycle.onShutdown('watcher', async () => watcher.close());
     const outcomes: RunOutcome[] = [];
@@ -109,8 +117,15 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
     const incomplete: { k: number; team: string; channel: string; outcome: RunOutcome }[] = [];
     let next = 0;
     const t0 = Date.now();
+    // The first FIRST runs, then a pause while the queue drains and the service's memory is read at
+    // rest — as it is read at the end — then the rest: the two figures differ by what the runs in
+    // between left behind, not by how many runs happened to be in flight at the moment of reading.
+    let resume!: () => void;
+    const resumed = new Promise<void>((r) => (resume = r));
+    let pausedMs = 0;
     const slot = async () => {
       for (let k = next++; k < R; k = next++) {
+        if (k >= FIRST) await resumed;
         const team = `T_SOAK_${k}`;
         const channel = `C_SOAK_${k}`;
         const over = watcher.wait({ team, channel });
@@ -120,23 +135,27 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
         if (res instanceof Response) await res.text();
         service.assertAlive();
         const outcome = await over;
-        outcomes.push(outcome);
+        const n = outcomes.push(outcome);
         if (outcome.kind !== 'delivered' || outcome.status !== 'succeeded') incomplete.push({ k, team, channel, outcome });
         doneAt.push(Date.now());
-        if (outcomes.length === FIRST) after100 = await memoryNow(service);
-        if (outcomes.length % 100 === 0) say(`soak: ${outcomes.length}/${R} runs over in ${Math.round((Date.now() - t0) / 1000)} s, RSS ${(await service.memory())['VmRSS_mb']} MB`);
+        if (n === FIRST) {
+          const pausedAt = Date.now();
+          await drain();
+          after100 = await memoryNow(service);
+          if (snapshots) heapFiles.push(await takeHeapSnapshot(service.pid, snapshots));
+          pausedMs = Date.now() - pausedAt;
+          resume();
+        }
+        if (n % 100 === 0) say(`soak: ${n}/${R} runs over in ${Math.round((Date.now() - t0) / 1000)} s, RSS ${(await service.memory())['VmRSS_mb']} MB`);
       }
     };
     await Promise.all(Array.from({ length: C }, slot));
-    const wallMs = Date.now() - t0;
+    const wallMs = Date.now() - t0 - pausedMs;
     watcher.close();
 
-    // The end: the queue drained (the last runs' message edits and cleanup jobs done), at most 60 s.
-    let queue = await queueState(handle.sql);
-    for (const deadline = Date.now() + 60_000; Object.keys(queue.leftover).length && Date.now() < deadline; queue = await queueState(handle.sql)) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const queue = await drain();
     const end = await memoryNow(service);
+    if (snapshots) heapFiles.push(await takeHeapSnapshot(service.pid, snapshots));
     const connectionsEnd = await serviceConnections(handle.sql, BENCH_APP);
     say(`soak: queue drained; waiting ${values['idle-wait']} s for idle connections to close`);
     await new Promise((r) => setTimeout(r, Number(values['idle-wait']) * 1000));
@@ -146,8 +165,10 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
     await new Promise<void>((r) => log.write('', () => r()));
     const logSummary = summariseLog(await readFile(logPath, 'utf8'));
     // Each incomplete run as its channel shows it now, after the drain and the idle wait: a run delivered since was late, not lost.
+    /** The chat calls a run's channel received (ms since the epoch, and the text they set). */
+    const chatCalls = (channel: string) => slack.calls.filter((c) => c.args['channel'] === channel).map((c) => ({ method: c.method, at: new Date(c.at).toISOString(), text: typeof c.args['text'] === 'string' ? c.args['text'].slice(0, 60) : undefined }));
     const incompleteRuns = await Promise.all(
-      incomplete.slice(0, 10).map(async (r) => ({ k: r.k, team: r.team, ...r.outcome, now: watcher.channel(r.channel), recorded: await recordedMessages(handle.sql, r.team) })),
+      incomplete.slice(0, 10).map(async (r) => ({ k: r.k, team: r.team, ...r.outcome, now: watcher.channel(r.channel), recorded: await recordedMessages(handle.sql, r.team), calls: chatCalls(r.channel) })),
     );
 
     const failed = outcomes.filter((o) => o.kind !== 'delivered' || o.status !== 'succeeded').length;
@@ -169,6 +190,7 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
       incomplete_runs: incompleteRuns,
       outcomes: Object.fromEntries(Object.entries(Object.groupBy(outcomes, (o) => (o.kind === 'missing' ? 'missing' : `${o.kind}:${o.status}`))).map(([k, v]) => [k, v?.length ?? 0])),
       wall_s: Math.round(wallMs / 100) / 10,
+      paused_s: Math.round(pausedMs / 100) / 10,
       runs_per_min: Math.round((R / wallMs) * 60_000 * 10) / 10,
       first_runs: FIRST,
       rss_mb: { after_first: first, end: last, end_over_first: ratio, after_idle: idle['VmRSS_mb'], peak: await service.peakRssMb(), median_second_window: window(FIRST, 2 * FIRST), median_last_window: window(Math.max(1, R - FIRST), R) },
@@ -176,6 +198,7 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
       pg_connections: { end: connectionsEnd, after_idle: connectionsIdle, idle_wait_s: Number(values['idle-wait']), app_pool_max: APP_POOL, worker_pool_max: workerPool },
       queue: { leftover_jobs: leftover, leftover_by_task: queue.leftover, permanently_failed: queue.permanentlyFailed, cron_jobs: queue.cron, job_queues_rows: queue.jobQueues, job_queues_rows_after_idle: queueIdle.jobQueues },
       log: { lines: logSummary.lines, error: logSummary.error, warn: logSummary.warn, warn_messages: logSummary.warnMessages, first_errors: logSummary.firstErrors },
+      ...(heapFiles.length === 2 ? { heap_growth: { files: heapFiles, ...(await heapGrowth(heapFiles[0]!, heapFiles[1]!)) } } : {}),
       bounds: [] as Bound[],
     };
     result.bounds = [
@@ -202,10 +225,22 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
 
 /** The run of a workspace: its id, status, and the chat messages the service recorded as delivered (chat_messages keys). */
 async function recordedMessages(sql: ReturnType<typeof createDb>['sql'], team: string) {
-  return sql<{ run: string; status: string; finished: string | null; keys: string[] }[]>`
-    select r.id as run, r.status, r.finished_at::text as finished, coalesce(array_agg(m.key order by m.created_at) filter (where m.key is not null), '{}') as keys
-    from runs r join workspaces w on w.id = r.workspace_id left join chat_messages m on m.run_id = r.id
-    where w.external_id = ${team} group by r.id`;
+  return sql<{ run: string; status: string; finished: string | null; keys: string[]; root_updated: string | null; stages: Record<string, string | null> }[]>`
+    select r.id as run, r.status, r.finished_at::text as finished,
+           (select coalesce(array_agg(m.key order by m.created_at), '{}') from chat_messages m where m.run_id = r.id) as keys,
+           (select m.updated_at::text from chat_messages m where m.run_id = r.id and m.key = 'root') as root_updated,
+           (select jsonb_object_agg(s.stage, s.finished_at) from run_stages s where s.run_id = r.id) as stages
+    from runs r join workspaces w on w.id = r.workspace_id
+    where w.external_id = ${team}`;
+}
+
+/** Until graphile-worker's queue holds no job but the crontab's (the last message edits done), 60 s at most; the queue then. */
+async function drainQueue(sql: ReturnType<typeof createDb>['sql']) {
+  let queue = await queueState(sql);
+  for (const deadline = Date.now() + 60_000; Object.keys(queue.leftover).length && Date.now() < deadline; queue = await queueState(sql)) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return queue;
 }
 
 /** The service's memory now: /proc's view and its V8 heap (its default metrics). */
