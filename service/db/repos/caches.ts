@@ -78,8 +78,10 @@ export async function putCachedEvaluations(db: DbOrTx, entries: readonly Evaluat
  * the stage's completion, db/repos/runs.ts settleStageRow); undefined when there is nothing to write.
  */
 export function evaluationsUpsert(db: DbOrTx, writes: EvaluationWrites) {
-  // One row per key: a multi-row upsert may not touch the same row twice.
-  const unique = [...new Map(writes.entries.map((e) => [e.key, e])).values()];
+  // One row per key: a multi-row upsert may not touch the same row twice. In key order: the rows
+  // are locked until the stage's completion commits, and two runs writing the same keys (the same
+  // pair) in opposite orders would deadlock.
+  const unique = [...new Map(writes.entries.map((e) => [e.key, e])).values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   if (unique.length === 0) return undefined;
   const now = writes.at;
   const expiresAt = new Date(now.getTime() + writes.ttlMs);
