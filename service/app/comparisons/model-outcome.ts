@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { forModel, type Derivative } from '../../acquire/derivatives.ts';
+import { forModel, MODEL_DERIVATIVE_RECIPE, type Derivative } from '../../acquire/derivatives.ts';
 import { BoundedCache } from '../../support/bounded-cache.ts';
 import { PermanentError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
@@ -72,8 +72,11 @@ export async function modelOutcome<T>(deps: ModelOutcomeDeps, req: ModelOutcomeR
   const vars = req.variables();
   const system = renderTemplate(prompt.system, vars);
   const user = renderTemplate(prompt.user, vars);
+  // What the model is shown of an image is the derivative, not the original: a change of size or
+  // encoding (MODEL_DERIVATIVE_RECIPE) is another question, so its answers are not reused.
+  const seen = req.images.length ? [MODEL_DERIVATIVE_RECIPE, req.images.map((i) => [i.sha256, i.detail])] : [];
   const key = createHash('sha256')
-    .update(JSON.stringify([req.stage, prompt.version, prompt.hash, provider.model, req.images.map((i) => [i.sha256, i.detail]), system, user]))
+    .update(JSON.stringify([req.stage, prompt.version, prompt.hash, provider.model, seen, system, user]))
     .digest('hex');
   const now = new Date(deps.clock.now());
   const cached = await cachedEvaluation(deps.db)(key);
