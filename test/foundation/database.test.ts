@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
-import { migrationStatus } from '../../service/db/migrate.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { migrationStatus, MIGRATIONS_DIR } from '../../service/db/migrate.ts';
 import { imageBlobs, listingCache, visionCache, workspaces } from '../../service/db/schema.ts';
 import { sweepExpired } from '../../service/db/retention.ts';
 import { DEFAULTS } from '../../service/config/defaults.ts';
@@ -23,6 +25,20 @@ describe('schema and migrations', () => {
     expect(status.expected).toBeGreaterThan(0);
     const rows = await tdb.sql`select 1 from graphile_worker.migrations limit 1`;
     expect(rows.length).toBe(1);
+  });
+
+  test("0006 removes the per-run delivery queues no job uses, and nothing else", async () => {
+    // How deliveries were serialised before: a job in the queue `deliver:<run>` (its row stays).
+    await enqueue(db, 'deliver_run', { runId: '00000000-0000-4000-8000-000000000001' }, { queueName: 'deliver:old-run', runAt: new Date(Date.now() + 3_600_000) });
+    await tdb.sql`delete from graphile_worker._private_jobs`;
+    await enqueue(db, 'deliver_run', { runId: '00000000-0000-4000-8000-000000000002' }, { queueName: 'deliver:pending-run', runAt: new Date(Date.now() + 3_600_000) });
+    await enqueue(db, 'sweep_expired', {}, { queueName: 'someone-elses', runAt: new Date(Date.now() + 3_600_000) });
+    await tdb.sql`delete from graphile_worker._private_jobs where task_id = (select id from graphile_worker._private_tasks where identifier = 'sweep_expired')`;
+    const queues = async () => (await tdb.sql<{ queue_name: string }[]>`select queue_name from graphile_worker._private_job_queues order by queue_name`).map((r) => r.queue_name);
+    expect(await queues()).toEqual(['deliver:old-run', 'deliver:pending-run', 'someone-elses']);
+    await tdb.sql.unsafe(await readFile(path.join(MIGRATIONS_DIR, '0006_drop_per_run_delivery_queues.sql'), 'utf8'));
+    expect(await queues()).toEqual(['deliver:pending-run', 'someone-elses']);
+    expect(await jobCount('deliver_run')).toBe(1);
   });
 
   test('a workspace balance can never go negative (CHECK constraint)', async () => {
