@@ -101,4 +101,6 @@ export interface Bound {
   readonly name: string;
   readonly pass: boolean;
   readonly detail: string;
+  /** Why this bound does not count towards the exit code this time (it is still reported). */
+  readonly notCounted?: string;
 }

@@ -11,7 +11,7 @@ export function printSoak(result: { readonly bounds: readonly Bound[] } & Record
   }
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`ListingLab soak — ${String(result['runs'])} comparisons, ${String(result['concurrency'])} in flight, model latency ÷${String(result['scale'])}`);
-  for (const b of result.bounds) out(`${b.pass ? 'PASS' : 'FAIL'}  ${b.name.padEnd(42)} ${b.detail}`);
+  for (const b of result.bounds) out(`${b.pass ? 'PASS' : b.notCounted ? 'n/a ' : 'FAIL'}  ${b.name.padEnd(42)} ${b.detail}${b.notCounted ? ` (not counted: ${b.notCounted})` : ''}`);
   out('');
   for (const [k, v] of Object.entries(result)) {
     if (k === 'bounds' || k === 'memory_mb') continue;
