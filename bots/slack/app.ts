@@ -6,6 +6,7 @@ import type { AppServices } from '../../service/app/services.ts';
 import type { Logger } from '../../service/logger.ts';
 import { registerActions } from './actions.ts';
 import { registerExperimentActions } from './experiment-actions.ts';
+import { limitBoltClientPools } from './bolt-clients.ts';
 import { createSlackClients, singleWorkspaceTokens, SLACK_RETRY, type SlackTokens } from './clients.ts';
 import { registerListingCommand } from './commands/listing.ts';
 import { registerDraftForm } from './draft-form.ts';
@@ -101,6 +102,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     logger: boltLogger(logger, 'slack-bolt'),
     convoStore: false,
   });
+  limitBoltClientPools(app);
   // Listener errors are logged once here; the receiver has usually answered Slack already.
   app.error(async (error) => {
     logger.error({ err: error }, 'slack listener error');
