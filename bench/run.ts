@@ -32,7 +32,7 @@ import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
 import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
 import { benchAsin as asin, startProvidersThread } from './providers-thread.ts';
-import { postgresCpuSeconds, startService } from './service-process.ts';
+import { BENCH_SIGNING_SECRET, benchServiceEnv, postgresCpuSeconds, startService } from './service-process.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -58,7 +58,6 @@ const say = (m: string) => {
   if (!values.json) process.stderr.write(`${m}\n`);
 };
 
-const SECRET = 'bench-signing-secret';
 /** The bench's own statements (waiting for runs, reading results, pg_stat_statements itself): not the service's. */
 const BENCH_QUERIES = String.raw`pg_stat_statements|^select count\(\*\)::int as done from runs|^select w\.external_id as team`;
 const lifecycle = createLifecycle();
@@ -89,27 +88,17 @@ try {
   const handle = createDb(pg.url, { max: 4 });
   lifecycle.onShutdown('pool', () => handle.close());
   await handle.sql`create extension if not exists pg_stat_statements`;
-  const service = await startService({
-    DATABASE_URL: pg.url,
-    DATA_DIR: path.join(parent, 'service'),
-    LOG_LEVEL: 'error',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_API_URL: slack.apiUrl,
-    APIFY_TOKEN: 'apify-bench',
-    APIFY_BASE_URL: providers.apifyUrl,
-    IMAGE_HOSTS: providers.imageHost,
-    OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: providers.openaiUrl,
-    WORKER_CONCURRENCY: String(Math.max(16, 4 * N)),
-  }, { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [] });
+  const service = await startService(
+    benchServiceEnv({ databaseUrl: pg.url, dataDir: path.join(parent, 'service'), logLevel: 'error', slackApiUrl: slack.apiUrl, providers, workerConcurrency: Math.max(16, 4 * N) }),
+    { nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [] },
+  );
   // Registered after the pool, so it runs first: the service stops before its database does.
   lifecycle.onShutdown('service', () => service.stop());
   const base = service.base;
 
   const send = async (k: number) => {
     const body = slashCommandBody({ text: `compare ${asin(k, 0)} ${asin(k, 1)}`, teamId: `T_BENCH_${k}`, channelId: `C_BENCH_${k}`, triggerId: `trigger-${k}`, responseUrl: slack.responseUrl() });
-    const req = signed(SECRET, body, FORM);
+    const req = signed(BENCH_SIGNING_SECRET, body, FORM);
     const t0 = performance.now();
     const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: req.headers, body: req.payload });
     await res.text();

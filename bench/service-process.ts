@@ -60,6 +60,37 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** The Slack signing secret the benches' service checks and their commands are signed with. */
+export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
+
+/**
+ * The service's environment in a bench: its database and data dir, Slack (signed commands, the
+ * emulator's API), and Apify, the image host and OpenAI on the providers thread.
+ */
+export function benchServiceEnv(o: {
+  databaseUrl: string;
+  dataDir: string;
+  logLevel: string;
+  slackApiUrl: string;
+  providers: { apifyUrl: string; imageHost: string; openaiUrl: string };
+  workerConcurrency: number;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: o.databaseUrl,
+    DATA_DIR: o.dataDir,
+    LOG_LEVEL: o.logLevel,
+    SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: o.slackApiUrl,
+    APIFY_TOKEN: 'apify-bench',
+    APIFY_BASE_URL: o.providers.apifyUrl,
+    IMAGE_HOSTS: o.providers.imageHost,
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: o.providers.openaiUrl,
+    WORKER_CONCURRENCY: String(o.workerConcurrency),
+  };
+}
+
 /** A free TCP port on 127.0.0.1 (the kernel's pick, released for the child to take). */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -31,13 +31,12 @@ import { createLifecycle } from '../service/main/lifecycle.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 import { benchAsin, startProvidersThread } from './providers-thread.ts';
-import { startService, type ServiceProcess } from './service-process.ts';
+import { BENCH_SIGNING_SECRET, benchServiceEnv, startService, type ServiceProcess } from './service-process.ts';
 import { type Bound, medianBetween, queueState, serviceConnections, summariseLog } from './soak-checks.ts';
 import { heapGrowth, heapSnapshotNodeArgs, takeHeapSnapshot } from './soak-heap.ts';
 import { printSoak } from './soak-report.ts';
 import { type RunOutcome, watchCompletions } from './soak-watch.ts';
 
-const SECRET = 'bench-signing-secret';
 const BENCH_APP = 'listinglab-bench-soak';
 /** The service's own pool (service/main/database.ts: openDatabase's default poolSize). */
 const APP_POOL = 10;
@@ -89,20 +88,7 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
     const handle = createDb(pg.url, { max: 2, applicationName: BENCH_APP });
     lifecycle.onShutdown('pool', () => handle.close());
     const service = await startService(
-      {
-        DATABASE_URL: pg.url,
-        DATA_DIR: path.join(parent, 'service'),
-        LOG_LEVEL: values['log-level'],
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-bench',
-        SLACK_API_URL: slack.apiUrl,
-        APIFY_TOKEN: 'apify-bench',
-        APIFY_BASE_URL: providers.apifyUrl,
-        IMAGE_HOSTS: providers.imageHost,
-        OPENAI_API_KEY: 'sk-bench',
-        OPENAI_BASE_URL: providers.openaiUrl,
-        WORKER_CONCURRENCY: String(workerConcurrency),
-      },
+      benchServiceEnv({ databaseUrl: pg.url, dataDir: path.join(parent, 'service'), logLevel: values['log-level'], slackApiUrl: slack.apiUrl, providers, workerConcurrency }),
       { onStderr: (c) => log.write(c), ...(snapshots ? { nodeArgs: heapSnapshotNodeArgs(snapshots) } : {}) },
     );
     lifecycle.onShutdown('service', () => service.stop());
@@ -130,7 +116,7 @@ export async function runSoak(argv: readonly string[]): Promise<number> {
         const channel = `C_SOAK_${k}`;
         const over = watcher.wait({ team, channel });
         const body = slashCommandBody({ text: `compare ${benchAsin(k, 0)} ${benchAsin(k, 1)}`, teamId: team, channelId: channel, triggerId: `trigger-${k}`, responseUrl: slack.responseUrl() });
-        const req = signed(SECRET, body, FORM);
+        const req = signed(BENCH_SIGNING_SECRET, body, FORM);
         const res = await fetch(`${service.base}/slack/events`, { method: 'POST', headers: req.headers, body: req.payload }).catch((e: unknown) => e);
         if (res instanceof Response) await res.text();
         service.assertAlive();

@@ -156,7 +156,8 @@ export const metrics = {
   },
   /** A job started `seconds` after it could have (the queue's pickup latency; a retry's wait counts from its new run_at). */
   jobStarted(task: string, seconds: number): void {
-    jobWait.observe({ task }, Math.max(0, seconds));
+    // prom-client throws on NaN (a job without timestamps, as a test's fake helpers pass).
+    if (Number.isFinite(seconds)) jobWait.observe({ task }, Math.max(0, seconds));
   },
   providerCall(provider: string, stage: string, outcome: ProviderOutcome, seconds: number, usage?: { inputTokens: number; outputTokens: number }): void {
     providerCalls.inc({ provider, stage, outcome });
