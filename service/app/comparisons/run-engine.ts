@@ -10,7 +10,7 @@ import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
 import { markMineAfterAcquire } from './mark-mine.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
-import { deliveryJobSql } from '../delivery/index.ts';
+import { deliveryJobSql, endDeliverySql } from '../delivery/index.ts';
 import { verdictOutcome } from './verdict-outcome.ts';
 
 /**
@@ -195,7 +195,8 @@ export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { me
 
 /** The run's final status, once: the finisher that settles it hands its slot to the next waiting run. */
 async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<void> {
-  const finished = await finishRun(tx, runId, patch);
+  // Its delivery moved to now in the same statement: the result is what the person waits for.
+  const finished = await finishRun(tx, runId, patch, (origin) => endDeliverySql(runId, origin));
   if (!finished) return;
   await handOverSlot(tx, finished);
   await recordRerunSnapshot(tx, finished);

@@ -5,6 +5,6 @@
  * per run) and the deliver_run and notify_workspace tasks.
  */
 export { DeliveryRefused, type CardsPosted, type MessageRef, type MessageSink, type PostedScorecard, type RunOrigin, type ScorecardClaim, type Sinks } from './message-sink.ts';
-export { deliveryJob, deliveryJobSql, scheduleDelivery } from './schedule-delivery.ts';
+export { deliveryJob, deliveryJobSql, endDeliverySql, scheduleDelivery } from './schedule-delivery.ts';
 export { deliverRun } from './deliver-run.ts';
 export { notifyWorkspace } from './notify-workspace.ts';

@@ -46,6 +46,16 @@ export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WI
     then (${addJobSql('deliver_run', { runId }, deliveryOptions(runId, delayMs))}).id end`;
 }
 
+/**
+ * A run's end, delivered at once: the coalesced delivery its last change scheduled (the same
+ * `deliver:<run>` key) moved to now, not a second job. The result is what the person is waiting
+ * for; nothing follows it to coalesce with. For the statement that ends the run (finishRun).
+ */
+export function endDeliverySql(runId: string, origin: SQL): SQL {
+  return sql`case when ${origin}->>'platform' in ('slack', 'discord')
+    then (${addJobSql('deliver_run', { runId }, { ...deliveryOptions(runId, 0), jobKey: `deliver:${runId}` })}).id end`;
+}
+
 function deliveryOptions(runId: string, delayMs: number) {
   return {
     jobKey: delayMs === 0 ? `deliver-now:${runId}` : `deliver:${runId}`,

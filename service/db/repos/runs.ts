@@ -252,14 +252,26 @@ export async function queuePosition(db: DbOrTx, run: Pick<Run, 'workspaceId' | '
  * finishers only one gets the row back — the one that then releases the run's slot. `rerun`: the
  * run is an experiment's re-run (read in the same statement).
  */
-export async function finishRun(tx: DbOrTx, id: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<(Run & { rerun: boolean }) | undefined> {
+export async function finishRun(
+  tx: DbOrTx,
+  id: string,
+  patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' },
+  /** Evaluated on the row that ended, in the same statement (its delivery: app/delivery endDeliverySql). */
+  alsoOnEnd?: (origin: SQL) => SQL,
+): Promise<(Run & { rerun: boolean }) | undefined> {
   const now = new Date();
   const [row] = await tx
     .update(runs)
     .set({ finishedAt: now, settledAt: now, ...patch })
     .where(and(eq(runs.id, id), isNull(runs.settledAt)))
-    .returning({ ...getTableColumns(runs), rerun: sql<boolean>`exists (select 1 from experiment_runs e where e.run_id = ${id})` });
-  return row;
+    .returning({
+      ...getTableColumns(runs),
+      rerun: sql<boolean>`exists (select 1 from experiment_runs e where e.run_id = ${id})`,
+      ...(alsoOnEnd ? { onEnd: sql<unknown>`${alsoOnEnd(sql`${runs.origin}`)}` } : {}),
+    });
+  if (!row) return undefined;
+  const { onEnd: _onEnd, ...run } = row as typeof row & { onEnd?: unknown };
+  return run;
 }
 
 /** Puts a run back at the end of its workspace's queue (a resumed run waits like a new one). */
