@@ -51,3 +51,14 @@ export function addJobSql<N extends TaskName>(task: N, payload: TaskPayload<N>, 
       job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
     )`;
 }
+
+/**
+ * `addJobSql` for a run asked from chat only, as an SQL expression for a statement about that run:
+ * `origin` is the SQL of its `origin` column there. Null (no job) for another platform, or — with
+ * `unlessKeyExists` — while a job with that key is waiting or running.
+ */
+export function addChatJobSql<N extends TaskName>(origin: SQL, task: N, payload: TaskPayload<N>, opts: EnqueueOptions, unlessKeyExists?: string): SQL {
+  const keyExists = unlessKeyExists ? sql`exists (select 1 from graphile_worker._private_jobs j where j.key = ${unlessKeyExists})` : sql`false`;
+  return sql`case when ${origin}->>'platform' in ('slack', 'discord') and not ${keyExists}
+    then (${addJobSql(task, payload, opts)}).id end`;
+}

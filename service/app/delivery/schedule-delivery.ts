@@ -1,7 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Run } from '../../db/repos/runs.ts';
-import { addJobSql, enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
+import { addChatJobSql, enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
 
 /**
  * Chat delivery after a change, coalesced per run by a graphile job_key (replace mode): each
@@ -41,9 +41,7 @@ export function deliveryJob(run: Pick<Run, 'id' | 'origin'>, delayMs = DELIVERY_
 export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WINDOW_MS, opts: { unlessFirstPost?: boolean } = {}): SQL {
   // `unlessFirstPost` (a stage's start): none while the run's first post is pending or running —
   // it waits for stages just queued to begin (deliver-run.ts), so it shows the start.
-  const firstPostDue = opts.unlessFirstPost ? sql`exists (select 1 from graphile_worker._private_jobs j where j.key = ${`deliver-now:${runId}`})` : sql`false`;
-  return sql`case when ${origin}->>'platform' in ('slack', 'discord') and not ${firstPostDue}
-    then (${addJobSql('deliver_run', { runId }, deliveryOptions(runId, delayMs))}).id end`;
+  return addChatJobSql(origin, 'deliver_run', { runId }, deliveryOptions(runId, delayMs), opts.unlessFirstPost ? `deliver-now:${runId}` : undefined);
 }
 
 /**
@@ -52,8 +50,7 @@ export function deliveryJobSql(runId: string, origin: SQL, delayMs = DELIVERY_WI
  * for; nothing follows it to coalesce with. For the statement that ends the run (finishRun).
  */
 export function endDeliverySql(runId: string, origin: SQL): SQL {
-  return sql`case when ${origin}->>'platform' in ('slack', 'discord')
-    then (${addJobSql('deliver_run', { runId }, { ...deliveryOptions(runId, 0), jobKey: `deliver:${runId}` })}).id end`;
+  return addChatJobSql(origin, 'deliver_run', { runId }, { ...deliveryOptions(runId, 0), jobKey: `deliver:${runId}` });
 }
 
 function deliveryOptions(runId: string, delayMs: number) {
