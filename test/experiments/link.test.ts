@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { createExperimentServices } from '../../service/app/experiments/index.ts';
 import { importListingFolder, startComparison } from '../../service/app/comparisons/index.ts';
-import { creditLedger, experimentRuns, runs, workspaces } from '../../service/db/schema.ts';
+import { creditLedger, experimentRuns, runs, runStages, workspaces } from '../../service/db/schema.ts';
 import type { WorkspaceRef } from '../../service/domain/workspace.ts';
 import { comparisonDeps } from '../../service/main/wiring.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
@@ -70,7 +70,10 @@ describe('startComparison with an experiment link', () => {
     expect(second.started).toMatchObject({ kind: 'existing', reason: 'same_request' });
     expect(second.started.run.id).toBe(first.started.run.id);
     expect(await db.select().from(experimentRuns).where(eq(experimentRuns.runId, first.started.run.id))).toHaveLength(1);
-    await expect(ex.save(OWNER, { job: first.started.run.id })).rejects.toMatchObject({ code: 'bad_command' });
+    // The in-process worker may finish the re-run at any moment, so the run is given no verdict
+    // (its verdict stage back to pending) rather than raced.
     await pipeline.waitForRun(first.started.run.id);
+    await db.update(runStages).set({ status: 'pending', output: null }).where(and(eq(runStages.runId, first.started.run.id), eq(runStages.stage, 'verdict')));
+    await expect(ex.save(OWNER, { job: first.started.run.id })).rejects.toMatchObject({ code: 'bad_command' });
   });
 });
