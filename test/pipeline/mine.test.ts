@@ -81,8 +81,11 @@ describe('marking a run', () => {
 describe('idempotency and de-duplication', () => {
   test('a redelivered command is the same run; a recent pair is reused only when asked the same way', async () => {
     const ws = cli('mine-dedup');
-    const A = { kind: 'asin', asin: asin(910) } as const;
-    const B = { kind: 'asin', asin: asin(911) } as const;
+    // Listings that succeed: a failed run is never reused, and the in-process worker may end a run
+    // between two commands, so ASINs without a listing source would race the assertions.
+    const [dirA, dirB] = pair('duffel-compliance');
+    const A = await importListingFolder(db, dirA);
+    const B = await importListingFolder(db, dirB);
     const first = await pipeline.compare(A, B, { workspace: ws, mine: 'A', requestKey: 'req-1' });
     const redelivered = await pipeline.compare(A, B, { workspace: ws, mine: 'A', requestKey: 'req-1' });
     expect(redelivered).toMatchObject({ kind: 'existing', reason: 'same_request', run: { id: first.run.id } });
