@@ -85,8 +85,26 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
   if (cost > deps.pricing.perRunMax) throw new UserError('run_over_maximum', `A comparison costs ${cost} credits, over this workspace's per-run maximum of ${deps.pricing.perRunMax} credits.`);
   const metered = deps.metered(input.workspace.platform);
 
-  try {
-    return await deps.db.transaction(async (tx) => {
+  // A deadlock victim (Postgres aborts one of the transactions in a lock cycle — e.g. with a
+  // workspace delete taking the workspace's and its runs' locks) rolled back whole: asked again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create(deps, input, { keyA, keyB, dedupKey, prices, cost, metered });
+    } catch (e) {
+      const code = (e as { code?: string; cause?: { code?: string } } | undefined);
+      if (attempt < 3 && (code?.code === '40P01' || code?.cause?.code === '40P01')) continue;
+      return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
+    }
+  }
+}
+
+async function create(
+  deps: ComparisonDeps,
+  input: StartComparisonInput,
+  k: { keyA: string; keyB: string; dedupKey: string; prices: ReturnType<typeof comparisonStagePrices>; cost: number; metered: boolean },
+): Promise<StartComparisonResult> {
+  const { keyA, keyB, dedupKey, prices, cost, metered } = k;
+  return deps.db.transaction(async (tx) => {
       const { ws, now, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
       if (existing) return existing;
       if (!input.fresh) {
@@ -119,10 +137,5 @@ export async function startComparison(deps: ComparisonDeps, input: StartComparis
       }
       // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
       return reserveAndAdmit(tx, { ws, run, cost, note: `comparison ${keyA} vs ${keyB}`, maxRunning: metered ? deps.maxRunning : Infinity, now });
-    });
-  } catch (e) {
-    return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
-  }
+  });
 }
-
-
