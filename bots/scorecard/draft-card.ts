@@ -2,7 +2,7 @@ import { plainText, presentRoot, type RunView } from '../../service/app/views/in
 import { MARKETPLACE_NAMES, MARKETPLACES, type Photo } from '../../service/domain/draft-outputs.ts';
 import { footer, headlineWords, TILE } from './compare-card.ts';
 import { embed, type Embedded, type LoadImage } from './images.ts';
-import { bars, bullets, CONTENT, heading, tile, stack, type Block, type Chip } from './parts.ts';
+import { bars, bullets, CONTENT, heading, tile, tileImageSide, stack, type Block, type Chip } from './parts.ts';
 import { COLOURS, MARGIN, paragraph, text, WIDTH } from './svg.ts';
 
 /**
@@ -23,7 +23,7 @@ export async function draftImages(view: RunView, load: LoadImage): Promise<Draft
   const photos = view.draft?.photos;
   if (!photos) return { main: undefined, thumbs: [] };
   const main = photos.photos.find((p) => p.index === photos.main.index);
-  const [m, ...thumbs] = await Promise.all([embed(load, main?.sha256, TILE), ...photos.photos.map((p) => embed(load, p.sha256, THUMB))]);
+  const [m, ...thumbs] = await Promise.all([embed(load, main?.sha256, tileImageSide(TILE)), ...photos.photos.map((p) => embed(load, p.sha256, tileImageSide(THUMB)))]);
   return { main: m, thumbs };
 }
 

@@ -34,10 +34,14 @@ export async function embed(load: LoadImage, sha256: string | undefined, box: nu
   }
 }
 
-/** Where an image of `img`'s size sits centred in a `box` × `box` square at (x, y). */
+/**
+ * Where an image of `img`'s size sits centred in a `box` × `box` square at (x, y): at its own
+ * size when it fits (embed made it for this box), so it is drawn pixel for pixel (`exact`), else
+ * scaled down to fit.
+ */
 export function centred(img: Embedded, x: number, y: number, box: number) {
-  const scale = Math.min(box / img.width, box / img.height);
+  const scale = Math.min(1, box / img.width, box / img.height);
   const w = Math.round(img.width * scale);
   const h = Math.round(img.height * scale);
-  return { x: x + Math.round((box - w) / 2), y: y + Math.round((box - h) / 2), width: w, height: h };
+  return { x: x + Math.round((box - w) / 2), y: y + Math.round((box - h) / 2), width: w, height: h, exact: scale === 1 };
 }

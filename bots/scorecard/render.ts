@@ -6,6 +6,7 @@ import { compareCard, mainImageSha, TILE } from './compare-card.ts';
 import { draftCard, draftImages } from './draft-card.ts';
 import { FONT_FAMILY, FONT_FILES } from './font-metrics.ts';
 import { embed, type LoadImage } from './images.ts';
+import { tileImageSide } from './parts.ts';
 import type { RenderScorecard, Scorecard } from './scorecard.ts';
 import { document, WIDTH } from './svg.ts';
 
@@ -31,7 +32,7 @@ export async function scorecardSvg(view: RunView, deps: ScorecardDeps): Promise<
     const card = draftCard(view, await draftImages(view, deps.loadImage));
     return { svg: document(card.height, card.svg), width: WIDTH, height: card.height, alt: card.alt };
   }
-  const [A, B] = await Promise.all([embed(deps.loadImage, mainImageSha(view, 'A'), TILE), embed(deps.loadImage, mainImageSha(view, 'B'), TILE)]);
+  const [A, B] = await Promise.all([embed(deps.loadImage, mainImageSha(view, 'A'), tileImageSide(TILE)), embed(deps.loadImage, mainImageSha(view, 'B'), tileImageSide(TILE))]);
   const card = compareCard(view, { ...(A ? { A } : {}), ...(B ? { B } : {}) });
   return { svg: document(card.height, card.svg), width: WIDTH, height: card.height, alt: card.alt };
 }
