@@ -25,40 +25,38 @@ export interface LedgerResult {
 
 /**
  * The only way a balance moves: one ledger row (unique idempotency key) and a guarded UPDATE in
- * the caller's transaction. A spend that would make the balance negative throws
- * `insufficient_credits` — the caller's transaction then rolls back the ledger row too.
+ * the caller's transaction — one statement, the UPDATE moving the balance only by a row the
+ * INSERT wrote. A spend that would make the balance negative throws `insufficient_credits` — the
+ * caller's transaction then rolls back the ledger row too.
  * Invariant: balance = sum(amount) of the workspace's ledger rows.
  */
 export async function applyLedgerEntry(tx: DbOrTx, entry: LedgerEntry): Promise<LedgerResult> {
-  const inserted = await tx
-    .insert(creditLedger)
-    .values({
-      workspaceId: entry.workspaceId,
-      amount: entry.amount,
-      kind: entry.kind,
-      idempotencyKey: entry.idempotencyKey,
-      runId: entry.runId ?? null,
-      note: entry.note ?? null,
-    })
-    .onConflictDoNothing({ target: creditLedger.idempotencyKey })
-    .returning({ id: creditLedger.id });
-  if (inserted.length === 0) {
-    const [ws] = await tx.select({ balance: workspaces.balance }).from(workspaces).where(eq(workspaces.id, entry.workspaceId));
-    return { applied: false, balance: ws?.balance ?? 0 };
-  }
-  const updated = await tx
-    .update(workspaces)
-    .set({ balance: sql`${workspaces.balance} + ${entry.amount}` })
-    .where(and(eq(workspaces.id, entry.workspaceId), sql`${workspaces.balance} + ${entry.amount} >= 0`))
-    .returning({ balance: workspaces.balance });
-  const row = updated[0];
-  if (!row) {
+  const [row] = await tx.execute<{ applied: boolean; moved: number | null; balance: number | null }>(sql`
+    with l as (
+      insert into credit_ledger (workspace_id, amount, kind, run_id, idempotency_key, note)
+      values (${entry.workspaceId}, ${entry.amount}, ${entry.kind}, ${entry.runId ?? null}, ${entry.idempotencyKey}, ${entry.note ?? null})
+      on conflict (idempotency_key) do nothing
+      returning amount),
+    u as (
+      update workspaces w set balance = w.balance + l.amount from l
+      where w.id = ${entry.workspaceId} and w.balance + l.amount >= 0
+      returning w.balance)
+    select exists (select 1 from l) as applied, (select balance from u) as moved,
+           (select balance from workspaces where id = ${entry.workspaceId}) as balance`);
+  // Not applied (a retry, a duplicate delivery): the balance as it was, this statement changed nothing.
+  if (!row?.applied) return { applied: false, balance: row?.balance ?? 0 };
+  if (row.moved === null) {
     throw new UserError('insufficient_credits', `Not enough credits: this needs ${-entry.amount} credits. Use \`buy\` to top up.`);
   }
   // Counted when written: a caller's transaction that later rolls back is over-counted (rare: a
   // failed start after its reservation), which a rate over minutes does not notice.
   metrics.credits(METRIC_KIND[entry.kind], entry.amount);
-  return { applied: true, balance: row.balance };
+  return { applied: true, balance: row.moved };
+}
+
+/** Counts a ledger row written by a statement of another repository (run creation's grant and reservation). */
+export function countLedgerEntry(kind: LedgerKind, amount: number): void {
+  metrics.credits(METRIC_KIND[kind], amount);
 }
 
 /** The ledger kinds as `listinglab_credits_total{kind}` names them (a reclaim is a refund of a dead run). */
