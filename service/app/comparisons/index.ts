@@ -6,7 +6,7 @@
  * stale runs.
  */
 export { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
-export { existingAfterRace, openRunCreation, reserveAndAdmit } from './run-creation.ts';
+export { createRun, existingAfterRace, openRunCreation } from './run-creation.ts';
 export { beginStage, completeStage, isSettled, refundKey, settleStage, type StageOutcome } from './run-engine.ts';
 export { runStage } from './run-stage.ts';
 export { modelOutcome, type ModelOutcomeDeps, type ModelOutcomeRequest, type StageModel } from './model-outcome.ts';

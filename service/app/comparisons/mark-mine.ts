@@ -43,18 +43,17 @@ function requestedIdentity(ref: ListingInputRef): SideIdentity {
 
 /**
  * The mark a new run is created with (inside its creating transaction): asked in the command,
- * else exactly one side's ASIN on the workspace's brand list; null otherwise.
+ * else exactly one side's ASIN on the workspace's brand list (`asinKeys`, its normalised ASINs,
+ * read with the rest of the creation's facts: db/repos/run-create.ts); null otherwise.
  */
-export async function mineAtCreation(
-  tx: DbOrTx,
-  workspaceId: string,
+export function mineAtCreation(
+  asinKeys: readonly string[],
   refs: { a: ListingInputRef; b: ListingInputRef },
   asked: Side | undefined,
-): Promise<{ mine: Side | null; mineSource: MineSource | null }> {
+): { mine: Side | null; mineSource: MineSource | null } {
   if (asked) return { mine: asked, mineSource: 'asked' };
-  const keys = await brandKeys(tx, workspaceId);
-  if (keys.asin.size === 0) return { mine: null, mineSource: null };
-  const found = mineBySides({ asin: keys.asin, brand: new Set() }, { A: requestedIdentity(refs.a), B: requestedIdentity(refs.b) });
+  if (asinKeys.length === 0) return { mine: null, mineSource: null };
+  const found = mineBySides({ asin: new Set(asinKeys), brand: new Set() }, { A: requestedIdentity(refs.a), B: requestedIdentity(refs.b) });
   return found ? { mine: found.side, mineSource: found.source } : { mine: null, mineSource: null };
 }
 

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { admitRun, countActiveRuns, transitionStages, waitingRuns, type Run } from '../../db/repos/runs.ts';
 import { lockWorkspace } from '../../db/repos/workspaces.ts';
-import { enqueueAll } from '../../jobs/enqueue.ts';
+import { enqueueAll, type JobSpec } from '../../jobs/enqueue.ts';
 import { deliveryJob, scheduleDelivery } from '../delivery/index.ts';
 
 /**
@@ -14,19 +14,28 @@ import { deliveryJob, scheduleDelivery } from '../delivery/index.ts';
  * Lock order everywhere: a run's row (the engine's lock) before its workspace's row.
  */
 
-/**
- * A run that just got its slot starts: stage 0's job is enqueued (a draft's first stage for a
- * draft) with its first delivery, in one statement.
- */
-async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin' | 'kind'>): Promise<void> {
-  const first = run.kind === 'draft' ? 'draft_acquire' : 'acquire';
-  await transitionStages(tx, run.id, [first], ['pending'], 'queued');
-  await enqueueAll(tx, [
+/** The stage a run starts with: its acquisition (a draft's own for a draft). */
+export function firstStage(kind: Run['kind']): string {
+  return kind === 'draft' ? 'draft_acquire' : 'acquire';
+}
+
+/** The jobs a run that got its slot starts with: its first stage's and its first delivery. */
+export function firstJobs(run: Pick<Run, 'id' | 'origin' | 'kind'>): (JobSpec | undefined)[] {
+  return [
     run.kind === 'draft'
       ? { task: 'draft_stage', payload: { runId: run.id, stage: 'draft_acquire' }, opts: { maxAttempts: 3 } }
       : { task: 'acquire_listings', payload: { runId: run.id }, opts: { maxAttempts: 3 } },
     deliveryJob(run, 0),
-  ]);
+  ];
+}
+
+/**
+ * A run that just got its slot starts: its first stage queued, and its jobs (firstJobs) enqueued
+ * in one statement. (A run admitted at its creation gets both in its insert: run-creation.ts.)
+ */
+async function start(tx: DbOrTx, run: Pick<Run, 'id' | 'origin' | 'kind'>): Promise<void> {
+  await transitionStages(tx, run.id, [firstStage(run.kind)], ['pending'], 'queued');
+  await enqueueAll(tx, firstJobs(run));
 }
 
 /** Positions moved: the waiting runs' root messages are re-rendered. */

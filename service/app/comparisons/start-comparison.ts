@@ -1,13 +1,13 @@
 import { UserError } from '../../domain/errors.ts';
-import { checkSpend } from '../credits/index.ts';
+import { refuseSpend } from '../credits/index.ts';
 import type { ListingInputRef } from '../../domain/listing.ts';
 import { comparisonStagePrices, totalCredits, type Pricing } from '../../domain/pricing.ts';
 import type { Db } from '../../db/client.ts';
 import { linkRerun } from '../../db/repos/experiments.ts';
-import { findRecentDuplicate, insertRun, queuePosition, type Run } from '../../db/repos/runs.ts';
+import type { Run } from '../../db/repos/runs.ts';
 import type { WorkspaceRef } from '../../db/repos/workspaces.ts';
 import type { RunOrigin } from '../delivery/index.ts';
-import { existingAfterRace, openRunCreation, reserveAndAdmit } from './run-creation.ts';
+import { createRun, existingAfterRace, openRunCreation } from './run-creation.ts';
 import { mineAtCreation } from './mark-mine.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { PromptRegistry } from '../../stages/prompts.ts';
@@ -105,18 +105,21 @@ async function create(
 ): Promise<StartComparisonResult> {
   const { keyA, keyB, dedupKey, prices, cost, metered } = k;
   return deps.db.transaction(async (tx) => {
-      const { ws, now, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
+      const { ws, now, facts, existing } = await openRunCreation(tx, {
+        workspace: input.workspace,
+        freeCredits: metered ? deps.freeCredits : 0,
+        requestKey: input.requestKey,
+        dedup: input.fresh ? undefined : { key: dedupKey, windowMs: DEDUP_WINDOW_MS },
+        now: () => deps.clock.now(),
+      });
       if (existing) return existing;
-      if (!input.fresh) {
-        const recent = await findRecentDuplicate(tx, ws.id, dedupKey, new Date(now.getTime() - DEDUP_WINDOW_MS));
-        if (recent) return { kind: 'existing', run: recent, reason: 'recent_pair', queuePosition: await queuePosition(tx, recent) } as const;
-      }
-      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a comparison');
-      const mine = await mineAtCreation(tx, ws.id, { a: input.a, b: input.b }, input.mine);
-      const run = await insertRun(
-        tx,
-        {
-          workspaceId: ws.id,
+      if (cost > 0) refuseSpend(ws, cost, facts.usedToday, deps.dailyCap, 'a comparison');
+      const mine = mineAtCreation(facts.asinKeys, { a: input.a, b: input.b }, input.mine);
+      // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
+      const created = await createRun(tx, {
+        ws,
+        facts,
+        run: {
           kind: 'compare',
           status: 'queued',
           inputs: { a: input.a, b: input.b },
@@ -130,12 +133,16 @@ async function create(
           reservedCredits: cost,
           createdAt: now,
         },
-        prices.map((p) => ({ stage: p.stage, credits: p.credits })),
-      );
-      if (input.experiment && !(await linkRerun(tx, ws.id, { experimentId: input.experiment.id, runId: run.id, tags: input.experiment.tags }))) {
+        stages: prices.map((p) => ({ stage: p.stage, credits: p.credits })),
+        cost,
+        note: `comparison ${keyA} vs ${keyB}`,
+        maxRunning: metered ? deps.maxRunning : Infinity,
+        now,
+      });
+      // Written in the same transaction: an unknown experiment rolls the whole creation back.
+      if (input.experiment && !(await linkRerun(tx, ws.id, { experimentId: input.experiment.id, runId: created.run.id, tags: input.experiment.tags }))) {
         throw new UserError('not_found', `No experiment \`${input.experiment.id.slice(0, 8)}\` in this workspace.`);
       }
-      // Waiting runs first (FIFO), then this one, while the workspace has a free running slot.
-      return reserveAndAdmit(tx, { ws, run, cost, note: `comparison ${keyA} vs ${keyB}`, maxRunning: metered ? deps.maxRunning : Infinity, now });
+      return created;
   });
 }

@@ -3,21 +3,27 @@ import type { DbOrTx } from '../../db/client.ts';
 import { creditsUsedSince } from '../../db/repos/ledger.ts';
 import { isDirectMessage, type WorkspaceRef } from '../../domain/workspace.ts';
 
+type SpendingWorkspace = { id: string; balance: number } & Pick<WorkspaceRef, 'platform' | 'externalId'>;
+
+/** The UTC day `now` falls in, from its first instant: what the daily cap counts from. */
+export function capDayStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
 /**
  * Refuses, with a message naming credits, a reservation the balance or today's cap cannot take.
  * The guarded UPDATE in applyLedgerEntry stays the last word on the balance; this only explains.
  * `what` names the work in the message ("a comparison", "a draft").
  */
-export async function checkSpend(
-  tx: DbOrTx,
-  ws: { id: string; balance: number } & Pick<WorkspaceRef, 'platform' | 'externalId'>,
-  cost: number,
-  dailyCap: number,
-  now: Date,
-  what: string,
-): Promise<void> {
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const used = await creditsUsedSince(tx, ws.id, dayStart);
+export async function checkSpend(tx: DbOrTx, ws: SpendingWorkspace, cost: number, dailyCap: number, now: Date, what: string): Promise<void> {
+  refuseSpend(ws, cost, await creditsUsedSince(tx, ws.id, capDayStart(now)), dailyCap, what);
+}
+
+/**
+ * `checkSpend` with today's spending already read (`used`, credits spent since `capDayStart`:
+ * a run's creation reads it with the rest of what it decides on, in one statement).
+ */
+export function refuseSpend(ws: SpendingWorkspace, cost: number, used: number, dailyCap: number, what: string): void {
   if (used + cost > dailyCap) {
     throw new UserError(
       'daily_cap_reached',

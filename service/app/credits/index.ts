@@ -6,7 +6,7 @@
  */
 export { createCheckout, describePacks, formatPrice, type CheckoutConfig, type CheckoutLink, type CreditPack } from './checkout.ts';
 export { admitFreeCommand } from './checkout-limits.ts';
-export { checkSpend } from './check-spend.ts';
+export { capDayStart, checkSpend, refuseSpend } from './check-spend.ts';
 export { priceSheet, type PriceSheet } from './price-sheet.ts';
 export { summarizeCredits, type CreditsSummary } from './credits-summary.ts';
 export { handleStripeEvent } from './purchases.ts';

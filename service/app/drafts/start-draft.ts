@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { draftStagePrices } from '../../domain/draft-flow.ts';
 import { UserError } from '../../domain/errors.ts';
-import { checkSpend } from '../credits/index.ts';
-import { insertRun, type Run } from '../../db/repos/runs.ts';
+import { refuseSpend } from '../credits/index.ts';
+import type { Run } from '../../db/repos/runs.ts';
 import type { WorkspaceRef } from '../../db/repos/workspaces.ts';
 import type { RunOrigin } from '../delivery/index.ts';
-import { existingAfterRace, openRunCreation, reserveAndAdmit, type ComparisonDeps } from '../comparisons/index.ts';
+import { createRun, existingAfterRace, openRunCreation, type ComparisonDeps } from '../comparisons/index.ts';
 
 /**
  * Photos → listing drafts: the use-case every front end calls (PRODUCT.md "Photos → listing
@@ -103,13 +103,15 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
 
   try {
     return await deps.db.transaction(async (tx) => {
-      const { ws, now, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
-      if (existing) return existing;
-      if (cost > 0) await checkSpend(tx, ws, cost, deps.dailyCap, now, 'a draft');
-      const run = await insertRun(
-        tx,
-        {
-          workspaceId: ws.id,
+      const { ws, now, facts, existing } = await openRunCreation(tx, { workspace: input.workspace, freeCredits: metered ? deps.freeCredits : 0, requestKey: input.requestKey, now: () => deps.clock.now() });
+      // Without `dedup` the only run found is this request's own (a redelivery).
+      if (existing) return { ...existing, reason: 'same_request' as const };
+      if (cost > 0) refuseSpend(ws, cost, facts.usedToday, deps.dailyCap, 'a draft');
+      const note = `listing drafts from ${photos.length} photo${photos.length === 1 ? '' : 's'}`;
+      return createRun(tx, {
+        ws,
+        facts,
+        run: {
           kind: 'draft',
           status: 'queued',
           inputs: { photos, ...(hints ? { hints } : {}) },
@@ -122,10 +124,12 @@ export async function startDraft(deps: ComparisonDeps, input: StartDraftInput): 
           reservedCredits: cost,
           createdAt: now,
         },
-        prices,
-      );
-      const note = `listing drafts from ${photos.length} photo${photos.length === 1 ? '' : 's'}`;
-      return reserveAndAdmit(tx, { ws, run, cost, note, maxRunning: metered ? deps.maxRunning : Infinity, now });
+        stages: prices,
+        cost,
+        note,
+        maxRunning: metered ? deps.maxRunning : Infinity,
+        now,
+      });
     });
   } catch (e) {
     return existingAfterRace(deps.db, input.workspace, input.requestKey, e);
