@@ -50,6 +50,26 @@ describe('Slack sink', () => {
     expect(slack.roots('C_OK')).toHaveLength(1);
   });
 
+  test("a finished run's root offers Buy credits by the balance the delivery read with the run, without asking balanceOf", async () => {
+    let asked = 0;
+    const withBalance = createSlackSink({
+      clients: createSlackClients({ apiUrl: slack.apiUrl, tokens: singleWorkspaceTokens(TOKEN), logger }),
+      logger,
+      balanceOf: async () => (asked++, 100),
+      lowBalanceBelow: 10,
+    });
+    const buttons = () => JSON.stringify(slack.callsTo('chat.postMessage').at(-1)?.args['blocks'] ?? []);
+    await withBalance.upsertRoot({ ...view, status: 'succeeded' }, origin('C_LOW'), undefined, { balance: 3 });
+    expect(buttons()).toContain('listing_buy_credits');
+    await withBalance.upsertRoot({ ...view, status: 'succeeded' }, origin('C_RICH'), undefined, { balance: 30 });
+    expect(buttons()).not.toContain('listing_buy_credits');
+    expect(asked).toBe(0);
+    // Without the delivery's balance the sink asks for it (100: no button).
+    await withBalance.upsertRoot({ ...view, status: 'succeeded' }, origin('C_ASK'), undefined);
+    expect(asked).toBe(1);
+    expect(buttons()).not.toContain('listing_buy_credits');
+  });
+
   test('private notes: response_url first, then chat.postEphemeral, then a direct message', async () => {
     await sink.notifyPrivately(origin('C_OK', slack.responseUrl('note')), 'first');
     expect(slack.responses.find((r) => r.id === 'note')?.body['text']).toBe('first');

@@ -24,7 +24,10 @@ export type SlackOrigin = Extract<RunOrigin, { platform: 'slack' }>;
 export interface SlackSinkDeps {
   readonly clients: SlackClients;
   readonly logger: Logger;
-  /** A workspace's balance, to offer "Buy credits" on a finished run (omitted: never offered). */
+  /**
+   * A workspace's balance, to offer "Buy credits" on a finished run (omitted: never offered); asked
+   * only when the delivery did not read it with the run (RootFacts).
+   */
   readonly balanceOf?: (teamId: string) => Promise<number>;
   /** Below this balance the button is shown (default 10: one comparison). */
   readonly lowBalanceBelow?: number;
@@ -64,10 +67,11 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
     return c;
   }
 
-  async function lowBalance(view: RunView, teamId: string): Promise<boolean> {
+  /** `known`: the balance the delivery read with the run; otherwise asked of `balanceOf`. */
+  async function lowBalance(view: RunView, teamId: string, known: number | undefined): Promise<boolean> {
     if (!deps.balanceOf || !FINISHED.includes(view.status)) return false;
     try {
-      return (await deps.balanceOf(teamId)) < (deps.lowBalanceBelow ?? 10);
+      return (known ?? (await deps.balanceOf(teamId))) < (deps.lowBalanceBelow ?? 10);
     } catch (e) {
       log.warn({ err: e }, 'balance unavailable: no Buy credits button');
       return false;
@@ -110,9 +114,9 @@ export function createSlackSink(deps: SlackSinkDeps): MessageSink<SlackOrigin> {
     platform: 'slack',
     ...scorecard,
 
-    async upsertRoot(view, origin, existing): Promise<MessageRef> {
+    async upsertRoot(view, origin, existing, facts): Promise<MessageRef> {
       const c = await client(origin.teamId, origin.enterpriseId);
-      const msg = rootMessage(view, { lowBalance: await lowBalance(view, origin.teamId) });
+      const msg = rootMessage(view, { lowBalance: await lowBalance(view, origin.teamId, facts?.balance) });
       if (existing) {
         const res = await call(() => c.chat.update({ channel: existing.channelId, ts: existing.messageRef, text: msg.text, blocks: msg.blocks }));
         return { channelId: existing.channelId, messageRef: res.ts ?? existing.messageRef, threadRef: existing.threadRef };

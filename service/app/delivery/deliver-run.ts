@@ -80,11 +80,12 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
   // A finished comparison links its report page (when links are on): every sink call gets the same view.
   const view = withReportUrl(loaded, deps.reportLinks);
 
+  const facts = read.balance === undefined ? {} : { balance: read.balance };
   let root: MessageRef | undefined = messages.get('root');
   const rootHash = hashOf(rootFingerprint(view));
   if (!root) {
     try {
-      root = await sink.upsertRoot(view, origin, undefined);
+      root = await sink.upsertRoot(view, origin, undefined, facts);
     } catch (e) {
       if (!(e instanceof DeliveryRefused)) throw e;
       await recordMessage(deps.db, { runId, key: 'root_refused', platform: origin.platform, channelId: 'none', messageRef: e.reason });
@@ -93,7 +94,7 @@ async function deliver(deps: { db: Db; sinks: Sinks; logger: Logger; reportLinks
     }
     await recordMessage(deps.db, { runId, key: 'root', platform: origin.platform, channelId: root.channelId, messageRef: root.messageRef, threadRef: root.threadRef, lastRenderedHash: rootHash });
   } else if (messages.get('root')?.lastRenderedHash !== rootHash) {
-    const updated = await sink.upsertRoot(view, origin, root);
+    const updated = await sink.upsertRoot(view, origin, root, facts);
     await setRenderedHash(deps.db, runId, 'root', rootHash, updated.messageRef);
     root = updated;
   }
@@ -134,10 +135,11 @@ function cardsDue(view: RunView, messages: ReadonlyMap<string, DeliveredMessage>
 }
 
 function recordCards(db: Db, runId: string, origin: Exclude<RunOrigin, { platform: 'cli' }>, cards: readonly StageView[], posted: MessageRef): Promise<void> {
-  return recordMessages(
-    db,
-    cards.map((c) => ({ runId, key: c.name, platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef })),
-  );
+  return recordMessages(db, cardRows(runId, origin, cards, posted));
+}
+
+function cardRows(runId: string, origin: Exclude<RunOrigin, { platform: 'cli' }>, cards: readonly StageView[], posted: MessageRef) {
+  return cards.map((c) => ({ runId, key: c.name, platform: origin.platform, channelId: posted.channelId, messageRef: posted.messageRef, threadRef: posted.threadRef }));
 }
 
 /**
@@ -208,9 +210,15 @@ async function postScorecard(
     deps.logger.warn({ err: e, runId: view.id, platform: origin.platform }, 'scorecard not posted: the run was delivered without its image');
     return false;
   }
-  await record(posted.ref);
-  if (!posted.carriedCards || cards.length === 0) return false;
-  await recordCards(deps.db, view.id, origin, cards, posted.ref);
+  if (!posted.carriedCards || cards.length === 0) {
+    await record(posted.ref);
+    return false;
+  }
+  // The scorecard (already there when it was claimed: a no-op) and the cards it carried, in one statement.
+  await recordMessages(deps.db, [
+    { runId: view.id, key: SCORECARD, platform: origin.platform, channelId: posted.ref.channelId, messageRef: posted.ref.messageRef, threadRef: posted.ref.threadRef },
+    ...cardRows(view.id, origin, cards, posted.ref),
+  ]);
   return true;
 }
 

@@ -4,7 +4,7 @@
  * service/main), where a run was asked from (RunOrigin), scheduling a run's delivery (debounced
  * per run) and the deliver_run and notify_workspace tasks.
  */
-export { DeliveryRefused, type CardsPosted, type MessageRef, type MessageSink, type PostedScorecard, type RunOrigin, type ScorecardClaim, type Sinks } from './message-sink.ts';
+export { DeliveryRefused, type CardsPosted, type MessageRef, type MessageSink, type PostedScorecard, type RootFacts, type RunOrigin, type ScorecardClaim, type Sinks } from './message-sink.ts';
 export { deliveryJob, deliveryJobSql, endDeliverySql, scheduleDelivery } from './schedule-delivery.ts';
 export { deliverRun } from './deliver-run.ts';
 export { notifyWorkspace } from './notify-workspace.ts';

@@ -51,10 +51,19 @@ export class DeliveryRefused extends Error {
   }
 }
 
+/** What a delivery read about the run's workspace with the run (db/repos/messages.ts readForDelivery). */
+export interface RootFacts {
+  /** The workspace's balance when the run was read: a finished run offers "Buy credits" when it is low. */
+  readonly balance?: number;
+}
+
 export interface MessageSink<O extends RunOrigin = RunOrigin> {
   readonly platform: ChatPlatform;
-  /** Posts the run's root message (existing undefined) or edits it in place. */
-  upsertRoot(view: RunView, origin: O, existing: MessageRef | undefined): Promise<MessageRef>;
+  /**
+   * Posts the run's root message (existing undefined) or edits it in place. `facts`: what the
+   * delivery read along with the run, in the same statement (a sink that needs more asks itself).
+   */
+  upsertRoot(view: RunView, origin: O, existing: MessageRef | undefined, facts?: RootFacts): Promise<MessageRef>;
   /**
    * Posts settled stages' detail cards as replies to the root (in its thread), together: as one
    * message where the platform allows (Slack: up to 50 blocks; Discord: up to 10 embeds, 6,000

@@ -21,13 +21,15 @@ export async function getMessages(db: DbOrTx, runId: string): Promise<Map<string
  * deliveries that overlap cannot both count one: each was locked before it counted. The messages
  * are read in the same snapshot as that count, so a delivery that finished before it holds none
  * of its jobs any more and everything it recorded is seen. `rerun`: the run is an experiment's
- * re-run (it gets a card of its own). Undefined when the run does not exist.
+ * re-run (it gets a card of its own). `balance`: its workspace's (a finished run's root offers "Buy
+ * credits" when it is low), read here rather than by the sink in statements of its own. Undefined
+ * when the run does not exist.
  */
 export async function readForDelivery(
   db: DbOrTx,
   runId: string,
   task: string,
-): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number; rerun: boolean } | undefined> {
+): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number; rerun: boolean; balance: number | undefined } | undefined> {
   const rows = await db
     .select({
       run: runs,
@@ -38,6 +40,7 @@ export async function readForDelivery(
       messages: sql<DeliveredMessage[]>`(select coalesce(json_agg(json_build_object('key', m.key, 'channelId', m.channel_id, 'messageRef', m.message_ref,
         'threadRef', m.thread_ref, 'lastRenderedHash', m.last_rendered_hash)), '[]'::json) from chat_messages m where m.run_id = ${runId})`,
       rerun: sql<boolean>`(select exists (select 1 from experiment_runs e where e.run_id = ${runId}))`,
+      balance: sql<number | null>`(select w.balance from workspaces w where w.id = ${runs.workspaceId})`,
     })
     .from(runs)
     .leftJoin(runStages, eq(runStages.runId, runs.id))
@@ -50,6 +53,7 @@ export async function readForDelivery(
     messages: new Map(first.messages.map((m) => [m.key, m])),
     running: first.running,
     rerun: first.rerun,
+    balance: first.balance ?? undefined,
   };
 }
 
