@@ -10,7 +10,7 @@ import { getCachedListings, putCachedListings } from '../../db/repos/caches.ts';
 import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
-import { beginStage, completeStage } from './run-engine.ts';
+import { beginAcquisition, completeStage } from './run-engine.ts';
 import { runStage, type StageRunnerDeps } from './run-stage.ts';
 import { tickBatcher } from './tick-batch.ts';
 
@@ -42,13 +42,13 @@ const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
  * the run with a full refund (the user is offered the manual fallback).
  */
 export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { signal: AbortSignal; lastAttempt: boolean }): Promise<void> {
-  if (!(await beginStage(deps.db, runId, 'acquire'))) {
+  // The run's inputs are read with the stage's start (one statement).
+  const run = await beginAcquisition(deps.db, runId);
+  if (!run) {
     // Settled already: a retry of this job, whose stages may be queued or running still.
     if (deps.stages) await runStage(deps.stages, runId, undefined, ctx);
     return;
   }
-  const run = await getRun(deps.db, runId);
-  if (!run) return;
   const inline = deps.stages ? { inline: { rulesModel: deps.stages.rulesModel } } : {};
   let queued: { output: AcquireOutput; stages: string[] } | undefined;
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
@@ -69,7 +69,7 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     ]);
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
-    queued = { output, stages: await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` }, inline) };
+    queued = { output, stages: (await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` }, inline)).queued };
   } catch (e) {
     const expected = e instanceof UserError || e instanceof PermanentError;
     if (!expected && !ctx.lastAttempt) throw e; // transient: graphile retries the task
@@ -79,7 +79,8 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     return;
   }
   // Outside the try: a stage's error is the stages' to handle (run-stage.ts), not acquisition's.
-  if (deps.stages && queued?.stages.length) await runStage(deps.stages, runId, undefined, ctx, { run, acquired: queued.output, wave: queued.stages });
+  // Begun by the completion (inline): this job runs them now.
+  if (deps.stages && queued?.stages.length) await runStage(deps.stages, runId, undefined, ctx, { pinnedPrompts: run.pinnedPrompts, acquired: queued.output, wave: queued.stages });
 }
 
 type Pending = { source: AcquiredSide['source']; label: string; listing: Listing };

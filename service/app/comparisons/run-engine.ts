@@ -1,10 +1,11 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
 import { evaluationsUpsert, type EvaluationWrites } from '../../db/repos/caches.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
-import { beginStageRows, finishRun, getStage, getStageStates, getStages, lockRunForChange, settleStageRow, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
+import { beginStageRows, finishRun, type BegunRun, getStage, getStageStates, getStages, lockRunForChange, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
+import { settleStageRow, startPendingStages, type SettledStage } from '../../db/repos/stage-settle.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
-import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
+import { PARALLEL_STAGES, type StageOutputs } from '../../domain/stage-outputs.ts';
 import { nextDraftStep } from '../../domain/draft-flow.ts';
 import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
@@ -60,6 +61,16 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
 }
 
 /**
+ * Marks a run's acquisition running (as beginStage) and returns what it starts from — the run's
+ * inputs and pinned prompts, read in the same statement; undefined when it did not begin (settled
+ * already, or the run has no slot or is gone).
+ */
+export async function beginAcquisition(db: Db, runId: string): Promise<BegunRun | undefined> {
+  const { began, run } = await beginStageRows(db, runId, ['acquire'], (origin) => deliveryJobSql(runId, origin, undefined, { unlessFirstPost: true }));
+  return began.includes('acquire') ? run : undefined;
+}
+
+/**
  * Marks stages running at once (one statement, db/repos/runs.ts beginStageRows) and returns
  * those that began: settled stages, and every stage of a run without a slot, are left alone.
  */
@@ -76,7 +87,7 @@ export async function beginStages(db: Db, runId: string, stages: readonly string
  * UserError), or any error on the job's last attempt, is recorded as the stage failing (with its
  * code and message); any other error is rethrown so the job is retried (tasks are idempotent).
  */
-export async function settleStage(db: Db, runId: string, stage: string, lastAttempt: boolean, work: () => Promise<StageOutcome>, opts: CompleteOptions = {}): Promise<string[]> {
+export async function settleStage(db: Db, runId: string, stage: string, lastAttempt: boolean, work: () => Promise<StageOutcome>, opts: CompleteOptions = {}): Promise<Completion> {
   let outcome: StageOutcome;
   try {
     outcome = await work();
@@ -94,31 +105,53 @@ export async function settleStage(db: Db, runId: string, stage: string, lastAtte
 
 /**
  * How the caller runs what comes next. `inline`: the caller (a run_stage job, run-stage.ts) runs
- * the stages this completion queues itself, so no job is enqueued for them, and the verdict —
- * pure, no model — is computed in the transaction that settles the last stage before it.
+ * the stages this completion queues itself, at once: no job is enqueued for them, they are begun
+ * (running, attempt counted) in this transaction instead of queued, and the verdict — pure, no
+ * model — is computed in the transaction that settles the last stage before it.
  */
 export interface CompleteOptions {
   readonly inline?: { readonly rulesModel: string };
+}
+
+/** What a completion started next. */
+export interface Completion {
+  /** The stages it queued — begun already when `inline`. */
+  readonly queued: string[];
+  /** `inline`: the evaluation stages' outputs as its transaction read them, what the stages it began start from. */
+  readonly prior?: Partial<StageOutputs>;
+}
+
+/** The succeeded evaluation stages' outputs (what avatars and the verdict build on). */
+export function priorOf(rows: readonly Pick<SettledStage, 'stage' | 'status' | 'output'>[]): Partial<StageOutputs> {
+  const prior: Partial<StageOutputs> = {};
+  for (const name of [...PARALLEL_STAGES, 'avatars'] as const) {
+    const row = rows.find((r) => r.stage === name && r.status === 'succeeded');
+    if (row?.output !== undefined && row.output !== null) (prior as Record<string, unknown>)[name] = row.output;
+  }
+  return prior;
 }
 
 /**
  * Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone.
  * Returns the stages it queued (which, `inline`, the caller must run).
  */
-export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<string[]> {
+export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<Completion> {
+  const none: Completion = { queued: [] };
   return db.transaction(async (tx) => {
     // The change's delivery is scheduled with the lock (one statement; committed with the change).
     const run = await lockRunForChange(tx, runId, (origin) => deliveryJobSql(runId, origin));
-    if (!run) return [];
+    if (!run) return none;
     const finishedAt = new Date();
     const patch = outcome.ok
       ? succeededPatch(outcome, finishedAt)
       : { status: 'failed' as const, errorCode: outcome.code, errorMessage: outcome.message.slice(0, 500), finishedAt };
     // Idempotent: a stage settled already is left alone (and nothing else moves).
     const writes = outcome.ok ? outcome.evaluations : undefined;
-    const { settled, stages } = await settleStageRow(tx, runId, stage, patch, writes ? (t) => evaluationsUpsert(t, writes) : undefined);
+    // Inline, an evaluation stage's completion reads the outputs what it begins next starts from.
+    const outputs = opts.inline !== undefined && stage !== 'acquire';
+    const { settled, stages } = await settleStageRow(tx, runId, stage, patch, writes ? (t) => evaluationsUpsert(t, writes) : undefined, { outputs });
     const row = stages.find((s) => s.stage === stage);
-    if (!settled || !row) return [];
+    if (!settled || !row) return none;
     if (outcome.ok) {
       // Whose listing: the brand list is matched against what was fetched, in this transaction.
       if (stage === 'acquire') await markMineAfterAcquire(tx, run, outcome.output as AcquireOutput);
@@ -133,7 +166,7 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
     } else {
       queued = await advance(tx, run, stages, opts);
     }
-    return queued;
+    return outputs && queued.length ? { queued, prior: priorOf(stages) } : { queued };
   });
 }
 
@@ -206,12 +239,13 @@ async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { stat
  * The run's next step after a stage settled, from the statuses read under the lock (`stages`,
  * kept current here). Returns the stages it queued.
  */
-async function advance(tx: DbOrTx, run: Run, stages: StageBrief[], opts: CompleteOptions): Promise<string[]> {
+async function advance(tx: DbOrTx, run: Run, stages: SettledStage[], opts: CompleteOptions): Promise<string[]> {
   const byName = new Map(stages.map((s) => [s.stage, s]));
   const status = (name: string) => byName.get(name)?.status ?? 'skipped';
+  // Inline, the caller runs them the moment this commits: they are begun here (startPendingStages).
   const queue = async (names: string[]): Promise<string[]> => {
-    const moved = await transitionStages(tx, run.id, names, ['pending'], 'queued');
-    for (const m of moved) byName.get(m)!.status = 'queued';
+    const moved = opts.inline ? await startPendingStages(tx, run.id, names) : await transitionStages(tx, run.id, names, ['pending'], 'queued');
+    for (const m of moved) byName.get(m)!.status = opts.inline ? 'running' : 'queued';
     return moved;
   };
 
@@ -238,7 +272,7 @@ async function advance(tx: DbOrTx, run: Run, stages: StageBrief[], opts: Complet
   if (!isSettled(status('avatars'))) return [];
   let verdictHash: string | null | undefined;
   if (status('verdict') === 'pending' && opts.inline) {
-    verdictHash = await settleVerdict(tx, run, opts.inline.rulesModel);
+    verdictHash = await settleVerdict(tx, run, opts.inline.rulesModel, stages);
     byName.get('verdict')!.status = 'succeeded';
   } else if (status('verdict') === 'pending' && (await queue(['verdict'])).length) {
     await enqueue(tx, 'run_stage', { runId: run.id, stage: 'verdict' }, { maxAttempts: 3 });
@@ -256,8 +290,10 @@ async function advance(tx: DbOrTx, run: Run, stages: StageBrief[], opts: Complet
  * The verdict — a pure function of the stored stages — settled in the transaction that settled
  * the last stage it depends on (the run's lock is held, so it is settled once), instead of a job.
  */
-async function settleVerdict(tx: DbOrTx, run: Run, rulesModel: string): Promise<string | null> {
-  const outcome = verdictOutcome(await getStages(tx, run.id), rulesModel);
+async function settleVerdict(tx: DbOrTx, run: Run, rulesModel: string, known: readonly SettledStage[]): Promise<string | null> {
+  // The statuses and outputs read under the lock when they carry outputs (completeStage `outputs`).
+  const rows = known.every((r) => 'output' in r) ? known : await getStages(tx, run.id);
+  const outcome = verdictOutcome(rows, rulesModel);
   const now = new Date();
   await updateStage(tx, run.id, 'verdict', { ...succeededPatch(outcome, now), attempts: 1, startedAt: now });
   return (outcome.output as { hash?: string } | null)?.hash ?? null;

@@ -9,7 +9,7 @@ import { ordersState } from './stage-orders.ts';
  * Pure: the run engine settles it in the transaction that settles the stage before it.
  */
 export function verdictOutcome(
-  rows: readonly { stage: string; status: string; provider: string | null; output?: unknown; orders?: unknown }[],
+  rows: readonly { stage: string; status: string; provider?: string | null; output?: unknown; orders?: unknown }[],
   rulesModel: string,
 ): { ok: true; output: unknown; provider: string; model: string } {
   const prior: Partial<StageOutputs> = {};

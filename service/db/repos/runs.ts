@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { runs, runStages } from '../schema.ts';
 
@@ -140,54 +140,18 @@ export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith
 }
 
 /**
- * Settles one stage — `patch` applied only if the stage is not settled yet — and reads the run's
- * stage statuses, in one statement; the caller holds the run's lock (lockRunForChange), so the
- * statuses are current. `settled`: this call settled it (false: it was settled already, or there
- * is no such stage, and nothing changed). The statuses returned show the stage as the patch left it.
- * `also`: a write made in the same statement (the stage's evaluation cache entries), whatever came
- * of the stage.
- */
-export async function settleStageRow(
-  tx: DbOrTx,
-  runId: string,
-  stage: string,
-  patch: Partial<typeof runStages.$inferInsert> & { status: 'succeeded' | 'failed' },
-  also?: (tx: DbOrTx) => { getSQL(): SQL } | undefined,
-): Promise<{ settled: boolean; stages: StageBrief[] }> {
-  const moved = tx.$with('moved').as(
-    tx
-      .update(runStages)
-      .set(patch)
-      .where(and(eq(runStages.runId, runId), eq(runStages.stage, stage), notInArray(runStages.status, ['succeeded', 'failed', 'skipped'])))
-      .returning({ stage: runStages.stage }),
-  );
-  const extra = also?.(tx);
-  const written = tx.$with('also_written', {}).as(extra ? extra.getSQL() : sql`select 1`);
-  // Every part of one statement sees the same snapshot: the select shows the stage as it was. A
-  // data-modifying CTE runs whether or not the query reads it.
-  const rows = await tx
-    .with(moved, ...(extra ? [written] : []))
-    .select({ stage: runStages.stage, status: runStages.status, credits: runStages.credits, attempts: runStages.attempts, errorCode: runStages.errorCode, settled: sql<boolean>`exists (select 1 from ${moved})` })
-    .from(runStages)
-    .where(eq(runStages.runId, runId));
-  const settled = rows.some((r) => r.settled);
-  const stages = rows.map(({ settled: _settled, ...r }) => (settled && r.stage === stage ? { ...r, status: patch.status, errorCode: patch.errorCode ?? null } : r));
-  return { settled, stages };
-}
-
-/**
  * Marks stages running (attempt counted, first start kept) in one statement that holds the run's
  * row lock like the engine's transactions (FOR NO KEY UPDATE conflicts with `lockRun`), so a
  * stage never starts between a finisher reading the statuses and acting on them (failRun skips a
  * queued stage by a guarded move). The run must hold a slot — a run waiting for one has no job,
  * and a stray one must not start it past the queue — and a settled stage is never moved back. The
  * run moves queued → running with its first stage; listeners are told. Returns the stages that
- * began and the run's id and origin. `along` is evaluated once when a stage began (see AlongWith).
+ * began and the run's id, origin, inputs and pinned prompts. `along` is evaluated once when a stage began (see AlongWith).
  */
-export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[], along?: AlongWith): Promise<{ began: string[]; run: Pick<Run, 'id' | 'origin'> | undefined }> {
+export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[], along?: AlongWith): Promise<{ began: string[]; run: BegunRun | undefined }> {
   if (stages.length === 0) return { began: [], run: undefined };
-  const rows = await db.execute<{ stage: string; origin: Run['origin'] }>(sql`
-    with r as (select id, origin from runs where id = ${runId} and admitted_at is not null for no key update),
+  const rows = await db.execute<{ stage: string; origin: Run['origin']; inputs: Run['inputs']; fresh: boolean; pinned_prompts: Run['pinnedPrompts'] }>(sql`
+    with r as (select id, origin, inputs, fresh, pinned_prompts from runs where id = ${runId} and admitted_at is not null for no key update),
     s as (
       update run_stages
       set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now())
@@ -196,10 +160,13 @@ export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly
       returning stage),
     u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s)),
     a as (select ${along ? along(sql`r.origin`) : sql`null`} as along from r where exists (select 1 from s))
-    select s.stage, r.origin, pg_notify('listinglab_run', ${runId}::text) from s cross join r left join a on true`);
+    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, pg_notify('listinglab_run', ${runId}::text) from s cross join r left join a on true`);
   const first = rows[0];
-  return { began: rows.map((r) => r.stage), run: first ? { id: runId, origin: first.origin } : undefined };
+  return { began: rows.map((r) => r.stage), run: first ? { id: runId, origin: first.origin, inputs: first.inputs, fresh: first.fresh, pinnedPrompts: first.pinned_prompts } : undefined };
 }
+
+/** What beginStageRows reads of the run along with its stages' start: what a stage's work starts from. */
+export type BegunRun = Pick<Run, 'id' | 'origin' | 'inputs' | 'fresh' | 'pinnedPrompts'>;
 
 /** Tells listeners (the CLI) that a run changed; delivered at commit. */
 export async function notifyRunChanged(tx: DbOrTx, runId: string): Promise<void> {
