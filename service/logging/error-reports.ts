@@ -1,4 +1,4 @@
-import * as Sentry from '@sentry/node';
+import type * as SentryNode from '@sentry/node';
 import { isUserError } from '../domain/errors.ts';
 import { createScrubber, REDACTED } from './scrubber.ts';
 
@@ -15,11 +15,15 @@ import { createScrubber, REDACTED } from './scrubber.ts';
  *   `beforeSend`;
  * - a UserError (bad input, shown to the person who asked) is never reported.
  *
+ * `@sentry/node` (~10 MB of heap once loaded, marked on every major GC) is imported by
+ * `initErrorReports` itself, so a deployment without SENTRY_DSN never loads it.
+ *
  * @see https://docs.sentry.io/platforms/javascript/guides/node/install/esm/
  */
 
 const scrubber = createScrubber();
-let enabled = false;
+/** The loaded SDK once `initErrorReports` has run; undefined means reports are off. */
+let sentry: typeof SentryNode | undefined;
 
 export interface ErrorReportsOptions {
   readonly dsn: string;
@@ -29,10 +33,11 @@ export interface ErrorReportsOptions {
   readonly secrets: readonly string[];
 }
 
-export function initErrorReports(opts: ErrorReportsOptions): void {
+export async function initErrorReports(opts: ErrorReportsOptions): Promise<void> {
   // A DSN with a secret part (the legacy `public:secret@` form): that part is a secret too.
   const dsnSecret = safeUrl(opts.dsn)?.password;
   scrubber.add([...opts.secrets, ...(dsnSecret ? [decodeURIComponent(dsnSecret)] : [])]);
+  const Sentry = await import('@sentry/node');
   Sentry.init({
     dsn: opts.dsn,
     ...(opts.environment ? { environment: opts.environment } : {}),
@@ -59,7 +64,7 @@ export function initErrorReports(opts: ErrorReportsOptions): void {
     beforeSend: (event, hint) => (isUserError(hint.originalException) ? null : scrubEvent(event)),
     beforeBreadcrumb: (crumb) => scrubDeep(crumb),
   });
-  enabled = true;
+  sentry = Sentry;
 }
 
 /** Secrets learned after start (e.g. the embedded Postgres password); see addLogSecrets. */
@@ -72,17 +77,17 @@ export type ReportTags = Readonly<Record<string, string | number | undefined>>;
 
 /** Reports an unexpected error (a UserError is expected, and never reported). */
 export function reportError(error: unknown, tags: ReportTags = {}): void {
-  if (!enabled || isUserError(error)) return;
+  if (!sentry || isUserError(error)) return;
   const defined = Object.fromEntries(Object.entries(tags).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
-  Sentry.captureException(error, { tags: defined });
+  sentry.captureException(error, { tags: defined });
 }
 
 /** Waits (at most `timeoutMs`) for reports in flight; call before `process.exit`. */
 export async function flushErrorReports(timeoutMs = 2_000): Promise<void> {
-  if (enabled) await Sentry.flush(timeoutMs).catch(() => false);
+  if (sentry) await sentry.flush(timeoutMs).catch(() => false);
 }
 
-function scrubEvent<E extends Sentry.ErrorEvent>(event: E): E | null {
+function scrubEvent<E extends SentryNode.ErrorEvent>(event: E): E | null {
   try {
     if (event.request) {
       delete event.request.data;

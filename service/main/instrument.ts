@@ -10,10 +10,13 @@ import { secretsOf } from './env.ts';
  * report; without a DSN nothing is initialised and nothing is sent.
  *
  * Only errors are reported (no tracing), so Sentry's OpenTelemetry loader hooks are not needed and
- * a first import suffices; `node --import ./service/main/instrument.ts` works the same.
+ * a first import suffices; `node --import ./service/main/instrument.ts` works the same. The SDK is
+ * imported only when a DSN is set (~10 MB of heap otherwise never paid). Its top-level await holds
+ * cli.ts's body until Sentry is initialised; cli.ts's other imports may evaluate meanwhile, which
+ * is harmless without tracing (module evaluation sends nothing and reports nothing).
  * @see https://docs.sentry.io/platforms/javascript/guides/node/install/esm/
  */
 const parsed = parseConfig(process.env);
 if (parsed.ok && parsed.config.sentry) {
-  initErrorReports({ ...parsed.config.sentry, secrets: secretsOf(parsed.config) });
+  await initErrorReports({ ...parsed.config.sentry, secrets: secretsOf(parsed.config) });
 }

@@ -57,7 +57,7 @@ describe('error reports, in process', () => {
   });
 
   test('a task that throws a non-user error: one event with the run id and stage, no secret', async () => {
-    initErrorReports({ dsn: sentry.dsn, environment: 'test', secrets: [SECRET] });
+    await initErrorReports({ dsn: sentry.dsn, environment: 'test', secrets: [SECRET] });
     await expect(stageTask(new Error(`model call failed with key ${SECRET} (${encodeURIComponent(SECRET)})`))()).rejects.toThrow();
     await flushErrorReports();
     const events = sentry.events();
