@@ -1,4 +1,5 @@
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AnthropicError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
 import { withImageBodies, type ImageSlot } from './image-body.ts';
@@ -10,8 +11,13 @@ import { InvalidOutputError, ProviderCallError } from './router.ts';
  * The fallback provider: Anthropic Messages with one forced tool whose `input_schema` is the
  * output schema, so the answer arrives as the tool's input; it is validated with zod.
  *
+ * The SDK (~5 MB of heap once loaded) is imported on the provider's first call, so a deployment
+ * that configures no Anthropic key — or never falls back to it — does not load it.
+ *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/tool-use#forcing-tool-use
  */
+
+type Sdk = typeof AnthropicSdk;
 
 export interface AnthropicProviderOptions extends ProviderOptions {
   /** API origin (the SDK adds `/v1/messages`). Default: `https://api.anthropic.com`. */
@@ -24,14 +30,19 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   const { apiKey, model, price, clock = systemClock, defaultMaxTokens = 4096 } = options;
   // `authToken: null` keeps ANTHROPIC_AUTH_TOKEN from adding a second credential; the base URL is
   // explicit so ANTHROPIC_BASE_URL is not read either.
-  const client = new Anthropic({
-    apiKey,
-    authToken: null,
-    baseURL: options.baseURL ?? 'https://api.anthropic.com',
-    timeout: options.timeoutMs,
-    maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
-    logLevel: 'warn',
-  });
+  let loaded: Promise<{ sdk: Sdk; client: Anthropic }> | undefined;
+  const load = () =>
+    (loaded ??= import('@anthropic-ai/sdk').then((sdk) => ({
+      sdk,
+      client: new sdk.default({
+        apiKey,
+        authToken: null,
+        baseURL: options.baseURL ?? 'https://api.anthropic.com',
+        timeout: options.timeoutMs,
+        maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
+        logLevel: 'warn',
+      }),
+    })));
 
   return {
     name: 'anthropic',
@@ -47,6 +58,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         tools: [tool],
         tool_choice: { type: 'tool', name: tool.name },
       });
+      const { sdk, client } = await load();
       let message: Message;
       try {
         // Each image base64-encoded once for every call carrying it (image-body.ts); the SDK sends the body as it is.
@@ -59,7 +71,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
           }),
         );
       } catch (error) {
-        throw toCallError(error, model, apiKey);
+        throw toCallError(sdk, error, model, apiKey);
       }
       const usage: Usage = {
         inputTokens: message.usage.input_tokens + (message.usage.cache_creation_input_tokens ?? 0) + (message.usage.cache_read_input_tokens ?? 0),
@@ -106,7 +118,8 @@ export function toolFor(schema: z.ZodType, name: string): Tool {
 }
 
 /** SDK errors become `ProviderCallError`s (HTTP status kept, server text redacted); anything else is a bug, returned as is. */
-function toCallError(error: unknown, model: string, secret: string): unknown {
+function toCallError(sdk: Sdk, error: unknown, model: string, secret: string): unknown {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AnthropicError } = sdk;
   const base = { provider: 'anthropic' as const, model, secret };
   if (error instanceof APIUserAbortError) return new ProviderCallError({ ...base, kind: 'aborted' });
   if (error instanceof APIConnectionTimeoutError) return new ProviderCallError({ ...base, kind: 'timeout' });
