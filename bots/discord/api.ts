@@ -1,4 +1,5 @@
-import { DiscordAPIError, HTTPError, REST, RESTEvents, type RawFile } from '@discordjs/rest';
+import type * as DiscordRest from '@discordjs/rest';
+import type { RawFile, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { APIApplicationCommand, APIMessage, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { DeliveryRefused } from '../../service/app/delivery/index.ts';
@@ -12,6 +13,9 @@ import { metrics } from '../../service/support/metrics.ts';
  * Errors never carry a token: a failed call becomes a `DiscordCallFailed` naming the operation,
  * status and Discord's error code (the client's own error holds the full URL), or a
  * `DeliveryRefused` when Discord says the bot may not post there.
+ *
+ * `@discordjs/rest` (~4.5 MB of heap once loaded) is imported when a client is created — only
+ * when Discord is configured — and the calls wait for it; nothing imports it statically.
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages
  * @see https://discord.com/developers/docs/topics/rate-limits
@@ -83,35 +87,49 @@ export interface DiscordApiOptions {
 }
 
 export function createDiscordApi(opts: DiscordApiOptions): DiscordApi {
-  const rest = new REST({ api: opts.apiUrl.replace(/\/+$/, ''), version: '10', timeout: opts.timeoutMs ?? 15_000 }).setToken(opts.botToken);
   const secrets = [opts.botToken];
-  rest.on(RESTEvents.RateLimited, () => metrics.chatRateLimited('discord'));
-  const call = async <T>(operation: string, token: string | undefined, fn: () => Promise<unknown>): Promise<T> => {
+  let client: { lib: typeof DiscordRest; rest: REST } | undefined;
+  let closed = false;
+  const loading = import('@discordjs/rest').then((lib) => {
+    const rest = new lib.REST({ api: opts.apiUrl.replace(/\/+$/, ''), version: '10', timeout: opts.timeoutMs ?? 15_000 }).setToken(opts.botToken);
+    rest.on(lib.RESTEvents.RateLimited, () => metrics.chatRateLimited('discord'));
+    client = { lib, rest };
+    if (closed) stopSweepers(rest);
+    return client;
+  });
+  loading.catch(() => undefined); // a failed import is reported by the first call that waits for it
+  const call = async <T>(operation: string, token: string | undefined, fn: (rest: REST) => Promise<unknown>): Promise<T> => {
+    const { lib, rest } = client ?? (await loading);
     try {
-      const result = (await fn()) as T;
+      const result = (await fn(rest)) as T;
       metrics.chatCall('discord', 'ok');
       return result;
     } catch (e) {
       metrics.chatCall('discord', 'error');
-      throw translate(e, operation, token ? [...secrets, token] : secrets);
+      throw translate(lib, e, operation, token ? [...secrets, token] : secrets);
     }
   };
   return {
     editOriginal: (app, token, body, files) =>
-      call('edit of the interaction response', token, () => rest.patch(Routes.webhookMessage(app, token), { body, auth: false, ...withFiles(files) })),
-    deleteOriginal: (app, token) => call('delete of the interaction response', token, () => rest.delete(Routes.webhookMessage(app, token), { auth: false })),
-    followUp: (app, token, body) => call('follow-up message', token, () => rest.post(Routes.webhook(app, token), { body, auth: false })),
-    postMessage: (channel, body) => call('message post', undefined, () => rest.post(Routes.channelMessages(channel), { body })),
-    editMessage: (channel, id, body, files) => call('message edit', undefined, () => rest.patch(Routes.channelMessage(channel, id), { body, ...withFiles(files) })),
+      call('edit of the interaction response', token, (rest) => rest.patch(Routes.webhookMessage(app, token), { body, auth: false, ...withFiles(files) })),
+    deleteOriginal: (app, token) => call('delete of the interaction response', token, (rest) => rest.delete(Routes.webhookMessage(app, token), { auth: false })),
+    followUp: (app, token, body) => call('follow-up message', token, (rest) => rest.post(Routes.webhook(app, token), { body, auth: false })),
+    postMessage: (channel, body) => call('message post', undefined, (rest) => rest.post(Routes.channelMessages(channel), { body })),
+    editMessage: (channel, id, body, files) => call('message edit', undefined, (rest) => rest.patch(Routes.channelMessage(channel, id), { body, ...withFiles(files) })),
     startThread: (channel, id, name) =>
-      call('thread creation', undefined, () => rest.post(Routes.threads(channel, id), { body: { name, auto_archive_duration: 1440 } })),
+      call('thread creation', undefined, (rest) => rest.post(Routes.threads(channel, id), { body: { name, auto_archive_duration: 1440 } })),
     putCommands: (app, guild, commands) =>
-      call('command registration', undefined, () => rest.put(guild ? Routes.applicationGuildCommands(app, guild) : Routes.applicationCommands(app), { body: commands })),
+      call('command registration', undefined, (rest) => rest.put(guild ? Routes.applicationGuildCommands(app, guild) : Routes.applicationCommands(app), { body: commands })),
     close: () => {
-      rest.clearHashSweeper();
-      rest.clearHandlerSweeper();
+      closed = true;
+      if (client) stopSweepers(client.rest);
     },
   };
+}
+
+function stopSweepers(rest: REST): void {
+  rest.clearHashSweeper();
+  rest.clearHandlerSweeper();
 }
 
 /**
@@ -137,7 +155,8 @@ function scrub(text: string, secrets: readonly string[]): string {
   return secrets.reduce((t, s) => (s.length >= 8 ? t.split(s).join('[redacted]') : t), text);
 }
 
-function translate(e: unknown, operation: string, secrets: readonly string[]): Error {
+function translate(lib: typeof DiscordRest, e: unknown, operation: string, secrets: readonly string[]): Error {
+  const { DiscordAPIError, HTTPError } = lib;
   if (e instanceof DiscordAPIError) {
     const code = typeof e.code === 'number' ? e.code : undefined;
     const detail = scrub(e.message, secrets);
