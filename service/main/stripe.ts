@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { handleStripeEvent } from '../app/credits/index.ts';
 import type { Config } from '../config/schema.ts';
 import { billingPages } from '../http/routes/billing.ts';
@@ -9,7 +9,8 @@ import type { Database } from './database.ts';
 
 /**
  * Stripe wiring: the SDK client (STRIPE_API_URL mapped onto its host, port and protocol) and the
- * HTTP front end (the webhook and the Checkout return pages).
+ * HTTP front end (the webhook and the Checkout return pages). The SDK (~3 MB of heap once loaded)
+ * is imported only by `stripeClient`, i.e. only when STRIPE_* is configured.
  */
 
 /** Stripe's default signature tolerance, stated: a delivery signed more than 5 minutes ago is refused. */
@@ -33,8 +34,9 @@ export function stripeHostOptions(apiUrl: string): { host: string; port: number;
   };
 }
 
-export function stripeClient(settings: StripeSettings): Stripe {
-  return new Stripe(settings.secretKey, {
+export async function stripeClient(settings: StripeSettings): Promise<Stripe> {
+  const { default: StripeSdk } = await import('stripe');
+  return new StripeSdk(settings.secretKey, {
     ...stripeHostOptions(settings.apiUrl),
     maxNetworkRetries: 2,
     timeout: 20_000,
@@ -44,18 +46,19 @@ export function stripeClient(settings: StripeSettings): Stripe {
 
 /**
  * `POST /stripe/webhook` and `GET /billing/success|cancel` as one Fastify plugin, or undefined
- * when Stripe is not configured. main/ passes it to buildApp's `plugins`.
+ * when Stripe is not configured. main/ passes it to buildApp's `plugins`; the client is made (and
+ * the SDK loaded) when the plugin is registered.
  */
 export function stripeFrontEnd(config: Config, deps: { db: Database; logger: Logger }): ((app: FastifyInstance) => Promise<void>) | undefined {
   const settings = config.stripe;
   if (!settings) return undefined;
-  const stripe = stripeClient(settings);
-  const webhook = stripeWebhookRoutes<Stripe.Event>({
-    verify: (raw, signature) => stripe.webhooks.constructEvent(raw, signature, settings.webhookSecret, WEBHOOK_TOLERANCE_S),
-    handle: (event) => handleStripeEvent({ db: deps.db.db, logger: deps.logger.child({ component: 'stripe' }) }, event),
-  });
   const pages = billingPages();
   return async function stripePlugin(app: FastifyInstance): Promise<void> {
+    const stripe = await stripeClient(settings);
+    const webhook = stripeWebhookRoutes<Stripe.Event>({
+      verify: (raw, signature) => stripe.webhooks.constructEvent(raw, signature, settings.webhookSecret, WEBHOOK_TOLERANCE_S),
+      handle: (event) => handleStripeEvent({ db: deps.db.db, logger: deps.logger.child({ component: 'stripe' }) }, event),
+    });
     await app.register(webhook);
     await app.register(pages);
   };

@@ -56,7 +56,7 @@ export async function comparisonDeps(config: Config, db: Database): Promise<Comp
 
 export async function appServices(config: Config, db: Database): Promise<AppServices> {
   const deps = await comparisonDeps(config, db);
-  const checkout = config.stripe ? { stripe: stripeClient(config.stripe), packs: config.pricing.packs, publicUrl: config.publicUrl } : undefined;
+  const checkout = config.stripe ? { stripe: await stripeClient(config.stripe), packs: config.pricing.packs, publicUrl: config.publicUrl } : undefined;
   return createAppServices({ ...deps, checkout, reportLinks: reportLinks(config) });
 }
 

@@ -33,7 +33,7 @@ const limits = DEFAULTS.billing.buyLimit;
 const clock = { t: Date.now(), now: () => clock.t };
 async function webProcess(): Promise<AppServices> {
   const deps = await comparisonDeps(config, database);
-  return createAppServices({ ...deps, clock, checkout: { stripe: stripeClient(stripeSettings), packs: DEFAULTS.credits.packs, publicUrl: 'https://listinglab.example.test' } });
+  return createAppServices({ ...deps, clock, checkout: { stripe: await stripeClient(stripeSettings), packs: DEFAULTS.credits.packs, publicUrl: 'https://listinglab.example.test' } });
 }
 const app = await webProcess();
 
