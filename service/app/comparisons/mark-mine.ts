@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { brandKeys } from '../../db/repos/brands.ts';
-import { markRunMine, type Run } from '../../db/repos/runs.ts';
+import { markRunMine, type BrandKey, type Run } from '../../db/repos/runs.ts';
 import type { ListingInputRef, Side } from '../../domain/listing.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import { brandKey } from '../workspaces/index.ts';
@@ -63,11 +63,18 @@ export function mineAtCreation(
  * once per acquisition (a settled stage is never recorded again) and the update is guarded, so a
  * mark already made is never changed.
  */
-export async function markMineAfterAcquire(tx: DbOrTx, run: Run, output: AcquireOutput): Promise<void> {
+export async function markMineAfterAcquire(tx: DbOrTx, run: Run & { brands?: readonly BrandKey[] }, output: AcquireOutput): Promise<void> {
   if (run.kind !== 'compare' || run.mine !== null || run.mineSource !== null) return;
-  const keys = await brandKeys(tx, run.workspaceId);
+  // The brand list read with the run's lock (lockRunForChange `brands`), else read here.
+  const keys = run.brands ? keysOf(run.brands) : await brandKeys(tx, run.workspaceId);
   if (keys.asin.size === 0 && keys.brand.size === 0) return;
   const side = (s: AcquireOutput['A']): SideIdentity => ({ asin: s.listing.asin ?? (s.source === 'manual' ? undefined : s.label), brand: s.listing.brand });
   const found = mineBySides(keys, { A: side(output.A), B: side(output.B) });
   if (found) await markRunMine(tx, run.id, found.side, found.source);
+}
+
+function keysOf(list: readonly BrandKey[]): Keys {
+  const out: Keys = { brand: new Set(), asin: new Set() };
+  for (const b of list) out[b.kind].add(b.key);
+  return out;
 }

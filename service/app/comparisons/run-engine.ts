@@ -139,7 +139,8 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
   const none: Completion = { queued: [] };
   return db.transaction(async (tx) => {
     // The change's delivery is scheduled with the lock (one statement; committed with the change).
-    const run = await lockRunForChange(tx, runId, (origin) => deliveryJobSql(runId, origin));
+    // An acquisition that succeeded marks whose listing is whose: the brand list is read with the lock.
+    const run = await lockRunForChange(tx, runId, (origin) => deliveryJobSql(runId, origin), { brands: stage === 'acquire' && outcome.ok });
     if (!run) return none;
     const finishedAt = new Date();
     const patch = outcome.ok
@@ -227,9 +228,10 @@ export async function failRun(tx: DbOrTx, run: Run, code: string, running?: { me
 }
 
 /** The run's final status, once: the finisher that settles it hands its slot to the next waiting run. */
-async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }): Promise<void> {
+async function endRun(tx: DbOrTx, runId: string, patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' }, verdict?: VerdictWrite): Promise<void> {
   // Its delivery moved to now in the same statement: the result is what the person waits for.
-  const finished = await finishRun(tx, runId, patch, (origin) => endDeliverySql(runId, origin));
+  // The verdict computed in this transaction is written by that statement too.
+  const finished = await finishRun(tx, runId, patch, (origin) => endDeliverySql(runId, origin), verdict && { stage: 'verdict', patch: verdict.patch });
   if (!finished) return;
   await handOverSlot(tx, finished);
   await recordRerunSnapshot(tx, finished);
@@ -271,8 +273,10 @@ async function advance(tx: DbOrTx, run: Run, stages: SettledStage[], opts: Compl
   }
   if (!isSettled(status('avatars'))) return [];
   let verdictHash: string | null | undefined;
+  let verdict: VerdictWrite | undefined;
   if (status('verdict') === 'pending' && opts.inline) {
-    verdictHash = await settleVerdict(tx, run, opts.inline.rulesModel, stages);
+    verdict = await inlineVerdict(tx, run, opts.inline.rulesModel, stages);
+    verdictHash = verdict.hash;
     byName.get('verdict')!.status = 'succeeded';
   } else if (status('verdict') === 'pending' && (await queue(['verdict'])).length) {
     await enqueue(tx, 'run_stage', { runId: run.id, stage: 'verdict' }, { maxAttempts: 3 });
@@ -282,21 +286,25 @@ async function advance(tx: DbOrTx, run: Run, stages: SettledStage[], opts: Compl
   const anyFailed = stages.some((s) => s.status === 'failed');
   const verdictOk = status('verdict') === 'succeeded';
   verdictHash ??= ((await getStage(tx, run.id, 'verdict'))?.output as { hash?: string } | null | undefined)?.hash ?? null;
-  await endRun(tx, run.id, { verdictHash, status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded' });
+  await endRun(tx, run.id, { verdictHash, status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded' }, verdict);
   return [];
 }
 
+/** The verdict's stage row as the transaction that ends the run writes it (finishRun), and its hash. */
+type VerdictWrite = { readonly hash: string | null; readonly patch: Partial<StageRow> };
+
 /**
  * The verdict — a pure function of the stored stages — settled in the transaction that settled
- * the last stage it depends on (the run's lock is held, so it is settled once), instead of a job.
+ * the last stage it depends on (the run's lock is held, so it is settled once), instead of a job:
+ * computed here, written by the statement that ends the run (it always follows: every stage is
+ * settled then).
  */
-async function settleVerdict(tx: DbOrTx, run: Run, rulesModel: string, known: readonly SettledStage[]): Promise<string | null> {
+async function inlineVerdict(tx: DbOrTx, run: Run, rulesModel: string, known: readonly SettledStage[]): Promise<VerdictWrite> {
   // The statuses and outputs read under the lock when they carry outputs (completeStage `outputs`).
   const rows = known.every((r) => 'output' in r) ? known : await getStages(tx, run.id);
   const outcome = verdictOutcome(rows, rulesModel);
   const now = new Date();
-  await updateStage(tx, run.id, 'verdict', { ...succeededPatch(outcome, now), attempts: 1, startedAt: now });
-  return (outcome.output as { hash?: string } | null)?.hash ?? null;
+  return { hash: (outcome.output as { hash?: string } | null)?.hash ?? null, patch: { ...succeededPatch(outcome, now), attempts: 1, startedAt: now } };
 }
 
 /** A draft run's next step (domain/draft-flow.ts): the next stage, the end, or — on any failure — a failed, refunded run. */

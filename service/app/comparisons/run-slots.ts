@@ -67,12 +67,14 @@ export async function fillSlots(tx: DbOrTx, workspaceId: string, maxRunning: num
  * A run that held a slot has finished: the next waiting run of its workspace starts. Called in
  * the transaction that finished the run — which only one finisher gets (`finishRun` is guarded
  * on settled_at) — so each finish hands over at most once; the workspace lock serialises it with
- * admissions at creation. A handover, not a recount: the number of runs holding a slot stays
+ * admissions at creation (the waiting runs are read by a statement after the lock's: they include
+ * any a creation committed while this waited for it). A handover, not a recount: the number of runs holding a slot stays
  * where admission put it.
  */
-export async function handOverSlot(tx: DbOrTx, finished: Pick<Run, 'workspaceId' | 'admittedAt'>): Promise<string | undefined> {
+export async function handOverSlot(tx: DbOrTx, finished: Pick<Run, 'workspaceId' | 'admittedAt'> & { slotLocked?: boolean }): Promise<string | undefined> {
   if (finished.admittedAt === null) return undefined;
-  await lockWorkspace(tx, finished.workspaceId);
+  // `slotLocked`: the statement that finished the run took the workspace's lock (finishRun).
+  if (!finished.slotLocked) await lockWorkspace(tx, finished.workspaceId);
   const [next] = await waitingRuns(tx, finished.workspaceId, 1);
   if (!next || !(await admitRun(tx, next.id, new Date()))) return undefined;
   await start(tx, next);

@@ -125,19 +125,31 @@ export type AlongWith = (origin: SQL) => SQL;
 /**
  * Locks the run row (as `lockRun`), telling listeners (the CLI) that the run changed — delivered
  * at commit, so only if the caller's transaction commits; a listener woken for nothing only
- * reloads its view. `along` is evaluated in the same statement (see AlongWith). The stages are
+ * reloads its view. `along` is evaluated in the same statement (see AlongWith); with `brands` the
+ * workspace's brand list is read too (run marking after acquisition). The stages are
  * read by the next statement (settleStageRow): a statement that waited for the lock still sees
  * the snapshot it started with, so statuses read in it could miss what the previous holder of the
  * lock committed.
  */
-export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith): Promise<Run | undefined> {
+export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith, opts: { brands?: boolean } = {}): Promise<(Run & { brands?: BrandKey[] }) | undefined> {
   const [row] = await tx
-    .select({ run: runs, notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`, along: along ? along(sql`${runs.origin}`) : sql`null` })
+    .select({
+      run: runs,
+      notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`,
+      along: along ? along(sql`${runs.origin}`) : sql`null`,
+      // The workspace's brand list (presentation only: a list edited while this waited may be missed).
+      brands: opts.brands
+        ? sql<BrandKey[]>`(select coalesce(json_agg(json_build_object('kind', b.kind, 'key', b.key)), '[]'::json) from workspace_brands b where b.workspace_id = runs.workspace_id)`
+        : sql<null>`null`,
+    })
     .from(runs)
     .where(eq(runs.id, id))
     .for('update');
-  return row?.run;
+  return row && (row.brands ? { ...row.run, brands: row.brands } : row.run);
 }
+
+/** One entry of a workspace's brand list as run marking matches it (db/repos/brands.ts brandKeys). */
+export type BrandKey = { readonly kind: 'brand' | 'asin'; readonly key: string };
 
 /**
  * Marks stages running (attempt counted, first start kept) in one statement that holds the run's
@@ -217,7 +229,11 @@ export async function queuePosition(db: DbOrTx, run: Pick<Run, 'workspaceId' | '
 /**
  * Ends a run (terminal status, settled). Guarded on `settled_at is null`, so of two racing
  * finishers only one gets the row back — the one that then releases the run's slot. `rerun`: the
- * run is an experiment's re-run (read in the same statement).
+ * run is an experiment's re-run (read in the same statement). `slotLocked`: the run held a running
+ * slot and its workspace's row is now locked (FOR NO KEY UPDATE, as lockWorkspace) by this
+ * statement, for the slot's handover — the run's own lock is the caller's already, so the order
+ * stays run, then workspace. `stage`: a stage row written in the same statement (the verdict the
+ * finishing transaction computed).
  */
 export async function finishRun(
   tx: DbOrTx,
@@ -225,15 +241,23 @@ export async function finishRun(
   patch: Partial<NewRun> & { status: 'succeeded' | 'partial' | 'failed' },
   /** Evaluated on the row that ended, in the same statement (its delivery: app/delivery endDeliverySql). */
   alsoOnEnd?: (origin: SQL) => SQL,
-): Promise<(Run & { rerun: boolean }) | undefined> {
+  stage?: { readonly stage: string; readonly patch: Partial<typeof runStages.$inferInsert> },
+): Promise<(Run & { rerun: boolean; slotLocked: boolean }) | undefined> {
   const now = new Date();
+  const stageWrite = stage
+    ? tx.$with('stage_written').as(tx.update(runStages).set(stage.patch).where(and(eq(runStages.runId, id), eq(runStages.stage, stage.stage))).returning({ stage: runStages.stage }))
+    : undefined;
+  // Evaluated (and the lock taken) only for the row that ended: it is read in RETURNING.
+  const slotLock = tx.$with('slot_lock', {}).as(sql`select w.id from workspaces w join runs r on r.workspace_id = w.id where r.id = ${id} and r.admitted_at is not null for no key update of w`);
   const [row] = await tx
+    .with(...(stageWrite ? [stageWrite] : []), slotLock)
     .update(runs)
     .set({ finishedAt: now, settledAt: now, ...patch })
     .where(and(eq(runs.id, id), isNull(runs.settledAt)))
     .returning({
       ...getTableColumns(runs),
       rerun: sql<boolean>`exists (select 1 from experiment_runs e where e.run_id = ${id})`,
+      slotLocked: sql<boolean>`exists (select 1 from slot_lock)`,
       ...(alsoOnEnd ? { onEnd: sql<unknown>`${alsoOnEnd(sql`${runs.origin}`)}` } : {}),
     });
   if (!row) return undefined;
