@@ -7,7 +7,7 @@ import { swapOutput, swapStageInput } from '../../stages/swap.ts';
 import { combineOrders } from './combine-orders.ts';
 import type { StageOrders } from './stage-orders.ts';
 import { modelOutcome, type ModelOutcomeDeps } from './model-outcome.ts';
-import type { StageOutcome } from './run-engine.ts';
+import type { StageOutcome } from './stage-outcome.ts';
 
 /**
  * A pairwise model judgement asked in both presentation orders (issue 19): models prefer a

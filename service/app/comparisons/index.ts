@@ -7,7 +7,8 @@
  */
 export { startComparison, type ComparisonDeps, type StartComparisonInput, type StartComparisonResult } from './start-comparison.ts';
 export { createRun, existingAfterRace, openRunCreation } from './run-creation.ts';
-export { beginStage, completeStage, isSettled, refundKey, settleStage, type StageOutcome } from './run-engine.ts';
+export { beginStage, completeStage, isSettled, refundKey, settleStage } from './run-engine.ts';
+export type { StageOutcome } from './stage-outcome.ts';
 export { runStage } from './run-stage.ts';
 export { modelOutcome, type ModelOutcomeDeps, type ModelOutcomeRequest, type StageModel } from './model-outcome.ts';
 export { acquireListings } from './acquire-listings.ts';

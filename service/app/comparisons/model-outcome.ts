@@ -9,7 +9,7 @@ import { getCachedEvaluations, putCachedEvaluation, type CachedEvaluation, type 
 import type { Clock, ModelImage, ModelProvider } from '../../providers/provider.ts';
 import { renderTemplate, type PinnedPrompts, type PromptRegistry } from '../../stages/prompts.ts';
 import type { StageImage } from '../../stages/stage.ts';
-import type { StageOutcome } from './run-engine.ts';
+import type { StageOutcome } from './stage-outcome.ts';
 import { perHandle, tickBatcher } from './tick-batch.ts';
 
 /**

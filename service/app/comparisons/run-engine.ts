@@ -1,18 +1,18 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
-import { evaluationsUpsert, type EvaluationWrites } from '../../db/repos/caches.ts';
+import { evaluationsUpsert } from '../../db/repos/caches.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
-import { beginStageRows, finishRun, type BegunRun, getStage, getStageStates, getStages, lockRunForChange, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
+import { beginStageRows, finishRun, type BegunRun, getStage, getStageStates, lockRunForChange, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
 import { settleStageRow, startPendingStages, type SettledStage } from '../../db/repos/stage-settle.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { enqueue } from '../../jobs/enqueue.ts';
-import { PARALLEL_STAGES, type StageOutputs } from '../../domain/stage-outputs.ts';
+import { PARALLEL_STAGES } from '../../domain/stage-outputs.ts';
 import { nextDraftStep } from '../../domain/draft-flow.ts';
 import { recordRerunSnapshot } from './experiment-snapshots.ts';
 import { handOverSlot } from './run-slots.ts';
 import { markMineAfterAcquire } from './mark-mine.ts';
 import type { AcquireOutput } from '../../stages/acquired.ts';
 import { deliveryJobSql, endDeliverySql } from '../delivery/index.ts';
-import { verdictOutcome } from './verdict-outcome.ts';
+import { inlineVerdict, priorOf, succeededPatch, type CompleteOptions, type Completion, type StageOutcome, type VerdictWrite } from './stage-outcome.ts';
 
 /**
  * The run state machine. Every stage completion goes through here, in one transaction that holds
@@ -31,26 +31,6 @@ import { verdictOutcome } from './verdict-outcome.ts';
  * Ledger keys: `refund:<run>:<generation>:<stage>` — whichever path refunds a stage (its failure,
  * a failed run, the sweep of a dead run), the stage is refunded at most once per generation.
  */
-
-export type StageOutcome =
-  | {
-      readonly ok: true;
-      readonly output: unknown;
-      readonly provider: string;
-      readonly model: string;
-      readonly promptVersion?: string | null;
-      readonly promptHash?: string | null;
-      readonly inputTokens?: number;
-      readonly outputTokens?: number;
-      readonly costUsd?: number;
-      readonly latencyMs?: number;
-      readonly cached?: boolean;
-      /** A pairwise model stage's two presentation orders (stage-orders.ts StageOrders); absent: null. */
-      readonly orders?: unknown;
-      /** Evaluations to cache, written in the statement that settles the stage (both-orders.ts). */
-      readonly evaluations?: EvaluationWrites;
-    }
-  | { readonly ok: false; readonly code: string; readonly message: string };
 
 const SETTLED: readonly StageRow['status'][] = ['succeeded', 'failed', 'skipped'];
 export const isSettled = (s: StageRow['status']) => SETTLED.includes(s);
@@ -104,34 +84,6 @@ export async function settleStage(db: Db, runId: string, stage: string, lastAtte
 }
 
 /**
- * How the caller runs what comes next. `inline`: the caller (a run_stage job, run-stage.ts) runs
- * the stages this completion queues itself, at once: no job is enqueued for them, they are begun
- * (running, attempt counted) in this transaction instead of queued, and the verdict — pure, no
- * model — is computed in the transaction that settles the last stage before it.
- */
-export interface CompleteOptions {
-  readonly inline?: { readonly rulesModel: string };
-}
-
-/** What a completion started next. */
-export interface Completion {
-  /** The stages it queued — begun already when `inline`. */
-  readonly queued: string[];
-  /** `inline`: the evaluation stages' outputs as its transaction read them, what the stages it began start from. */
-  readonly prior?: Partial<StageOutputs>;
-}
-
-/** The succeeded evaluation stages' outputs (what avatars and the verdict build on). */
-export function priorOf(rows: readonly Pick<SettledStage, 'stage' | 'status' | 'output'>[]): Partial<StageOutputs> {
-  const prior: Partial<StageOutputs> = {};
-  for (const name of [...PARALLEL_STAGES, 'avatars'] as const) {
-    const row = rows.find((r) => r.stage === name && r.status === 'succeeded');
-    if (row?.output !== undefined && row.output !== null) (prior as Record<string, unknown>)[name] = row.output;
-  }
-  return prior;
-}
-
-/**
  * Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone.
  * Returns the stages it queued (which, `inline`, the caller must run).
  */
@@ -169,27 +121,6 @@ export async function completeStage(db: Db, runId: string, stage: string, outcom
     }
     return outputs && queued.length ? { queued, prior: priorOf(stages) } : { queued };
   });
-}
-
-/** The columns a stage that succeeded is settled with. */
-function succeededPatch(outcome: Extract<StageOutcome, { ok: true }>, finishedAt: Date): Partial<StageRow> & { status: 'succeeded' } {
-  return {
-    status: 'succeeded' as const,
-    output: outcome.output,
-    provider: outcome.provider,
-    model: outcome.model,
-    promptVersion: outcome.promptVersion ?? null,
-    promptHash: outcome.promptHash ?? null,
-    inputTokens: outcome.inputTokens ?? 0,
-    outputTokens: outcome.outputTokens ?? 0,
-    costUsd: String(outcome.costUsd ?? 0),
-    latencyMs: outcome.latencyMs ?? null,
-    cached: outcome.cached ?? false,
-    orders: outcome.orders ?? null,
-    errorCode: null,
-    errorMessage: null,
-    finishedAt,
-  };
 }
 
 export function refundKey(run: Pick<Run, 'id' | 'generation'>, stage: string): string {
@@ -288,23 +219,6 @@ async function advance(tx: DbOrTx, run: Run, stages: SettledStage[], opts: Compl
   verdictHash ??= ((await getStage(tx, run.id, 'verdict'))?.output as { hash?: string } | null | undefined)?.hash ?? null;
   await endRun(tx, run.id, { verdictHash, status: !verdictOk ? 'failed' : anyFailed ? 'partial' : 'succeeded' }, verdict);
   return [];
-}
-
-/** The verdict's stage row as the transaction that ends the run writes it (finishRun), and its hash. */
-type VerdictWrite = { readonly hash: string | null; readonly patch: Partial<StageRow> };
-
-/**
- * The verdict — a pure function of the stored stages — settled in the transaction that settled
- * the last stage it depends on (the run's lock is held, so it is settled once), instead of a job:
- * computed here, written by the statement that ends the run (it always follows: every stage is
- * settled then).
- */
-async function inlineVerdict(tx: DbOrTx, run: Run, rulesModel: string, known: readonly SettledStage[]): Promise<VerdictWrite> {
-  // The statuses and outputs read under the lock when they carry outputs (completeStage `outputs`).
-  const rows = known.every((r) => 'output' in r) ? known : await getStages(tx, run.id);
-  const outcome = verdictOutcome(rows, rulesModel);
-  const now = new Date();
-  return { hash: (outcome.output as { hash?: string } | null)?.hash ?? null, patch: { ...succeededPatch(outcome, now), attempts: 1, startedAt: now } };
 }
 
 /** A draft run's next step (domain/draft-flow.ts): the next stage, the end, or — on any failure — a failed, refunded run. */

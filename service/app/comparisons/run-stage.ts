@@ -6,7 +6,8 @@ import type { PinnedPrompts } from '../../stages/prompts.ts';
 import { STAGES } from '../../stages/registry.ts';
 import { bothOrders } from './both-orders.ts';
 import type { ModelOutcomeDeps } from './model-outcome.ts';
-import { beginStages, priorOf, settleStage, type CompleteOptions } from './run-engine.ts';
+import { beginStages, settleStage } from './run-engine.ts';
+import { priorOf, type CompleteOptions } from './stage-outcome.ts';
 import { verdictOutcome } from './verdict-outcome.ts';
 
 /** What a stage runner needs: exactly what producing a model outcome needs (model-outcome.ts). */
