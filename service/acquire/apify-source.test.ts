@@ -27,6 +27,8 @@ const source = (options: Partial<ApifySourceOptions> = {}) =>
   createApifySource({ token: 'test-token', baseUrl: apify.url, maxRetries: 0, ...options });
 
 const runPosts = () => apify.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/runs'));
+const runGets = () => apify.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v2/actor-runs/'));
+const datasetGets = () => apify.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/v2/datasets/'));
 
 describe('ApifySource through the emulator', () => {
   it('fetches two ASINs in parallel: one actor run each, two listings', async () => {
@@ -102,6 +104,67 @@ describe('ApifySource through the emulator', () => {
     const unknownActor = (await source({ actorId: 'someone/else' }).fetch([A])).get(A);
     expect(unknownActor?.ok === false && unknownActor.error.code).toBe('acquisition_failed');
     expect(unknownActor?.ok === false && unknownActor.error.message).toContain(A);
+  });
+
+  it('a 429 is retried after its Retry-After; the run then goes on', async () => {
+    apify.failNext({ method: 'POST', pathPrefix: '/v2/actors/', status: 429, retryAfterSecs: 1 });
+    const before = runPosts().length;
+    const result = (await source({ maxRetries: 2 }).fetch([A])).get(A);
+    expect(result?.ok).toBe(true);
+    const posts = runPosts().slice(before);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a 5xx is retried maxRetries times, then is acquisition_failed with the status and Apify error type', async () => {
+    apify.failNext({ method: 'GET', pathPrefix: '/v2/datasets/', status: 503, times: 3 });
+    const before = datasetGets().length;
+    const result = (await source({ maxRetries: 2 }).fetch([A])).get(A);
+    expect(datasetGets().length - before).toBe(3);
+    expect(result?.ok === false && result.error.code).toBe('acquisition_failed');
+    expect(result?.ok === false && result.error.message).toMatch(new RegExp(`${A}.*503 internal-error`));
+  });
+
+  it('a dropped connection is retried', async () => {
+    apify.failNext({ method: 'GET', pathPrefix: '/v2/datasets/', status: 'network' });
+    const before = datasetGets().length;
+    const result = (await source({ maxRetries: 1 }).fetch([A])).get(A);
+    expect(result?.ok).toBe(true);
+    expect(datasetGets().length - before).toBe(2);
+  });
+
+  it('a 4xx other than 429 is not retried; the token is in no message and no URL', async () => {
+    apify.failNext({ method: 'POST', pathPrefix: '/v2/actors/', status: 400 });
+    let before = runPosts().length;
+    const invalid = (await source({ maxRetries: 2 }).fetch([A])).get(A);
+    expect(runPosts().length - before).toBe(1);
+    expect(invalid?.ok === false && invalid.error.message).toContain('400 invalid-input');
+
+    before = runPosts().length;
+    const badToken = (await source({ token: 'secret-token-xyz', maxRetries: 2 }).fetch([A])).get(A);
+    expect(runPosts().length - before).toBe(1);
+    expect(badToken?.ok === false && badToken.error.message).toContain('401 token-not-valid');
+    expect(badToken?.ok === false && badToken.error.message).not.toContain('secret-token-xyz');
+    expect(JSON.stringify(apify.calls.map((c) => [c.path, c.query]))).not.toMatch(/test-token|secret-token/);
+  });
+
+  it('no retry is scheduled past the deadline', async () => {
+    apify.failNext({ method: 'POST', pathPrefix: '/v2/actors/', status: 429, retryAfterSecs: 30 });
+    const started = Date.now();
+    const result = (await source({ maxRetries: 2, timeoutMs: 3000 }).fetch([A])).get(A);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result?.ok === false && result.error.code).toBe('acquisition_failed');
+    expect(result?.ok === false && result.error.message).toContain('429 rate-limit-exceeded');
+  });
+
+  it('a run not readable yet (404, replica lag) is polled again', async () => {
+    apify.setItem(A, axessoItem(A, IMAGES), { runMs: 300 });
+    apify.failNext({ method: 'GET', pathPrefix: '/v2/actor-runs/', status: 404 });
+    const before = runGets().length;
+    // Under 3 s the start call does not wait, so the run is read by polling.
+    const result = (await source({ timeoutMs: 2500 }).fetch([A])).get(A);
+    expect(result?.ok).toBe(true);
+    expect(runGets().length - before).toBeGreaterThanOrEqual(2);
   });
 
   it("rejects with the caller's abort reason", async () => {

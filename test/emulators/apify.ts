@@ -24,6 +24,13 @@ import type { AxessoItemFixture } from './axesso-items.ts';
  * shape of Axesso's REST lookup (`productTitle`, `responseStatus`, `categories`); sources of both
  * in test/fixtures/axesso/SOURCES.md. The emulator serves whatever item it is given.
  *
+ * ListingLab's own source (service/acquire/apify-source.ts) calls the same endpoints with `fetch`.
+ * `failNext` makes the next matching requests fail the ways the API documents — 429 with
+ * `rate-limit-exceeded` (https://docs.apify.com/api/v2#rate-limiting), 5xx, any 4xx with Apify's
+ * `{ error: { type, message } }` body (https://docs.apify.com/api/v2#errors) — or drops the
+ * connection unanswered: the faults apify-client's http_client.js retried (429, 5xx, network) and
+ * the ones it did not (other 4xx).
+ *
  * @see https://docs.apify.com/api/v2
  */
 
@@ -43,6 +50,20 @@ export interface SetItemOptions {
   readonly runMs?: number;
   /** How the run ends (default `SUCCEEDED`); a run that does not succeed has an empty dataset. */
   readonly status?: RunStatus;
+}
+
+/** The next requests matching `method`/`pathPrefix` fail (`times` of them, default 1). */
+export interface ApifyFault {
+  readonly method?: string;
+  /** e.g. `/v2/actor-runs/` (default: any path). */
+  readonly pathPrefix?: string;
+  readonly times?: number;
+  /** An HTTP status answered with Apify's error body, or `'network'`: the socket is destroyed unanswered. */
+  readonly status: number | 'network';
+  /** The error body's `type` (default by status: `rate-limit-exceeded` for 429, `internal-error` for 5xx…). */
+  readonly type?: string;
+  /** Sent as `Retry-After` (seconds). */
+  readonly retryAfterSecs?: number;
 }
 
 /** One request as received. */
@@ -72,6 +93,8 @@ export interface ApifyEmulator {
   readonly runs: readonly EmulatedRun[];
   /** The item for an ASIN (`null`: a `PRODUCT NOT FOUND` item). */
   setItem(asin: string, item: AxessoItemFixture | null, options?: SetItemOptions): void;
+  /** Fails the next matching requests (see `ApifyFault`); faults queue in the order given. */
+  failNext(fault: ApifyFault): void;
   close(): Promise<void>;
 }
 
@@ -100,6 +123,7 @@ export async function startApifyEmulator(options: ApifyEmulatorOptions = {}): Pr
   const behaviours = new Map<string, Behaviour>();
   const runs = new Map<string, Run>();
   const calls: ApifyCall[] = [];
+  const faults: { fault: ApifyFault; left: number }[] = [];
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
 
@@ -172,6 +196,13 @@ export async function startApifyEmulator(options: ApifyEmulatorOptions = {}): Pr
     const q = Object.fromEntries(url.searchParams);
     const p = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? 'GET';
+    const fault = faults.find(
+      (f) => f.left > 0 && (f.fault.method ?? method) === method && url.pathname.startsWith(f.fault.pathPrefix ?? '/'),
+    );
+    if (fault) {
+      fault.left -= 1;
+      return answerFault(req, res, fault.fault);
+    }
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       return send(res, 401, { error: { type: 'token-not-valid', message: 'Authentication token is not valid.' } });
     }
@@ -261,6 +292,9 @@ export async function startApifyEmulator(options: ApifyEmulatorOptions = {}): Pr
         status: itemOptions.status ?? 'SUCCEEDED',
       });
     },
+    failNext(fault) {
+      faults.push({ fault, left: fault.times ?? 1 });
+    },
     async close() {
       closed = true;
       for (const entry of [...timers]) entry.resolve();
@@ -277,4 +311,25 @@ function send(res: ServerResponse, status: number, json: unknown): void {
 
 function notFound(res: ServerResponse, message = 'Not found'): void {
   send(res, 404, { error: { type: 'record-not-found', message } });
+}
+
+/** Error types by status, as Apify's API reference names them. */
+const FAULT_TYPES: Readonly<Record<number, string>> = {
+  400: 'invalid-input',
+  401: 'token-not-valid',
+  403: 'permission-denied',
+  404: 'record-not-found',
+  429: 'rate-limit-exceeded',
+};
+
+function answerFault(req: IncomingMessage, res: ServerResponse, fault: ApifyFault): void {
+  if (fault.status === 'network') {
+    req.socket.destroy();
+    return;
+  }
+  if (fault.retryAfterSecs !== undefined) res.setHeader('retry-after', String(fault.retryAfterSecs));
+  const type = fault.type ?? FAULT_TYPES[fault.status] ?? (fault.status >= 500 ? 'internal-error' : 'bad-request');
+  const message =
+    fault.status === 429 ? 'You have exceeded the rate limit of 30 requests per second' : `Emulated ${fault.status} (${type}).`;
+  send(res, fault.status, { error: { type, message } });
 }
