@@ -6,7 +6,7 @@ import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { ListingSchema, type Listing, type Side, type ListingInputRef } from '../../domain/listing.ts';
 import type { Db } from '../../db/client.ts';
 import { getImages, insertImage, touchImages } from '../../db/repos/blobs.ts';
-import { getCachedListings, putCachedListings } from '../../db/repos/caches.ts';
+import { putCachedListings } from '../../db/repos/caches.ts';
 import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
@@ -42,8 +42,9 @@ const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
  * the run with a full refund (the user is offered the manual fallback).
  */
 export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { signal: AbortSignal; lastAttempt: boolean }): Promise<void> {
-  // The run's inputs are read with the stage's start (one statement).
-  const run = await beginAcquisition(deps.db, runId);
+  const now = new Date(deps.clock.now());
+  // The run's inputs and its cached listings are read with the stage's start (one statement).
+  const run = await beginAcquisition(deps.db, runId, now);
   if (!run) {
     // Settled already: a retry of this job, whose stages may be queued or running still.
     if (deps.stages) await runStage(deps.stages, runId, undefined, ctx);
@@ -52,9 +53,8 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
   const inline = deps.stages ? { inline: { rulesModel: deps.stages.rulesModel } } : {};
   let queued: { output: AcquireOutput; stages: string[] } | undefined;
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
-  const now = new Date(deps.clock.now());
   try {
-    const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.fresh, now, ctx.signal);
+    const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.cached, now, ctx.signal);
     // The workspace's data may have been deleted while the listings were fetched (app/data): a run
     // that is gone stores no images — they would belong to no run — and the job ends quietly.
     if (!(await getRun(deps.db, runId))) return;
@@ -85,18 +85,18 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
 
 type Pending = { source: AcquiredSide['source']; label: string; listing: Listing };
 
-async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInputRef>, fresh: boolean, now: Date, signal: AbortSignal): Promise<Record<Side, Pending>> {
+/** `cachedListings`: the sides' listings cached and fresh, read when the acquisition began (none when asked `fresh`). */
+async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInputRef>, cachedListings: ReadonlyMap<string, unknown>, now: Date, signal: AbortSignal): Promise<Record<Side, Pending>> {
   const out: Partial<Record<Side, Pending>> = {};
   const toFetch: { side: Side; asin: string }[] = [];
-  const asins = (['A', 'B'] as const).flatMap((side) => (refs[side].kind === 'asin' ? [(refs[side] as { asin: string }).asin] : []));
-  const cachedListings = fresh ? new Map<string, unknown>() : await getCachedListings(deps.db, asins, now);
   for (const side of ['A', 'B'] as const) {
     const ref = refs[side];
     if (ref.kind === 'manual') {
       out[side] = { source: 'manual', label: ref.label, listing: ListingSchema.parse(ref.listing) };
       continue;
     }
-    const cached = fresh ? undefined : ListingSchema.safeParse(cachedListings.get(ref.asin));
+    const hit = cachedListings.get(ref.asin);
+    const cached = hit === undefined ? undefined : ListingSchema.safeParse(hit);
     if (cached?.success) out[side] = { source: 'cache', label: ref.asin, listing: cached.data };
     else toFetch.push({ side, asin: ref.asin });
   }

@@ -1,5 +1,5 @@
 import type { DbOrTx, Db } from '../../db/client.ts';
-import { evaluationsUpsert } from '../../db/repos/caches.ts';
+import { cachedListingsSql, evaluationsUpsert } from '../../db/repos/caches.ts';
 import { applyLedgerEntry } from '../../db/repos/ledger.ts';
 import { beginStageRows, finishRun, type BegunRun, getStage, getStageStates, lockRunForChange, transitionStages, updateStage, type NewRun, type Run, type StageBrief, type StageRow } from '../../db/repos/runs.ts';
 import { settleStageRow, startPendingStages, type SettledStage } from '../../db/repos/stage-settle.ts';
@@ -42,12 +42,20 @@ export async function beginStage(db: Db, runId: string, stage: string): Promise<
 
 /**
  * Marks a run's acquisition running (as beginStage) and returns what it starts from — the run's
- * inputs and pinned prompts, read in the same statement; undefined when it did not begin (settled
- * already, or the run has no slot or is gone).
+ * inputs and pinned prompts, and its sides' listings cached and fresh at `now` (none for a run
+ * asked `fresh`), read in the same statement; undefined when it did not begin (settled already,
+ * or the run has no slot or is gone).
  */
-export async function beginAcquisition(db: Db, runId: string): Promise<BegunRun | undefined> {
-  const { began, run } = await beginStageRows(db, runId, ['acquire'], (origin) => deliveryJobSql(runId, origin, undefined, { unlessFirstPost: true }));
-  return began.includes('acquire') ? run : undefined;
+export async function beginAcquisition(db: Db, runId: string, now: Date): Promise<(BegunRun & { cached: Map<string, unknown> }) | undefined> {
+  const { began, run, read } = await beginStageRows(
+    db,
+    runId,
+    ['acquire'],
+    (origin) => deliveryJobSql(runId, origin, undefined, { unlessFirstPost: true }),
+    (inputs) => cachedListingsSql(inputs, now),
+  );
+  if (!run || !began.includes('acquire')) return undefined;
+  return { ...run, cached: new Map(run.fresh ? [] : Object.entries((read ?? {}) as Record<string, unknown>)) };
 }
 
 /**

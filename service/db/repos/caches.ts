@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { listingCache, visionCache } from '../schema.ts';
 
@@ -12,6 +12,16 @@ export async function getCachedListings(db: DbOrTx, asins: readonly string[], no
   if (asins.length === 0) return new Map();
   const rows = await db.select().from(listingCache).where(and(inArray(listingCache.asin, [...new Set(asins)]), gt(listingCache.expiresAt, now)));
   return new Map(rows.map((r) => [r.asin, r.listing]));
+}
+
+/**
+ * `getCachedListings` of a comparison's two sides as an SQL expression on its run's `inputs`, for
+ * the statement that begins its acquisition (db/repos/runs.ts beginStageRows `read`): a JSON
+ * object of listings by ASIN (a manual side has none).
+ */
+export function cachedListingsSql(inputs: SQL, now: Date): SQL {
+  return sql`(select coalesce(json_object_agg(c.asin, c.listing), '{}'::json) from listing_cache c
+    where c.asin in (${inputs}->'a'->>'asin', ${inputs}->'b'->>'asin') and c.expires_at > ${now.toISOString()}::timestamptz)`;
 }
 
 /** Several listings stored in one statement (both sides of a comparison). */

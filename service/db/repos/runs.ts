@@ -160,9 +160,16 @@ export type BrandKey = { readonly kind: 'brand' | 'asin'; readonly key: string }
  * run moves queued → running with its first stage; listeners are told. Returns the stages that
  * began and the run's id, origin, inputs and pinned prompts. `along` is evaluated once when a stage began (see AlongWith).
  */
-export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly string[], along?: AlongWith): Promise<{ began: string[]; run: BegunRun | undefined }> {
+export async function beginStageRows(
+  db: DbOrTx,
+  runId: string,
+  stages: readonly string[],
+  along?: AlongWith,
+  /** Read along, from the run's row (its inputs: what the stage starts from, e.g. cached listings). */
+  read?: (inputs: SQL) => SQL,
+): Promise<{ began: string[]; run: BegunRun | undefined; read?: unknown }> {
   if (stages.length === 0) return { began: [], run: undefined };
-  const rows = await db.execute<{ stage: string; origin: Run['origin']; inputs: Run['inputs']; fresh: boolean; pinned_prompts: Run['pinnedPrompts'] }>(sql`
+  const rows = await db.execute<{ stage: string; origin: Run['origin']; inputs: Run['inputs']; fresh: boolean; pinned_prompts: Run['pinnedPrompts']; read: unknown }>(sql`
     with r as (select id, origin, inputs, fresh, pinned_prompts from runs where id = ${runId} and admitted_at is not null for no key update),
     s as (
       update run_stages
@@ -172,9 +179,14 @@ export async function beginStageRows(db: DbOrTx, runId: string, stages: readonly
       returning stage),
     u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s)),
     a as (select ${along ? along(sql`r.origin`) : sql`null`} as along from r where exists (select 1 from s))
-    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, pg_notify('listinglab_run', ${runId}::text) from s cross join r left join a on true`);
+    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, ${read ? read(sql`r.inputs`) : sql`null`} as read, pg_notify('listinglab_run', ${runId}::text)
+    from s cross join r left join a on true`);
   const first = rows[0];
-  return { began: rows.map((r) => r.stage), run: first ? { id: runId, origin: first.origin, inputs: first.inputs, fresh: first.fresh, pinnedPrompts: first.pinned_prompts } : undefined };
+  return {
+    began: rows.map((r) => r.stage),
+    run: first ? { id: runId, origin: first.origin, inputs: first.inputs, fresh: first.fresh, pinnedPrompts: first.pinned_prompts } : undefined,
+    read: first?.read,
+  };
 }
 
 /** What beginStageRows reads of the run along with its stages' start: what a stage's work starts from. */
