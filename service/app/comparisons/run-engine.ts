@@ -17,7 +17,8 @@ import { inlineVerdict, priorOf, succeededPatch, type CompleteOptions, type Comp
 /**
  * The run state machine. Every stage completion goes through here, in one transaction that holds
  * the run's row lock, so "are stages 1–3 all settled?" is decided exactly once per run and the
- * next stage is enqueued exactly once (its row moves pending → queued; only the mover enqueues).
+ * next stage is started exactly once (its row moves from pending — to queued, its job enqueued, or
+ * `inline` straight to running for the job that runs it — and only the mover acts on it).
  *
  *   acquire ─▶ ctr ┐
  *              pdp ├─▶ avatars ─▶ verdict ─▶ run succeeded | partial
@@ -93,7 +94,8 @@ export async function settleStage(db: Db, runId: string, stage: string, lastAtte
 
 /**
  * Records a stage's outcome and advances the run. Idempotent: a settled stage is left alone.
- * Returns the stages it queued (which, `inline`, the caller must run).
+ * Returns the stages it queued (which, `inline`, it began and the caller must run, with the
+ * outputs they start from).
  */
 export async function completeStage(db: Db, runId: string, stage: string, outcome: StageOutcome, opts: CompleteOptions = {}): Promise<Completion> {
   const none: Completion = { queued: [] };
