@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --concurrency N] [--json] [--scale S] [--sql-top K] [--memory] [--cpu-prof DIR]`
+ * `npm run bench [-- --concurrency N] [--json] [--scale S] [--sql-top K] [--memory] [--cpu-prof DIR] [--warm-up W]`
  *
  * The service as it is deployed — `listinglab serve` (HTTP and worker) in a child process of its
  * own (service-process.ts), configured through its environment, on an embedded Postgres this
@@ -50,6 +50,8 @@ const { values } = parseArgs({
      * window.json: the measured runs' start and end on the profile's clock (CLOCK_MONOTONIC, µs).
      */
     'cpu-prof': { type: 'string' },
+    /** Runs sent (all at once) and finished before the measured ones: 2 by default. */
+    'warm-up': { type: 'string', default: '2' },
   },
 });
 const N = Math.max(1, Number(values.concurrency));
@@ -66,7 +68,7 @@ await chmod(parent, 0o755);
 
 /** Model latency given per run (by its marker in the prompt) and stage. */
 const given = new Map<string, Record<string, number>>();
-const WARM_UP = [1_000, 1_001];
+const WARM_UP = Array.from({ length: Math.max(1, Number(values['warm-up'])) }, (_, i) => 1_000 + i);
 
 try {
   const slack = await startSlackEmulator();
@@ -109,7 +111,7 @@ try {
   // Warm-up (not counted): loads OCR and measures every sample image once (the measurement
   // cache is keyed by content), as on a live server that has seen these listings.
   await Promise.all(WARM_UP.map(send));
-  await waitForRuns(2);
+  await waitForRuns(WARM_UP.length);
   // …and their messages: a warm-up run's last edits and scorecard must not count as the measured runs'.
   await Promise.all(WARM_UP.map((k) => delivered(k)));
   for (let seen = -1; seen !== slack.calls.length; await new Promise((r) => setTimeout(r, 1_000))) seen = slack.calls.length;
@@ -127,13 +129,19 @@ try {
   const callsBefore = slack.calls.length;
   const deliveryJobs = () => service.metricSum('listinglab_jobs_total', { task: 'deliver_run' });
   const deliveries0 = await deliveryJobs();
+  const gcKinds = ['minor', 'major', 'incremental', 'weakcb'] as const;
+  const gcNow = async () =>
+    Object.fromEntries(
+      await Promise.all(gcKinds.map(async (kind) => [kind, { n: await service.metricSum('nodejs_gc_duration_seconds_count', { kind }), s: await service.metricSum('nodejs_gc_duration_seconds_sum', { kind }) }] as const)),
+    );
+  const gc0 = await gcNow();
   // prom-client resets its event-loop delay histogram at each scrape: this one starts the window.
   await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
   const t0 = Date.now();
   const windowStartUs = process.hrtime.bigint() / 1000n;
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
-  await waitForRuns(N + 2);
+  await waitForRuns(N + WARM_UP.length);
   const wallMs = Date.now() - t0;
   if (values['cpu-prof']) {
     // The measured runs' window on CLOCK_MONOTONIC in µs — the clock of a .cpuprofile's
@@ -163,6 +171,9 @@ try {
   const gauge = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1] ?? Number.NaN) * 1000);
   const lag = { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
   const deliveries = (await deliveryJobs()) - deliveries0;
+  const gc1 = await gcNow();
+  /** V8's collections in the window by kind (prom-client's gc histogram): how many per run and their main-thread pause per run. */
+  const gcPerRun = Object.fromEntries(gcKinds.map((k) => [k, { n: Math.round(((gc1[k]!.n - gc0[k]!.n) / N) * 100) / 100, pause_ms: Math.round(((gc1[k]!.s - gc0[k]!.s) / N) * 1e4) / 10 }]));
   if (values['sql-top']) {
     const top = await handle.sql<{ calls: number; query: string }[]>`select calls::float8 as calls, query from pg_stat_statements where not (query ~ ${BENCH_QUERIES}) order by calls desc limit ${Number(values['sql-top'])}`;
     for (const t of top) process.stderr.write(`${(t.calls / N).toFixed(1).padStart(6)}  ${t.query.replace(/\s+/g, ' ').slice(0, 220)}\n`);
@@ -173,7 +184,7 @@ try {
            (extract(epoch from r.finished_at) * 1000)::float8 as finished, r.status,
            jsonb_object_agg(s.stage, jsonb_build_array(extract(epoch from s.started_at) * 1000, extract(epoch from s.finished_at) * 1000)) as stages
     from runs r join workspaces w on w.id = r.workspace_id join run_stages s on s.run_id = r.id
-    where w.external_id like 'T_BENCH_%' and w.external_id not in ('T_BENCH_1000', 'T_BENCH_1001')
+    where w.external_id = any(${Array.from({ length: N }, (_, k) => `T_BENCH_${k}`)})
     group by r.id, w.external_id, r.created_at, r.finished_at, r.status`;
   const costs = await modelCostOfRuns(handle.db, rows.map((r) => r.run));
   const meanOf = (f: (c: (typeof costs)[number]) => number) => (costs.length ? costs.reduce((s, c) => s + f(c), 0) / costs.length : 0);
@@ -236,6 +247,7 @@ try {
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: await service.peakRssMb(),
     event_loop_lag_ms: lag,
+    gc_per_run: gcPerRun,
     tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
     cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };
