@@ -66,9 +66,12 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
     const handler: TaskHandler<TaskName> = handlers[name];
     const task: Task = async (raw, helpers) => {
       const parsed = schema.safeParse(raw ?? {});
-      const log = logger.child({ task: name, jobId: helpers.job.id });
+      // Made when first needed: a child's bindings are serialised (and scrubbed) at creation,
+      // work every job paid while most jobs log nothing (issue 22).
+      let child: Logger | undefined;
+      const log = () => (child ??= logger.child({ task: name, jobId: helpers.job.id }));
       if (!parsed.success) {
-        log.error({ issues: parsed.error.issues }, 'invalid job payload dropped');
+        log().error({ issues: parsed.error.issues }, 'invalid job payload dropped');
         metrics.job(name, 'dropped', 0);
         return;
       }
@@ -88,19 +91,19 @@ export function buildTaskList(handlers: TaskHandlers, logger: Logger, outage?: O
             break;
           } catch (e) {
             if (!outage || !isTransientDbError(e) || rerun >= (outage.maxReruns ?? 3) || signal.aborted) throw e;
-            log.warn({ err: e instanceof Error ? e.message : String(e) }, 'database unavailable during the task: waiting to run it again');
+            log().warn({ err: e instanceof Error ? e.message : String(e) }, 'database unavailable during the task: waiting to run it again');
             await outage.waitForDatabase(signal);
           }
         }
         metrics.job(name, 'succeeded', seconds());
       } catch (e) {
         if (e instanceof PermanentError) {
-          log.warn({ code: e.code, err: e.message }, 'task failed permanently');
+          log().warn({ code: e.code, err: e.message }, 'task failed permanently');
           metrics.job(name, 'failed_permanently', seconds());
           return;
         }
         metrics.job(name, 'retried', seconds());
-        log.warn({ err: e instanceof Error ? e.message : String(e), attempt: helpers.job.attempts }, 'task failed; will retry');
+        log().warn({ err: e instanceof Error ? e.message : String(e), attempt: helpers.job.attempts }, 'task failed; will retry');
         // Unexpected (a UserError is skipped there): to Sentry, when SENTRY_DSN is set.
         reportError(e, { task: name, jobId: helpers.job.id, attempt: helpers.job.attempts, ...runTags(parsed.data) });
         throw e;
@@ -118,26 +121,20 @@ function runTags(payload: object): { runId?: string; stage?: string } {
 }
 
 export function graphileLogger(logger: Logger): GraphileLogger {
-  return new GraphileLogger((scope) => (level, message, meta) => {
-    const child = logger.child({ graphile: scope.label ?? 'worker', ...(scope.workerId ? { workerId: scope.workerId } : {}) });
-    const payload = meta && Object.keys(meta).length ? meta : {};
-    switch (level) {
-      case 'error':
-        child.error(payload, message);
-        break;
-      case 'warning':
-        // graphile-worker advises a local queue as deep as the concurrency; ours is shallow on
-        // purpose (LOCAL_QUEUE_SIZE), so that advice is not something an operator should act on.
-        if (message.startsWith('Your job batch size')) child.debug(payload, message);
-        else child.warn(payload, message);
-        break;
-      case 'info':
-        child.debug(payload, message);
-        break;
-      case 'debug':
-      default:
-        child.trace(payload, message);
-    }
+  return new GraphileLogger((scope) => {
+    // One child per scope, made on the first line that is written: graphile logs every job at
+    // debug, and a child made per call (bindings serialised and scrubbed) cost every job that
+    // even with those levels off (issue 22).
+    let made: Logger | undefined;
+    const childOf = () => (made ??= logger.child({ graphile: scope.label ?? 'worker', ...(scope.workerId ? { workerId: scope.workerId } : {}) }));
+    return (level, message, meta) => {
+      // graphile's info is our debug and its debug our trace; graphile-worker advises a local
+      // queue as deep as the concurrency, ours is shallow on purpose (LOCAL_QUEUE_SIZE), so that
+      // advice is not something an operator should act on.
+      const at = level === 'error' ? 'error' : level === 'warning' ? (message.startsWith('Your job batch size') ? 'debug' : 'warn') : level === 'info' ? 'debug' : 'trace';
+      if (!logger.isLevelEnabled(at)) return;
+      childOf()[at](meta && Object.keys(meta).length ? meta : {}, message);
+    };
   });
 }
 
