@@ -32,7 +32,7 @@ import { migrateDatabase } from '../service/db/migrate.ts';
 import { createLifecycle } from '../service/main/lifecycle.ts';
 import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
 import { benchAsin as asin, startProvidersThread } from './providers-thread.ts';
-import { BENCH_SIGNING_SECRET, benchServiceEnv, postgresCpuSeconds, startService } from './service-process.ts';
+import { BENCH_SIGNING_SECRET, benchServiceEnv, gcCounts, gcPerRunOf, postgresCpuSeconds, startService } from './service-process.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -129,12 +129,7 @@ try {
   const callsBefore = slack.calls.length;
   const deliveryJobs = () => service.metricSum('listinglab_jobs_total', { task: 'deliver_run' });
   const deliveries0 = await deliveryJobs();
-  const gcKinds = ['minor', 'major', 'incremental', 'weakcb'] as const;
-  const gcNow = async () =>
-    Object.fromEntries(
-      await Promise.all(gcKinds.map(async (kind) => [kind, { n: await service.metricSum('nodejs_gc_duration_seconds_count', { kind }), s: await service.metricSum('nodejs_gc_duration_seconds_sum', { kind }) }] as const)),
-    );
-  const gc0 = await gcNow();
+  const gc0 = await gcCounts(service);
   // prom-client resets its event-loop delay histogram at each scrape: this one starts the window.
   await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
@@ -171,9 +166,7 @@ try {
   const gauge = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1] ?? Number.NaN) * 1000);
   const lag = { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
   const deliveries = (await deliveryJobs()) - deliveries0;
-  const gc1 = await gcNow();
-  /** V8's collections in the window by kind (prom-client's gc histogram): how many per run and their main-thread pause per run. */
-  const gcPerRun = Object.fromEntries(gcKinds.map((k) => [k, { n: Math.round(((gc1[k]!.n - gc0[k]!.n) / N) * 100) / 100, pause_ms: Math.round(((gc1[k]!.s - gc0[k]!.s) / N) * 1e4) / 10 }]));
+  const gcPerRun = gcPerRunOf(gc0, await gcCounts(service), N);
   if (values['sql-top']) {
     const top = await handle.sql<{ calls: number; query: string }[]>`select calls::float8 as calls, query from pg_stat_statements where not (query ~ ${BENCH_QUERIES}) order by calls desc limit ${Number(values['sql-top'])}`;
     for (const t of top) process.stderr.write(`${(t.calls / N).toFixed(1).padStart(6)}  ${t.query.replace(/\s+/g, ' ').slice(0, 220)}\n`);

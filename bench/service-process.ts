@@ -244,3 +244,19 @@ export async function postgresCpuSeconds(pgData: string): Promise<number | undef
   }
   return total / ticks;
 }
+
+const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'] as const;
+type GcCounts = Record<(typeof GC_KINDS)[number], { n: number; s: number }>;
+
+/** V8's collections so far by kind: count and seconds of main-thread pause (prom-client's `nodejs_gc_duration_seconds`). */
+export async function gcCounts(service: Pick<ServiceProcess, 'metricSum'>): Promise<GcCounts> {
+  const entries = await Promise.all(
+    GC_KINDS.map(async (kind) => [kind, { n: await service.metricSum('nodejs_gc_duration_seconds_count', { kind }), s: await service.metricSum('nodejs_gc_duration_seconds_sum', { kind }) }] as const),
+  );
+  return Object.fromEntries(entries) as GcCounts;
+}
+
+/** The collections between two readings, per run: how many and their pause (ms). */
+export function gcPerRunOf(before: GcCounts, after: GcCounts, runs: number): Record<string, { n: number; pause_ms: number }> {
+  return Object.fromEntries(GC_KINDS.map((k) => [k, { n: Math.round(((after[k].n - before[k].n) / runs) * 100) / 100, pause_ms: Math.round(((after[k].s - before[k].s) / runs) * 1e4) / 10 }]));
+}
