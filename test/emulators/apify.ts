@@ -6,8 +6,9 @@ import { notFoundItem } from './axesso-items.ts';
 import type { AxessoItemFixture } from './axesso-items.ts';
 
 /**
- * A local emulator of the Apify API, enough for the real `apify-client` to run an actor and read
- * its dataset: `new ApifyClient({ baseUrl: emulator.url })` (an origin; the client adds `/v2`).
+ * A local emulator of the Apify API, enough to run an actor and read its dataset the way
+ * `apify-client` 2.x does — the calls service/acquire/apify-source.ts now makes with `fetch`;
+ * `APIFY_BASE_URL=emulator.url` (an origin; the source adds `/v2`).
  *
  * Endpoints (apify-client 2.x paths; the actor id's `/` travels as `~`, `acts/` is accepted too):
  * - `POST /v2/actors/:actor/runs[?waitForFinish=s]` — starts a run; the input's first
