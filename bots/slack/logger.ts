@@ -34,11 +34,18 @@ function format(parts: unknown[]): string {
 export function boltLogger(logger: Logger, name = 'slack'): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   let component = name;
+  // A level that is off formats nothing: the Web API client logs each call's arguments at debug,
+  // and stringifying them (blocks and all) for no line was work every chat call paid (issue 22).
+  const at =
+    (pinoLevel: 'debug' | 'info' | 'warn' | 'error') =>
+    (...m: unknown[]): void => {
+      if (logger.isLevelEnabled(pinoLevel)) logger[pinoLevel]({ component }, format(m));
+    };
   return {
-    debug: (...m: unknown[]) => logger.debug({ component }, format(m)),
-    info: (...m: unknown[]) => logger.info({ component }, format(m)),
-    warn: (...m: unknown[]) => logger.warn({ component }, format(m)),
-    error: (...m: unknown[]) => logger.error({ component }, format(m)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (l: LogLevel) => {
       level = l;
     },
