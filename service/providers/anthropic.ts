@@ -42,7 +42,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
         logLevel: 'warn',
       }),
-    })));
+    })).catch((error: unknown) => {
+      // Not remembered: the next call tries the import again.
+      loaded = undefined;
+      throw error;
+    }));
 
   return {
     name: 'anthropic',
