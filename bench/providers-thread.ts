@@ -63,6 +63,7 @@ if (parentPort) {
   const images = await startImageHost();
   const apify = await startApifyEmulator();
   const openai = await startOpenAiEmulator({
+    record: false,
     handler: (req) => ({ kind: 'json', body: autoAnswer((req.body.response_format as { json_schema?: { schema?: unknown } }).json_schema?.schema) }),
     latencyMs: (req) => {
       const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;

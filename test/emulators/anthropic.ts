@@ -1,6 +1,6 @@
 import type { MessageCreateParams } from '@anthropic-ai/sdk/resources/messages';
 import { anthropicImageTokens, imageSize } from './image-tokens.ts';
-import { autoAnswer, emulatedId, positionBiasedAnswer, startEmulator, tokens } from './openai.ts';
+import { autoAnswer, emulatedId, memoByBody, positionBiasedAnswer, startEmulator, tokens } from './openai.ts';
 import type { Dialect, Emulator, EmulatorOptions, ReplyHandler } from './openai.ts';
 
 /**
@@ -43,7 +43,7 @@ const anthropicDialect: Dialect<MessagesBody> = {
       stop_reason: reply.kind === 'json' ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: {
-        input_tokens: inputTokens(request.body),
+        input_tokens: inputOf(request.body),
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
         output_tokens: tokens(JSON.stringify(content)),
@@ -60,6 +60,7 @@ const anthropicDialect: Dialect<MessagesBody> = {
   }),
   // Every response carries a `request-id` header (same page).
   headers: (n) => ({ 'request-id': emulatedId('req_011', n) }),
+  prepare: (request) => void inputOf(request.body),
 };
 
 /**
@@ -106,3 +107,6 @@ export const anthropicPositionBiasedReply: ReplyHandler<MessagesBody> = (request
   const tool = request.body.tools?.[0];
   return { kind: 'json', body: positionBiasedAnswer(tool && 'input_schema' in tool ? tool.input_schema : undefined, messagesText(request.body)) };
 };
+
+/** `inputTokens` of a request body, counted once (on arrival, by `prepare`). */
+const inputOf = memoByBody(inputTokens);

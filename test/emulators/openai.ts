@@ -37,8 +37,16 @@ export type ReplyHandler<Body> = (request: RecordedRequest<Body>) => EmulatorRep
 
 export interface EmulatorOptions<Body> {
   readonly handler?: ReplyHandler<Body>;
-  /** Extra latency before each reply (ms), e.g. for the benchmark. */
+  /**
+   * How long after a request arrives its reply is sent (ms), e.g. for the benchmark. The time the
+   * emulator spends reading and parsing the body and counting its tokens is inside it: a real
+   * provider's latency includes its own parsing, on machines of its own — the bench's emulator
+   * parses every run's multi-megabyte vision requests on one thread, and a burst of them queued
+   * there was billed to the service as overhead (issue 22).
+   */
   readonly latencyMs?: (request: RecordedRequest<Body>) => number;
+  /** Keep each request in `requests` (default true; the bench, which never reads them, does not). */
+  readonly record?: boolean;
 }
 
 export interface Emulator<Body> {
@@ -58,6 +66,8 @@ export interface Dialect<Body> {
   error(status: number, message: string, n: number): object;
   /** Headers the real API puts on every response (its request id). */
   headers(n: number): Record<string, string>;
+  /** Work on the request done on arrival, inside its latency (counting its tokens for `answer`). */
+  prepare?(request: RecordedRequest<Body>): void;
 }
 
 /** Replies in order; once they run out, a 500 that says so. */
@@ -90,6 +100,7 @@ export async function startEmulator<Body>(dialect: Dialect<Body>, options: Emula
   let handler: ReplyHandler<Body> | undefined = options.handler;
   let latency = options.latencyMs;
   const requests: RecordedRequest<Body>[] = [];
+  let received = 0;
   const timers = new Set<NodeJS.Timeout>();
   const wait = (ms: number): Promise<void> =>
     ms <= 0 ? Promise.resolve() : new Promise((resolve) => {
@@ -97,26 +108,28 @@ export async function startEmulator<Body>(dialect: Dialect<Body>, options: Emula
       timers.add(t);
     });
 
-  const send = (res: ServerResponse, status: number, body: object | string, n = requests.length): void => {
+  const send = (res: ServerResponse, status: number, body: object | string, n = received): void => {
     if (res.destroyed || res.writableEnded) return; // the client gave up (abort, timeout)
     const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
     res.writeHead(status, { ...dialect.headers(n), 'content-type': type }).end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method !== 'POST' || path !== dialect.path) return send(res, 404, dialect.error(404, `no route ${req.method} ${path}`, requests.length));
+    if (req.method !== 'POST' || path !== dialect.path) return send(res, 404, dialect.error(404, `no route ${req.method} ${path}`, received));
     let body: Body;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
     } catch {
-      return send(res, 400, dialect.error(400, 'request body is not JSON', requests.length));
+      return send(res, 400, dialect.error(400, 'request body is not JSON', received));
     }
-    const recorded: RecordedRequest<Body> = { index: requests.length, method: req.method, path, headers: req.headers, body };
-    requests.push(recorded);
-    await wait(latency?.(recorded) ?? 0);
+    const recorded: RecordedRequest<Body> = { index: received++, method: req.method, path, headers: req.headers, body };
+    if (options.record !== false) requests.push(recorded);
+    dialect.prepare?.(recorded);
+    await wait((latency?.(recorded) ?? 0) - (performance.now() - arrived));
     let reply: EmulatorReply = handler ? await handler(recorded) : { kind: 'status', status: 500, body: { message: 'emulator has no handler' } };
     while (reply.kind === 'delay') {
       await wait(reply.ms);
@@ -131,7 +144,7 @@ export async function startEmulator<Body>(dialect: Dialect<Body>, options: Emula
   }
 
   const server = createServer((req, res) => {
-    serve(req, res).catch(() => send(res, 500, dialect.error(500, 'emulator failure', requests.length)));
+    serve(req, res).catch(() => send(res, 500, dialect.error(500, 'emulator failure', received)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -226,12 +239,25 @@ export const emulatedId = (prefix: string, n: number, width = 24): string => `${
 export const promptTokens = (body: ChatBody): number =>
   requestTokens([body.messages, body.response_format], (bytes) => openAiImageTokens(imageSize(bytes), body.model));
 
+/** `promptTokens` of a request body, counted once (on arrival, by `prepare`). */
+const promptOf = memoByBody(promptTokens);
+
+/** `count(body)` computed once per body object. */
+export function memoByBody<B extends object>(count: (body: B) => number): (body: B) => number {
+  const memo = new WeakMap<B, number>();
+  return (body) => {
+    let n = memo.get(body);
+    if (n === undefined) memo.set(body, (n = count(body)));
+    return n;
+  };
+}
+
 const openAiDialect: Dialect<ChatBody> = {
   path: '/v1/chat/completions',
   baseSuffix: '/v1',
   answer(request, reply, n) {
     const text = reply.kind === 'json' ? JSON.stringify(reply.body) : reply.text;
-    const prompt = promptTokens(request.body);
+    const prompt = promptOf(request.body);
     const completion = tokens(text);
     // The shape of a recorded gpt-4o answer in the SDK's own fixtures (openai/openai-node,
     // tests/lib/__snapshots__/parser.test.ts.snap, `.parse() zod deserialises response_format`):
@@ -268,6 +294,7 @@ const openAiDialect: Dialect<ChatBody> = {
   }),
   // Every OpenAI response carries `x-request-id` (the SDK exposes it as `_request_id`).
   headers: (n) => ({ 'x-request-id': emulatedId('req_', n, 32) }),
+  prepare: (request) => void promptOf(request.body),
 };
 
 /** A `response_format` type a compatible server may not take. */
