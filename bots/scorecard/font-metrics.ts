@@ -16,12 +16,21 @@ export const FONT_DIR = path.resolve(import.meta.dirname, '../../assets/fonts');
 export const FONT_FILES = { regular: path.join(FONT_DIR, 'DejaVuSans-subset.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold-subset.ttf') } as const;
 export const FONT_FAMILY = 'DejaVu Sans';
 
-interface Metrics {
+/** One parsed face: what measuring and drawing its text need. */
+export interface Face {
+  readonly buf: Buffer;
+  readonly unitsPerEm: number;
+  /** A table's offset in `buf` (throws when the font has none). */
+  table(tag: string): number;
+  /** The glyph a code point maps to (0: none). */
+  glyph(cp: number): number;
+  /** A glyph's advance width in font units. */
+  advanceUnits(glyph: number): number;
   /** Advance width in em per code point; undefined when the font has no glyph for it. */
   advance(cp: number): number | undefined;
 }
 
-function parseFont(buf: Buffer): Metrics {
+function parseFont(buf: Buffer): Face {
   const tables = new Map<string, number>();
   const numTables = buf.readUInt16BE(4);
   for (let i = 0; i < numTables; i++) tables.set(buf.toString('latin1', 12 + 16 * i, 16 + 16 * i), buf.readUInt32BE(20 + 16 * i));
@@ -62,20 +71,29 @@ function parseFont(buf: Buffer): Metrics {
     }
     return 0;
   };
+  const advanceUnits = (g: number) => buf.readUInt16BE(hmtx + 4 * Math.min(g, hMetrics - 1));
   const cache = new Map<number, number | undefined>();
   return {
+    buf,
+    unitsPerEm,
+    table: at,
+    glyph,
+    advanceUnits,
     advance(cp) {
       if (cache.has(cp)) return cache.get(cp);
       const g = glyph(cp);
-      const w = g === 0 ? undefined : buf.readUInt16BE(hmtx + 4 * Math.min(g, hMetrics - 1)) / unitsPerEm;
+      const w = g === 0 ? undefined : advanceUnits(g) / unitsPerEm;
       cache.set(cp, w);
       return w;
     },
   };
 }
 
-let loaded: { regular: Metrics; bold: Metrics } | undefined;
+let loaded: { regular: Face; bold: Face } | undefined;
 const fonts = () => (loaded ??= { regular: parseFont(readFileSync(FONT_FILES.regular)), bold: parseFont(readFileSync(FONT_FILES.bold)) });
+
+/** The parsed face of a style (regular or bold). */
+export const faceOf = (style: { readonly bold?: boolean }): Face => (style.bold ? fonts().bold : fonts().regular);
 
 export interface TextStyle {
   readonly size: number;

@@ -91,18 +91,19 @@ async function expectValid(card: Scorecard, name: string) {
   expect(card.filename).toMatch(/^listinglab-[0-9a-f]{8}\.png$/);
 }
 
-/** Every text element starts and ends inside the page margins (measured with the bundled font). */
+/** Every line of text starts and ends inside the page margins (measured with the bundled font). */
 async function expectNoOverflow(view: RunView) {
   const { svg } = await scorecardSvg(view, { loadImage });
   const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-  const texts = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-family="[^"]+" font-size="(\d+)"( font-weight="bold")?[^>]*?(?: text-anchor="(\w+)")?>([^<]*)<\/text>/g)];
-  expect(texts.length).toBeGreaterThan(10);
-  for (const [, x, size, bold, anchor, body] of texts) {
-    const w = textWidth(unescape(body!), { size: Number(size), bold: Boolean(bold) });
-    const left = anchor === 'end' ? Number(x) - w : anchor === 'middle' ? Number(x) - w / 2 : Number(x);
-    expect(left, body).toBeGreaterThanOrEqual(MARGIN - 1);
-    expect(left + w, body).toBeLessThanOrEqual(WIDTH - MARGIN + 1);
+  // A line is a path (svg.ts `text`): its transform's translation is its left edge.
+  const lines = [...svg.matchAll(/<path transform="matrix\([\d.]+ 0 0 -[\d.]+ (-?[\d.]+) [\d.]+\)" fill="[^"]+" data-font="(\d+)( bold)?" aria-label="([^"]*)"/g)];
+  expect(lines.length).toBeGreaterThan(10);
+  for (const [, left, size, bold, label] of lines) {
+    const w = textWidth(unescape(label!), { size: Number(size), bold: Boolean(bold) });
+    expect(Number(left), label).toBeGreaterThanOrEqual(MARGIN - 1);
+    expect(Number(left) + w, label).toBeLessThanOrEqual(WIDTH - MARGIN + 1);
   }
+  expect(svg).not.toContain('<text');
   return svg;
 }
 
@@ -160,8 +161,8 @@ describe('comparison scorecard', () => {
     const card = await render(view);
     await expectValid(card, 'tie.png');
     const svg = await expectNoOverflow(view);
-    expect(svg.match(/>TIE</g)).toHaveLength(2);
-    expect(svg).not.toContain('>WINS<');
+    expect(svg.match(/aria-label="TIE"/g)).toHaveLength(2);
+    expect(svg).not.toContain('aria-label="WINS"');
     const px = await pixels(card.png);
     for (const side of ['A', 'B'] as const) expect(run(px, tileX[side] + 3, COLOURS.win).length).toBeLessThan(30);
   });
@@ -187,7 +188,7 @@ describe('draft scorecard', () => {
     const card = await render(view);
     await expectValid(card, 'draft-oatly.png');
     const svg = await expectNoOverflow(view);
-    for (const m of ['Amazon', 'eBay', 'Etsy', 'Shopify']) expect(svg).toContain(`>${m}<`);
+    for (const m of ['Amazon', 'eBay', 'Etsy', 'Shopify']) expect(svg).toContain(`aria-label="${m}"`);
     const px = await pixels(card.png);
     const frame = run(px, MARGIN + 3, COLOURS.win);
     expect(frame.length).toBeGreaterThan(TILE - 20);

@@ -1,4 +1,5 @@
-import { FONT_FAMILY, textWidth, wrap, type TextStyle } from './font-metrics.ts';
+import { faceOf, textWidth, wrap, type TextStyle } from './font-metrics.ts';
+import { createGlyphOutlines } from './glyph-outlines.ts';
 
 /**
  * SVG pieces for the scorecard. Every text that reaches the document goes through `esc` (titles,
@@ -37,10 +38,25 @@ export interface TextOptions extends TextStyle {
   readonly anchor?: 'start' | 'middle' | 'end';
 }
 
-/** One line of text whose baseline is at `y` (already fitted to its box by the caller). */
+const outlines = { regular: undefined as ((text: string) => string) | undefined, bold: undefined as ((text: string) => string) | undefined };
+const linePath = (s: string, bold: boolean) => (bold ? (outlines.bold ??= createGlyphOutlines(faceOf({ bold: true }))) : (outlines.regular ??= createGlyphOutlines(faceOf({}))))(s);
+
+/**
+ * One line of text whose baseline is at `y` (already fitted to its box by the caller), drawn as
+ * its glyphs' outlines (glyph-outlines.ts): one path scaled from font units, its left edge where
+ * the anchor puts the measured width. `aria-label` keeps what it says; `data-font` its size and
+ * weight (the overflow test measures each line with them).
+ */
 export function text(x: number, y: number, s: string, o: TextOptions): string {
-  const anchor = o.anchor && o.anchor !== 'start' ? ` text-anchor="${o.anchor}"` : '';
-  return `<text x="${x}" y="${y}" font-family="${FONT_FAMILY}" font-size="${o.size}"${o.bold ? ' font-weight="bold"' : ''} fill="${o.fill ?? COLOURS.ink}"${anchor}>${esc(s)}</text>`;
+  const bold = o.bold === true;
+  const width = o.anchor === 'middle' || o.anchor === 'end' ? textWidth(s, o) : 0;
+  const left = o.anchor === 'middle' ? x - width / 2 : o.anchor === 'end' ? x - width : x;
+  const k = o.size / faceOf({ bold }).unitsPerEm;
+  const d = linePath(s, bold);
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return d
+    ? `<path transform="matrix(${k} 0 0 ${-k} ${r(left)} ${r(y)})" fill="${o.fill ?? COLOURS.ink}" data-font="${o.size}${bold ? ' bold' : ''}" aria-label="${esc(s)}" d="${d}"/>`
+    : '';
 }
 
 /** Line height for a font size: 1.3 em. */
