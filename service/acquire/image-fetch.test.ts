@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, animatedGif, decompressionBomb, startImageHost } from '../../test/emulators/image-host.ts';
 import type { ImageHost } from '../../test/emulators/image-host.ts';
-import { DEFAULT_IMAGE_HOSTS, fetchImage, isImageUrlAllowed, readLocalImage, sha256Hex } from './image-fetch.ts';
+import { DEFAULT_IMAGE_HOSTS, acceptImage, downloadImage, fetchImage, isImageUrlAllowed, readLocalImage, sha256Hex } from './image-fetch.ts';
 import type { ImageFetchOptions } from './image-fetch.ts';
 import { ImageRefusedError } from './image-refused.ts';
 import type { ImageRefusalReason } from './image-refused.ts';
@@ -91,6 +91,24 @@ describe('fetchImage: content already stored', () => {
   it('still flags a known animation from its header', async () => {
     const image = await fetchImage(`${host.url}/animated.gif`, { ...opts, known: async () => ({ mediaType: 'image/gif', width: 40, height: 40 }) });
     expect(image).toMatchObject({ known: true, animated: true });
+  });
+});
+
+describe('downloadImage, then acceptImage (a batch looks its hashes up in between)', () => {
+  it('the download checks the transport only; the decode and its pixel limit come with acceptImage', async () => {
+    const bomb = await downloadImage(`${host.url}/redirects/1/bomb.png`, opts);
+    expect(bomb.source).toBe(`${host.url}/redirects/0/bomb.png`);
+    expect(bomb.sha256).toBe(sha256Hex(await decompressionBomb()));
+    const error = await expectRefused(acceptImage(bomb, undefined), 'too_many_pixels');
+    expect(error.source).toBe(bomb.source);
+    await expectRefused(downloadImage(`${host.url}/redirect?to=${encodeURIComponent('https://evil.example.com/x.jpg')}`, opts), 'redirect_refused');
+    await expectRefused(downloadImage(`${host.url}/not-an-image`, opts), 'not_an_image');
+  });
+
+  it('acceptImage takes a matching record of storage instead of decoding', async () => {
+    const d = await downloadImage(`${host.url}/saleor/saleor-white-parrot-cushion.png`, opts);
+    expect(await acceptImage(d, { mediaType: 'image/png', width: 7, height: 9 })).toMatchObject({ known: true, width: 7, height: 9 });
+    expect(await acceptImage(d, { mediaType: 'image/jpeg', width: 7, height: 9 })).toMatchObject({ width: 1024, height: 1024 });
   });
 });
 

@@ -75,6 +75,28 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * @throws `options.signal.reason` when the caller aborts
  */
 export async function fetchImage(url: string, options: ImageFetchOptions = {}): Promise<FetchedImage> {
+  const downloaded = await downloadImage(url, options);
+  return acceptImage(downloaded, await options.known?.(downloaded.sha256), options);
+}
+
+/** Bytes a download brought under every transport check, hashed but not yet decoded (`acceptImage`). */
+export interface DownloadedImage {
+  readonly bytes: Buffer;
+  /** SHA-256 (hex) of `bytes`. */
+  readonly sha256: string;
+  /** The URL the bytes came from (the last redirect hop): what a refusal names. */
+  readonly source: string;
+}
+
+/**
+ * The transport half of `fetchImage`: allow-list on every hop, redirects, the byte cap while
+ * streaming, the magic-bytes sniff of the first bytes, the timeout. A caller that downloads
+ * several images can look their hashes up in storage at once before `acceptImage`.
+ *
+ * @throws ImageRefusedError for every refusal of the transport (the decode is `acceptImage`'s)
+ * @throws `options.signal.reason` when the caller aborts
+ */
+export async function downloadImage(url: string, options: Omit<ImageFetchOptions, 'known' | 'maxPixels'> = {}): Promise<DownloadedImage> {
   const allowed = normaliseHosts(options.allowedHosts ?? DEFAULT_IMAGE_HOSTS);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const maxRedirects = options.maxRedirects ?? 3;
@@ -117,16 +139,24 @@ export async function fetchImage(url: string, options: ImageFetchOptions = {}): 
     const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new ImageRefusedError('fetch_failed', current.href, message, { cause: error });
   }
+  return { bytes, sha256: sha256Hex(bytes), source: current.href };
+}
 
-  const sha256 = sha256Hex(bytes);
-  // Content accepted before (same hash) passed every check then; decoding it again is the
-  // costliest step of a download and would tell nothing new.
-  const known = await options.known?.(sha256);
+/**
+ * The content half of `fetchImage`: sniffs the bytes and decodes them under the pixel limit —
+ * unless `known` (storage's record of the same hash) says they were accepted before: they passed
+ * every check then, and decoding them again is the costliest step of a download and would tell
+ * nothing new.
+ *
+ * @throws ImageRefusedError `not_an_image` or `too_many_pixels`
+ */
+export async function acceptImage(downloaded: DownloadedImage, known: Awaited<ReturnType<KnownImageLookup>>, limits: Pick<ImageLimits, 'maxPixels'> = {}): Promise<FetchedImage> {
+  const { bytes, sha256, source } = downloaded;
   const mediaType = sniffMediaType(bytes);
   if (known && mediaType && mediaType === known.mediaType) {
     return { mediaType, width: known.width, height: known.height, animated: await isAnimated(bytes, mediaType), bytes, sha256, known: true };
   }
-  const info = await inspectImage(bytes, current.href, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const info = await inspectImage(bytes, source, limits.maxPixels ?? DEFAULT_MAX_PIXELS);
   return { ...info, bytes, sha256 };
 }
 
@@ -259,7 +289,8 @@ async function readCapped(response: Response, maxBytes: number, source: string):
     chunks.push(value);
     if (!sniffed && total >= 12) {
       sniffed = true;
-      if (!sniffMediaType(Buffer.concat(chunks, total))) {
+      // The first chunk nearly always holds the 12 bytes the sniff reads: no copy then.
+      if (!sniffMediaType(chunks.length === 1 ? value : Buffer.concat(chunks, total))) {
         await reader.cancel().catch(() => undefined);
         throw new ImageRefusedError('not_an_image', source, 'not a JPEG, PNG, WebP or GIF');
       }

@@ -1,18 +1,15 @@
-import pLimit from '../../support/limit.ts';
-import { fetchImage } from '../../acquire/image-fetch.ts';
-import { isImageRefused } from '../../acquire/image-refused.ts';
 import type { ListingSource } from '../../acquire/listing-source.ts';
 import { AppError, PermanentError, UserError } from '../../domain/errors.ts';
 import { ListingSchema, type Listing, type Side, type ListingInputRef } from '../../domain/listing.ts';
 import type { Db } from '../../db/client.ts';
-import { getImages, insertImage, touchImages } from '../../db/repos/blobs.ts';
+import { getImages } from '../../db/repos/blobs.ts';
 import { putCachedListings } from '../../db/repos/caches.ts';
 import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
-import type { AcquiredImage, AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
+import type { AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
 import { beginAcquisition, completeStage } from './run-engine.ts';
 import { runStage, type StageRunnerDeps } from './run-stage.ts';
-import { tickBatcher } from './tick-batch.ts';
+import { storeListingImages } from './acquire-images.ts';
 
 export interface AcquireDeps {
   readonly db: Db;
@@ -33,8 +30,6 @@ export interface AcquireDeps {
    */
   readonly stages?: StageRunnerDeps;
 }
-
-const BLOB_REF = /^sha256:([0-9a-f]{64})$/;
 
 /**
  * Stage 0. Both listings (cache, source or manual), their images downloaded at once within the
@@ -58,15 +53,11 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
     // The workspace's data may have been deleted while the listings were fetched (app/data): a run
     // that is gone stores no images — they would belong to no run — and the job ends quietly.
     if (!(await getRun(deps.db, runId))) return;
-    // Bytes already in hand (downloaded or loaded) are measured as they are, not read back.
-    const bytes = new Map<string, Buffer>();
-    const downloads = pLimit(DOWNLOADS_PER_RUN);
-    // Images whose downloads finish together are looked up (and their last use refreshed) at once.
-    const known = tickBatcher((hashes) => touchImages(deps.db, hashes));
-    const [A, B] = await Promise.all([
-      storeImages(deps, listings.A, ctx.signal, { bytes, downloads, known }),
-      storeImages(deps, listings.B, ctx.signal, { bytes, downloads, known }),
-    ]);
+    // Both listings' images in one batch; bytes in hand (downloaded or loaded) are measured as they are, not read back.
+    const max = deps.maxImages ?? 9;
+    const { sides, bytes } = await storeListingImages(deps, [listings.A.listing.images.slice(0, max), listings.B.listing.images.slice(0, max)], ctx.signal);
+    const A: AcquiredSide = { ...listings.A, images: sides[0]! };
+    const B: AcquiredSide = { ...listings.B, images: sides[1]! };
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
     const output: AcquireOutput = { A, B, facts: { A: factsA, B: factsB } };
     queued = { output, stages: (await completeStage(deps.db, runId, 'acquire', { ok: true, output, provider: 'acquire', model: `${A.source}+${B.source}` }, inline)).queued };
@@ -125,49 +116,6 @@ async function resolveListings(deps: AcquireDeps, refs: Record<Side, ListingInpu
     if (failure) throw failure;
   }
   return out as Record<Side, Pending>;
-}
-
-/** Images downloaded at once for one acquisition (both listings); each run has its own budget. */
-const DOWNLOADS_PER_RUN = 8;
-
-async function storeImages(
-  deps: AcquireDeps,
-  p: Pending,
-  signal: AbortSignal,
-  shared: {
-    /** Bytes in hand by content hash (measured without reading them back). */
-    bytes: Map<string, Buffer>;
-    downloads: <T>(fn: () => Promise<T>) => Promise<T>;
-    known: (sha256: string) => Promise<{ mediaType: string; width: number; height: number } | undefined>;
-  },
-): Promise<AcquiredSide> {
-  const { bytes, downloads, known } = shared;
-  const refs = p.listing.images.slice(0, deps.maxImages ?? 9);
-  const stored = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
-  const images = await Promise.all(
-    refs.map((ref, index) =>
-      downloads(async (): Promise<AcquiredImage> => {
-        const blob = BLOB_REF.exec(ref)?.[1];
-        if (blob) {
-          const img = stored.get(blob);
-          if (img) bytes.set(img.sha256, img.bytes);
-          return img
-            ? { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: false }
-            : { index, ref, refused: 'image_missing' };
-        }
-        try {
-          const img = await fetchImage(ref, { allowedHosts: deps.allowedHosts, signal, known });
-          bytes.set(img.sha256, img.bytes);
-          if (!img.known) await insertImage(deps.db, { sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes, sourceUrl: ref });
-          return { index, ref, sha256: img.sha256, mediaType: img.mediaType, width: img.width, height: img.height, animated: img.animated };
-        } catch (e) {
-          if (isImageRefused(e)) return { index, ref, refused: e.reason };
-          throw e;
-        }
-      }),
-    ),
-  );
-  return { source: p.source, label: p.label, listing: p.listing, images };
 }
 
 async function analyzeSide(deps: AcquireDeps, side: Side, acquired: AcquiredSide, now: Date, bytes: ReadonlyMap<string, Buffer>): Promise<SideFacts> {
