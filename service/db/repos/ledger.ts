@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { UserError } from '../../domain/errors.ts';
 import { metrics } from '../../support/metrics.ts';
 import type { DbOrTx } from '../client.ts';
+import { hotSql, value } from '../hot.ts';
 import { creditLedger, workspaces, type LEDGER_KINDS } from '../schema.ts';
 
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -23,6 +24,20 @@ export interface LedgerResult {
   readonly balance: number;
 }
 
+const ws = value('ws');
+const ledgerWrite = hotSql<{ applied: boolean; moved: number | null; balance: number | null }>(sql`
+    with l as (
+      insert into credit_ledger (workspace_id, amount, kind, run_id, idempotency_key, note)
+      values (${ws}, ${value('amount')}, ${value('kind')}, ${value('runId')}, ${value('key')}, ${value('note')})
+      on conflict (idempotency_key) do nothing
+      returning amount),
+    u as (
+      update workspaces w set balance = w.balance + l.amount from l
+      where w.id = ${ws} and w.balance + l.amount >= 0
+      returning w.balance)
+    select exists (select 1 from l) as applied, (select balance from u) as moved,
+           (select balance from workspaces where id = ${ws}) as balance`);
+
 /**
  * The only way a balance moves: one ledger row (unique idempotency key) and a guarded UPDATE in
  * the caller's transaction — one statement, the UPDATE moving the balance only by a row the
@@ -31,18 +46,7 @@ export interface LedgerResult {
  * Invariant: balance = sum(amount) of the workspace's ledger rows.
  */
 export async function applyLedgerEntry(tx: DbOrTx, entry: LedgerEntry): Promise<LedgerResult> {
-  const [row] = await tx.execute<{ applied: boolean; moved: number | null; balance: number | null }>(sql`
-    with l as (
-      insert into credit_ledger (workspace_id, amount, kind, run_id, idempotency_key, note)
-      values (${entry.workspaceId}, ${entry.amount}, ${entry.kind}, ${entry.runId ?? null}, ${entry.idempotencyKey}, ${entry.note ?? null})
-      on conflict (idempotency_key) do nothing
-      returning amount),
-    u as (
-      update workspaces w set balance = w.balance + l.amount from l
-      where w.id = ${entry.workspaceId} and w.balance + l.amount >= 0
-      returning w.balance)
-    select exists (select 1 from l) as applied, (select balance from u) as moved,
-           (select balance from workspaces where id = ${entry.workspaceId}) as balance`);
+  const [row] = await ledgerWrite(tx, { ws: entry.workspaceId, amount: entry.amount, kind: entry.kind, runId: entry.runId ?? null, key: entry.idempotencyKey, note: entry.note ?? null });
   // Not applied (a retry, a duplicate delivery): the balance as it was, this statement changed nothing.
   if (!row?.applied) return { applied: false, balance: row?.balance ?? 0 };
   if (row.moved === null) {

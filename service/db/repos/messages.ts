@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { asValues, columnValue, definedKeys, hot, placeholders, shapes, value } from '../hot.ts';
 import { chatMessages, runs, runStages } from '../schema.ts';
 import type { Run, StageRow } from './runs.ts';
 
@@ -12,6 +13,24 @@ export async function getMessages(db: DbOrTx, runId: string): Promise<Map<string
   const rows = await db.select().from(chatMessages).where(eq(chatMessages.runId, runId));
   return new Map(rows.map((r) => [r.key, r]));
 }
+
+const deliveryRead = hot('read_for_delivery', (db) =>
+  db
+    .select({
+      run: runs,
+      stage: runStages,
+      // Uncorrelated subqueries: evaluated once for the statement, not once per stage row.
+      running: sql<number>`(select count(*)::int from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        where t.identifier = ${value('task')} and j.locked_at is not null and j.payload->>'runId' = ${value('runId')})`,
+      messages: sql<DeliveredMessage[]>`(select coalesce(json_agg(json_build_object('key', m.key, 'channelId', m.channel_id, 'messageRef', m.message_ref,
+        'threadRef', m.thread_ref, 'lastRenderedHash', m.last_rendered_hash)), '[]'::json) from chat_messages m where m.run_id = ${value('runId')})`,
+      rerun: sql<boolean>`(select exists (select 1 from experiment_runs e where e.run_id = ${value('runId')}))`,
+      balance: sql<number | null>`(select w.balance from workspaces w where w.id = ${runs.workspaceId})`,
+    })
+    .from(runs)
+    .leftJoin(runStages, eq(runStages.runId, runs.id))
+    .where(eq(runs.id, value('runId'))),
+);
 
 /**
  * Everything a delivery reads, in one statement: the run, its stages, its recorded messages, and
@@ -30,21 +49,7 @@ export async function readForDelivery(
   runId: string,
   task: string,
 ): Promise<{ run: Run; stages: StageRow[]; messages: Map<string, DeliveredMessage>; running: number; rerun: boolean; balance: number | undefined } | undefined> {
-  const rows = await db
-    .select({
-      run: runs,
-      stage: runStages,
-      // Uncorrelated subqueries: evaluated once for the statement, not once per stage row.
-      running: sql<number>`(select count(*)::int from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-        where t.identifier = ${task} and j.locked_at is not null and j.payload->>'runId' = ${runId})`,
-      messages: sql<DeliveredMessage[]>`(select coalesce(json_agg(json_build_object('key', m.key, 'channelId', m.channel_id, 'messageRef', m.message_ref,
-        'threadRef', m.thread_ref, 'lastRenderedHash', m.last_rendered_hash)), '[]'::json) from chat_messages m where m.run_id = ${runId})`,
-      rerun: sql<boolean>`(select exists (select 1 from experiment_runs e where e.run_id = ${runId}))`,
-      balance: sql<number | null>`(select w.balance from workspaces w where w.id = ${runs.workspaceId})`,
-    })
-    .from(runs)
-    .leftJoin(runStages, eq(runStages.runId, runs.id))
-    .where(eq(runs.id, runId));
+  const rows = await deliveryRead(db, { runId, task });
   const first = rows[0];
   if (!first) return undefined;
   return {
@@ -59,15 +64,31 @@ export async function readForDelivery(
 
 /** Records a posted message once per (run, key); a second record for the same key changes nothing. */
 export async function recordMessage(db: DbOrTx, row: typeof chatMessages.$inferInsert): Promise<void> {
-  await db.insert(chatMessages).values(row).onConflictDoNothing();
+  const keys = definedKeys(row);
+  await insertMessage(keys)(db, asValues('m_', row, keys));
 }
 
+const insertMessage = shapes(
+  (keys: readonly string[]) => keys.join(),
+  (keys) => hot('record_message', (db) => db.insert(chatMessages).values(placeholders('m_', keys)).onConflictDoNothing()),
+);
+
 export async function setRenderedHash(db: DbOrTx, runId: string, key: string, hash: string, messageRef?: string): Promise<void> {
-  await db
-    .update(chatMessages)
-    .set({ lastRenderedHash: hash, updatedAt: new Date(), ...(messageRef ? { messageRef } : {}) })
-    .where(and(eq(chatMessages.runId, runId), eq(chatMessages.key, key)));
+  await (messageRef ? setHashAndRef : setHash)(db, { runId, key, hash, at: new Date(), messageRef });
 }
+
+const setHash = hot('set_rendered_hash', (db) =>
+  db
+    .update(chatMessages)
+    .set({ lastRenderedHash: columnValue('hash'), updatedAt: columnValue('at') })
+    .where(and(eq(chatMessages.runId, value('runId')), eq(chatMessages.key, value('key')))),
+);
+const setHashAndRef = hot('set_rendered_hash_ref', (db) =>
+  db
+    .update(chatMessages)
+    .set({ lastRenderedHash: columnValue('hash'), updatedAt: columnValue('at'), messageRef: columnValue('messageRef') })
+    .where(and(eq(chatMessages.runId, value('runId')), eq(chatMessages.key, value('key')))),
+);
 
 /** Records several messages at once (one statement): the stage cards one post carried, each under its own key. */
 export async function recordMessages(db: DbOrTx, rows: readonly (typeof chatMessages.$inferInsert)[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { asValues, definedKeys, hot, hotSql, placeholders, shapes, slot, value } from '../hot.ts';
 import { runs } from '../schema.ts';
 import type { NewRun, Run } from './runs.ts';
 
@@ -28,6 +29,34 @@ export interface CreationFacts {
   readonly grantedBalance: number | null;
 }
 
+const ws = value('ws');
+const creationFacts = hotSql<{
+  same_request_id: string | null;
+  recent_id: string | null;
+  used: number;
+  asin_keys: string[];
+  active: number;
+  waiting: number;
+  granted_balance: number | null;
+}>(sql`
+    with g as (
+      insert into credit_ledger (workspace_id, amount, kind, idempotency_key, note)
+      select ${ws}::uuid, ${value('grantAmount')}::int, 'signup', ${value('grantKey')}, ${value('grantNote')}::text where ${value('granting')}
+      on conflict (idempotency_key) do nothing
+      returning amount),
+    gb as (update workspaces w set balance = w.balance + g.amount from g where w.id = ${ws} returning w.balance)
+    select
+      (select id from runs where workspace_id = ${ws} and request_key = ${value('requestKey')}::text) as same_request_id,
+      (select id from runs where workspace_id = ${ws} and dedup_key = ${value('dedupKey')}::text
+         and created_at >= ${value('dedupSince')}::timestamptz and status <> 'failed'
+         order by created_at desc limit 1) as recent_id,
+      (select coalesce(-sum(amount), 0)::int from credit_ledger
+         where workspace_id = ${ws} and created_at >= ${value('dayStart')}::timestamptz and kind in ('reserve', 'refund')) as used,
+      (select coalesce(array_agg(key), '{}') from workspace_brands where workspace_id = ${ws} and kind = 'asin') as asin_keys,
+      (select count(*)::int from runs where workspace_id = ${ws} and status in ('queued', 'running') and admitted_at is not null) as active,
+      (select count(*)::int from runs where workspace_id = ${ws} and status = 'queued' and admitted_at is null) as waiting,
+      (select balance from gb) as granted_balance`);
+
 /**
  * Reads, in one statement, everything a run's creation decides on — and grants a new workspace
  * its free credits (`grant`: a ledger row keyed `signup:<workspace>`, so it is granted once, and
@@ -47,32 +76,17 @@ export async function readCreationFacts(
 ): Promise<CreationFacts> {
   const ws = args.workspaceId;
   const grant = args.grant && args.grant.amount > 0 ? args.grant : undefined;
-  const [row] = await tx.execute<{
-    same_request_id: string | null;
-    recent_id: string | null;
-    used: number;
-    asin_keys: string[];
-    active: number;
-    waiting: number;
-    granted_balance: number | null;
-  }>(sql`
-    with g as (
-      insert into credit_ledger (workspace_id, amount, kind, idempotency_key, note)
-      select ${ws}::uuid, ${grant?.amount ?? 0}::int, 'signup', ${`signup:${ws}`}, ${grant?.note ?? null}::text where ${grant !== undefined}
-      on conflict (idempotency_key) do nothing
-      returning amount),
-    gb as (update workspaces w set balance = w.balance + g.amount from g where w.id = ${ws} returning w.balance)
-    select
-      (select id from runs where workspace_id = ${ws} and request_key = ${args.requestKey ?? null}::text) as same_request_id,
-      (select id from runs where workspace_id = ${ws} and dedup_key = ${args.dedup?.key ?? null}::text
-         and created_at >= ${args.dedup?.since.toISOString() ?? null}::timestamptz and status <> 'failed'
-         order by created_at desc limit 1) as recent_id,
-      (select coalesce(-sum(amount), 0)::int from credit_ledger
-         where workspace_id = ${ws} and created_at >= ${args.dayStart.toISOString()}::timestamptz and kind in ('reserve', 'refund')) as used,
-      (select coalesce(array_agg(key), '{}') from workspace_brands where workspace_id = ${ws} and kind = 'asin') as asin_keys,
-      (select count(*)::int from runs where workspace_id = ${ws} and status in ('queued', 'running') and admitted_at is not null) as active,
-      (select count(*)::int from runs where workspace_id = ${ws} and status = 'queued' and admitted_at is null) as waiting,
-      (select balance from gb) as granted_balance`);
+  const [row] = await creationFacts(tx, {
+    ws,
+    grantAmount: grant?.amount ?? 0,
+    grantKey: `signup:${ws}`,
+    grantNote: grant?.note ?? null,
+    granting: grant !== undefined,
+    requestKey: args.requestKey ?? null,
+    dedupKey: args.dedup?.key ?? null,
+    dedupSince: args.dedup?.since.toISOString() ?? null,
+    dayStart: args.dayStart.toISOString(),
+  });
   if (!row) throw new Error('creation facts returned nothing');
   return {
     sameRequestId: row.same_request_id,
@@ -106,29 +120,52 @@ export async function insertRunWith(
   stages: readonly NewStage[],
   also: { readonly reserve?: { readonly amount: number; readonly key: string; readonly note: string } | undefined; readonly jobs?: readonly SQL[] },
 ): Promise<{ run: Run; reserved: boolean; balance: number | null }> {
-  const rows = stages.map((s) => sql`(${run.id}::uuid, ${s.stage}, ${s.credits}::int, ${s.status ?? 'pending'})`);
-  const stageRows = tx.$with('stage_rows', {}).as(sql`insert into run_stages (run_id, stage, credits, status) values ${sql.join(rows, sql`, `)}`);
   const r = also.reserve;
-  const ledger = tx.$with('reserved', {}).as(sql`
-    insert into credit_ledger (workspace_id, amount, kind, run_id, idempotency_key, note)
-    select ${run.workspaceId}::uuid, ${r?.amount ?? 0}::int, 'reserve', ${run.id}::uuid, ${r?.key ?? ''}, ${r?.note ?? null}::text where ${r !== undefined}
-    on conflict (idempotency_key) do nothing
-    returning amount`);
-  const moved = tx.$with('moved', {}).as(sql`
-    update workspaces w set balance = w.balance + l.amount from reserved l
-    where w.id = ${run.workspaceId} and w.balance + l.amount >= 0 returning w.balance`);
-  const jobs = also.jobs?.length ? sql`array[${sql.join(also.jobs.map((j) => sql`(${j}).id`), sql`, `)}]` : sql`null`;
-  const [row] = await tx
-    .with(...(stages.length ? [stageRows] : []), ledger, moved)
-    .insert(runs)
-    .values(run)
-    .returning({
-      ...getTableColumns(runs),
-      reserved: sql<boolean>`exists (select 1 from reserved)`,
-      balance: sql<number | null>`(select balance from moved)`,
-      jobs: sql<unknown>`${jobs}`,
-    });
+  const shape = { run: definedKeys(run), stages: stages.length };
+  const values = asValues('r_', run, shape.run, {
+    runId: run.id,
+    workspaceId: run.workspaceId,
+    amount: r?.amount ?? 0,
+    key: r?.key ?? '',
+    note: r?.note ?? null,
+    reserving: r !== undefined,
+  });
+  stages.forEach((s, i) => {
+    values[`stage${i}`] = s.stage;
+    values[`credits${i}`] = s.credits;
+    values[`status${i}`] = s.status ?? 'pending';
+  });
+  const jobs = also.jobs?.length ? sql`array[${sql.join(also.jobs.map((j) => sql`(${j}).id`), sql`, `)}]` : undefined;
+  const [row] = await insertStatement(shape)(tx, values, { jobs });
   if (!row) throw new Error('insert run returned nothing');
   const { reserved, balance: after, jobs: _jobs, ...inserted } = row;
   return { run: inserted, reserved, balance: after };
 }
+
+/** insertRunWith, per shape: the run's columns given (`r_` placeholders) and how many stage rows; the jobs are a slot. */
+const insertStatement = shapes(
+  (s: { readonly run: readonly string[]; readonly stages: number }) => `${s.run.join()}|${s.stages}`,
+  (s) =>
+    hot('insert_run_with', (db) => {
+      const rows = Array.from({ length: s.stages }, (_, i) => sql`(${value('runId')}::uuid, ${value(`stage${i}`)}, ${value(`credits${i}`)}::int, ${value(`status${i}`)})`);
+      const stageRows = db.$with('stage_rows', {}).as(sql`insert into run_stages (run_id, stage, credits, status) values ${sql.join(rows, sql`, `)}`);
+      const ledger = db.$with('reserved', {}).as(sql`
+    insert into credit_ledger (workspace_id, amount, kind, run_id, idempotency_key, note)
+    select ${value('workspaceId')}::uuid, ${value('amount')}::int, 'reserve', ${value('runId')}::uuid, ${value('key')}, ${value('note')}::text where ${value('reserving')}
+    on conflict (idempotency_key) do nothing
+    returning amount`);
+      const moved = db.$with('moved', {}).as(sql`
+    update workspaces w set balance = w.balance + l.amount from reserved l
+    where w.id = ${value('workspaceId')} and w.balance + l.amount >= 0 returning w.balance`);
+      return db
+        .with(...(s.stages ? [stageRows] : []), ledger, moved)
+        .insert(runs)
+        .values(placeholders('r_', s.run))
+        .returning({
+          ...getTableColumns(runs),
+          reserved: sql<boolean>`exists (select 1 from reserved)`,
+          balance: sql<number | null>`(select balance from moved)`,
+          jobs: sql<unknown>`${slot('jobs')}`,
+        });
+    }),
+);

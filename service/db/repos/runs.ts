@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { asValues, definedKeys } from '../hot.ts';
+import { beginStatement, finishStatement, lockForChange, selectRun, selectRunWithStages } from './run-statements.ts';
 import { runs, runStages } from '../schema.ts';
 
 export type Run = typeof runs.$inferSelect;
@@ -14,7 +16,7 @@ export async function insertRun(tx: DbOrTx, run: NewRun, stages: { stage: string
 }
 
 export async function getRun(db: DbOrTx, id: string): Promise<Run | undefined> {
-  const [row] = await db.select().from(runs).where(eq(runs.id, id));
+  const [row] = await selectRun(db, { id });
   return row;
 }
 
@@ -77,7 +79,7 @@ export async function getStages(db: DbOrTx, runId: string): Promise<StageRow[]> 
 
 /** A run and its stages in one statement (a view re-read); undefined when the run does not exist. */
 export async function getRunWithStages(db: DbOrTx, runId: string): Promise<{ run: Run; stages: StageRow[] } | undefined> {
-  const rows = await db.select({ run: runs, stage: runStages }).from(runs).leftJoin(runStages, eq(runStages.runId, runs.id)).where(eq(runs.id, runId));
+  const rows = await selectRunWithStages(db, { id: runId });
   const first = rows[0];
   return first ? { run: first.run, stages: rows.flatMap((r) => (r.stage ? [r.stage] : [])) } : undefined;
 }
@@ -132,19 +134,7 @@ export type AlongWith = (origin: SQL) => SQL;
  * lock committed.
  */
 export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith, opts: { brands?: boolean } = {}): Promise<(Run & { brands?: BrandKey[] }) | undefined> {
-  const [row] = await tx
-    .select({
-      run: runs,
-      notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`,
-      along: along ? along(sql`${runs.origin}`) : sql`null`,
-      // The workspace's brand list (presentation only: a list edited while this waited may be missed).
-      brands: opts.brands
-        ? sql<BrandKey[]>`(select coalesce(json_agg(json_build_object('kind', b.kind, 'key', b.key)), '[]'::json) from workspace_brands b where b.workspace_id = runs.workspace_id)`
-        : sql<null>`null`,
-    })
-    .from(runs)
-    .where(eq(runs.id, id))
-    .for('update');
+  const [row] = await lockForChange(opts.brands === true)(tx, { id }, { along: along?.(sql`${runs.origin}`) });
   return row && (row.brands ? { ...row.run, brands: row.brands } : row.run);
 }
 
@@ -169,18 +159,9 @@ export async function beginStageRows(
   read?: (inputs: SQL) => SQL,
 ): Promise<{ began: string[]; run: BegunRun | undefined; read?: unknown }> {
   if (stages.length === 0) return { began: [], run: undefined };
-  const rows = await db.execute<{ stage: string; origin: Run['origin']; inputs: Run['inputs']; fresh: boolean; pinned_prompts: Run['pinnedPrompts']; read: unknown }>(sql`
-    with r as (select id, origin, inputs, fresh, pinned_prompts from runs where id = ${runId} and admitted_at is not null for no key update),
-    s as (
-      update run_stages
-      set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now())
-      where run_id = ${runId} and stage = any(${sql`array[${sql.join(stages.map((x) => sql`${x}`), sql`, `)}]::text[]`})
-        and status not in ('succeeded', 'failed', 'skipped') and exists (select 1 from r)
-      returning stage),
-    u as (update runs set status = 'running', started_at = now() where id = ${runId} and status = 'queued' and exists (select 1 from s)),
-    a as (select ${along ? along(sql`r.origin`) : sql`null`} as along from r where exists (select 1 from s))
-    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, ${read ? read(sql`r.inputs`) : sql`null`} as read, pg_notify('listinglab_run', ${runId}::text)
-    from s cross join r left join a on true`);
+  const values: Record<string, unknown> = { runId };
+  stages.forEach((x, i) => (values[`s${i}`] = x));
+  const rows = await beginStatement(stages.length)(db, values, { along: along?.(sql`r.origin`), read: read?.(sql`r.inputs`) });
   const first = rows[0];
   return {
     began: rows.map((r) => r.stage),
@@ -256,22 +237,11 @@ export async function finishRun(
   stage?: { readonly stage: string; readonly patch: Partial<typeof runStages.$inferInsert> },
 ): Promise<(Run & { rerun: boolean; slotLocked: boolean }) | undefined> {
   const now = new Date();
-  const stageWrite = stage
-    ? tx.$with('stage_written').as(tx.update(runStages).set(stage.patch).where(and(eq(runStages.runId, id), eq(runStages.stage, stage.stage))).returning({ stage: runStages.stage }))
-    : undefined;
-  // Evaluated (and the lock taken) only for the row that ended: it is read in RETURNING.
-  const slotLock = tx.$with('slot_lock', {}).as(sql`select w.id from workspaces w join runs r on r.workspace_id = w.id where r.id = ${id} and r.admitted_at is not null for no key update of w`);
-  const [row] = await tx
-    .with(...(stageWrite ? [stageWrite] : []), slotLock)
-    .update(runs)
-    .set({ finishedAt: now, settledAt: now, ...patch })
-    .where(and(eq(runs.id, id), isNull(runs.settledAt)))
-    .returning({
-      ...getTableColumns(runs),
-      rerun: sql<boolean>`exists (select 1 from experiment_runs e where e.run_id = ${id})`,
-      slotLocked: sql<boolean>`exists (select 1 from slot_lock)`,
-      ...(alsoOnEnd ? { onEnd: sql<unknown>`${alsoOnEnd(sql`${runs.origin}`)}` } : {}),
-    });
+  const set = { finishedAt: now, settledAt: now, ...patch };
+  const shape = { set: definedKeys(set), stage: stage && definedKeys(stage.patch), onEnd: alsoOnEnd !== undefined };
+  const values = asValues('p_', set, shape.set, { id, stage: stage?.stage });
+  if (stage && shape.stage) asValues('s_', stage.patch, shape.stage, values);
+  const [row] = await finishStatement(shape)(tx, values, { onEnd: alsoOnEnd?.(sql`${runs.origin}`) });
   if (!row) return undefined;
   const { onEnd: _onEnd, ...run } = row as typeof row & { onEnd?: unknown };
   return run;

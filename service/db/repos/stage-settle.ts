@@ -1,10 +1,49 @@
 import { and, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { asValues, definedKeys, hot, placeholders, shapes, slot, value } from '../hot.ts';
 import { runStages } from '../schema.ts';
 import type { StageBrief, StageRow } from './runs.ts';
 
 /** A stage's brief and, when asked for, what the verdict is computed from (not the acquisition's: it is not read). */
 export type SettledStage = StageBrief & Partial<Pick<StageRow, 'output' | 'provider' | 'orders'>>;
+
+/** settleStageRow, per shape: the columns its patch sets (`p_` placeholders), whether `also` writes, whether outputs are read. */
+const settleStatement = shapes(
+  (s: { readonly set: readonly string[]; readonly also: boolean; readonly outputs: boolean }) => `${s.set.join()}|${s.also}|${s.outputs}`,
+  (s) =>
+    hot('settle_stage', (db) => {
+      const moved = db.$with('moved').as(
+        db
+          .update(runStages)
+          .set(placeholders('p_', s.set))
+          .where(and(eq(runStages.runId, value('runId')), eq(runStages.stage, value('stage')), notInArray(runStages.status, ['succeeded', 'failed', 'skipped'])))
+          .returning({ stage: runStages.stage }),
+      );
+      const written = db.$with('also_written', {}).as(slot('also'));
+      const outputs = s.outputs
+        ? {
+            output: sql<unknown>`case when ${runStages.stage} <> 'acquire' then ${runStages.output} end`,
+            provider: runStages.provider,
+            orders: runStages.orders,
+          }
+        : {};
+      // Every part of one statement sees the same snapshot: the select shows the stage as it was. A
+      // data-modifying CTE runs whether or not the query reads it.
+      return db
+        .with(moved, ...(s.also ? [written] : []))
+        .select({
+          stage: runStages.stage,
+          status: runStages.status,
+          credits: runStages.credits,
+          attempts: runStages.attempts,
+          errorCode: runStages.errorCode,
+          ...outputs,
+          settled: sql<boolean>`exists (select 1 from ${moved})`,
+        })
+        .from(runStages)
+        .where(eq(runStages.runId, value('runId')));
+    }),
+);
 
 /**
  * Settles one stage — `patch` applied only if the stage is not settled yet — and reads the run's
@@ -24,37 +63,9 @@ export async function settleStageRow(
   also?: (tx: DbOrTx) => { getSQL(): SQL } | undefined,
   opts: { outputs?: boolean } = {},
 ): Promise<{ settled: boolean; stages: SettledStage[] }> {
-  const moved = tx.$with('moved').as(
-    tx
-      .update(runStages)
-      .set(patch)
-      .where(and(eq(runStages.runId, runId), eq(runStages.stage, stage), notInArray(runStages.status, ['succeeded', 'failed', 'skipped'])))
-      .returning({ stage: runStages.stage }),
-  );
   const extra = also?.(tx);
-  const written = tx.$with('also_written', {}).as(extra ? extra.getSQL() : sql`select 1`);
-  const outputs = opts.outputs
-    ? {
-        output: sql<unknown>`case when ${runStages.stage} <> 'acquire' then ${runStages.output} end`,
-        provider: runStages.provider,
-        orders: runStages.orders,
-      }
-    : {};
-  // Every part of one statement sees the same snapshot: the select shows the stage as it was. A
-  // data-modifying CTE runs whether or not the query reads it.
-  const rows = await tx
-    .with(moved, ...(extra ? [written] : []))
-    .select({
-      stage: runStages.stage,
-      status: runStages.status,
-      credits: runStages.credits,
-      attempts: runStages.attempts,
-      errorCode: runStages.errorCode,
-      ...outputs,
-      settled: sql<boolean>`exists (select 1 from ${moved})`,
-    })
-    .from(runStages)
-    .where(eq(runStages.runId, runId));
+  const shape = { set: definedKeys(patch), also: extra !== undefined, outputs: opts.outputs === true };
+  const rows = await settleStatement(shape)(tx, asValues('p_', patch, shape.set, { runId, stage }), { also: extra });
   const settled = rows.some((r) => r.settled);
   const asPatched = (r: SettledStage): SettledStage => ({
     ...r,
@@ -74,10 +85,30 @@ export async function settleStageRow(
  */
 export async function startPendingStages(tx: DbOrTx, runId: string, stages: readonly string[]): Promise<string[]> {
   if (stages.length === 0) return [];
-  const moved = await tx
-    .update(runStages)
-    .set({ status: 'running', attempts: sql`${runStages.attempts} + 1`, startedAt: sql`coalesce(${runStages.startedAt}, now())` })
-    .where(and(eq(runStages.runId, runId), inArray(runStages.stage, [...stages]), eq(runStages.status, 'pending')))
-    .returning({ stage: runStages.stage });
+  const values: Record<string, unknown> = { runId };
+  stages.forEach((s, i) => (values[`s${i}`] = s));
+  const moved = await startStatement(stages.length)(tx, values);
   return moved.map((m) => m.stage);
 }
+
+/** startPendingStages, per number of stages (`s0`, `s1`… placeholders). */
+const startStatement = shapes(
+  (n: number) => String(n),
+  (n) =>
+    hot('start_pending_stages', (db) =>
+      db
+        .update(runStages)
+        .set({ status: 'running', attempts: sql`${runStages.attempts} + 1`, startedAt: sql`coalesce(${runStages.startedAt}, now())` })
+        .where(
+          and(
+            eq(runStages.runId, value('runId')),
+            inArray(
+              runStages.stage,
+              Array.from({ length: n }, (_, i) => value(`s${i}`)),
+            ),
+            eq(runStages.status, 'pending'),
+          ),
+        )
+        .returning({ stage: runStages.stage }),
+    ),
+);
