@@ -21,6 +21,10 @@ export function registerListingCommand(app: App, deps: SlackBotDeps): void {
       return;
     }
     await ack();
+    // The acknowledgement is written; what the command does waits for the next turn of the event
+    // loop, so commands that arrived together are all acknowledged before any of them starts its
+    // database work (20 at once: the last ack waited for the others' run creations, issue 22).
+    await new Promise((resolve) => setImmediate(resolve));
     // A slash command carries no files: `draft` opens the photo form instead (draft-form.ts).
     if (parsed.value.name === 'draft') return openDraftForm(command, client, deps);
     const req: SlackRequest = {
