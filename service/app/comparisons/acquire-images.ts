@@ -1,7 +1,8 @@
 import { acceptImage, downloadImage, type DownloadedImage, type FetchedImage } from '../../acquire/image-fetch.ts';
 import { ImageRefusedError, isImageRefused } from '../../acquire/image-refused.ts';
 import type { Db } from '../../db/client.ts';
-import { getImages, insertImage, touchImages } from '../../db/repos/blobs.ts';
+import { getImages, insertImage } from '../../db/repos/blobs.ts';
+import { touchImagesOfLiveRun } from '../../db/repos/run-image-touch.ts';
 import type { AcquiredImage } from '../../stages/acquired.ts';
 import pLimit from '../../support/limit.ts';
 
@@ -19,15 +20,22 @@ export interface StoredListingImages {
 
 /**
  * Stage 0's images, both listings' as one batch: every URL downloaded once (the same photo on
- * both sides is one download), then one statement looks up every downloaded hash in storage and
- * refreshes its last use, then only what storage does not know is decoded (`acceptImage`) and
- * inserted. Looking each hash up as its download ended cost a statement for every few images (issue
- * 22: ~2.3 per run where the photos were all stored). The transport checks are `downloadImage`'s,
- * unchanged.
+ * both sides is one download), then one statement checks that the run still exists (its
+ * workspace's data may have been deleted meanwhile: a run that is gone stores no images — they
+ * would belong to no run) and looks up every downloaded hash in storage, refreshing its last use;
+ * then only what storage does not know is decoded (`acceptImage`) and inserted. A lookup as each
+ * download ended, and the run's check on its own, cost ~3.3 statements per run where the photos
+ * were all stored (issue 22); this is one. The transport checks are `downloadImage`'s, unchanged.
  *
+ * @returns undefined when the run is gone (nothing stored)
  * @throws anything but a refusal (the signal's abort, a database error); a refusal is an image's `refused`
  */
-export async function storeListingImages(deps: { readonly db: Db; readonly allowedHosts: readonly string[] }, sides: readonly (readonly string[])[], signal: AbortSignal): Promise<StoredListingImages> {
+export async function storeListingImages(
+  deps: { readonly db: Db; readonly allowedHosts: readonly string[] },
+  runId: string,
+  sides: readonly (readonly string[])[],
+  signal: AbortSignal,
+): Promise<StoredListingImages | undefined> {
   const limit = pLimit(DOWNLOADS_PER_RUN);
   const refs = sides.flat();
   const blobs = await getImages(deps.db, refs.flatMap((r) => BLOB_REF.exec(r)?.[1] ?? []));
@@ -40,7 +48,8 @@ export async function storeListingImages(deps: { readonly db: Db; readonly allow
   const downloaded = await settledMap(downloads);
 
   const fresh = [...downloaded].flatMap(([ref, d]) => (d instanceof ImageRefusedError ? [] : [{ ref, d }]));
-  const known = await touchImages(deps.db, fresh.map(({ d }) => d.sha256));
+  const known = await touchImagesOfLiveRun(deps.db, runId, fresh.map(({ d }) => d.sha256));
+  if (!known) return undefined;
   // One decision (and at most one insert) per content: two URLs serving the same bytes share it.
   const accepted = new Map<string, Promise<FetchedImage | ImageRefusedError>>();
   for (const { ref, d } of fresh) {

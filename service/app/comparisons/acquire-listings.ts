@@ -4,7 +4,6 @@ import { ListingSchema, type Listing, type Side, type ListingInputRef } from '..
 import type { Db } from '../../db/client.ts';
 import { getImages } from '../../db/repos/blobs.ts';
 import { putCachedListings } from '../../db/repos/caches.ts';
-import { getRun } from '../../db/repos/runs.ts';
 import type { Clock } from '../../providers/provider.ts';
 import type { AcquiredSide, AcquireOutput, SideFacts } from '../../stages/acquired.ts';
 import { beginAcquisition, completeStage } from './run-engine.ts';
@@ -50,12 +49,12 @@ export async function acquireListings(deps: AcquireDeps, runId: string, ctx: { s
   const inputs = run.inputs as { a: ListingInputRef; b: ListingInputRef };
   try {
     const listings = await resolveListings(deps, { A: inputs.a, B: inputs.b }, run.cached, now, ctx.signal);
-    // The workspace's data may have been deleted while the listings were fetched (app/data): a run
-    // that is gone stores no images — they would belong to no run — and the job ends quietly.
-    if (!(await getRun(deps.db, runId))) return;
     // Both listings' images in one batch; bytes in hand (downloaded or loaded) are measured as they are, not read back.
     const max = deps.maxImages ?? 9;
-    const { sides, bytes } = await storeListingImages(deps, [listings.A.listing.images.slice(0, max), listings.B.listing.images.slice(0, max)], ctx.signal);
+    const stored = await storeListingImages(deps, runId, [listings.A.listing.images.slice(0, max), listings.B.listing.images.slice(0, max)], ctx.signal);
+    // The workspace's data was deleted while the listings were fetched (app/data): the job ends quietly.
+    if (!stored) return;
+    const { sides, bytes } = stored;
     const A: AcquiredSide = { ...listings.A, images: sides[0]! };
     const B: AcquiredSide = { ...listings.B, images: sides[1]! };
     const [factsA, factsB] = await Promise.all([analyzeSide(deps, 'A', A, now, bytes), analyzeSide(deps, 'B', B, now, bytes)]);
