@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { columnValue, hot, shapes, value } from '../hot.ts';
 import { listingCache, visionCache } from '../schema.ts';
 
 export async function getCachedListing(db: DbOrTx, asin: string, now: Date): Promise<unknown> {
@@ -29,10 +30,12 @@ export async function putCachedListings(db: DbOrTx, entries: readonly { asin: st
   const unique = [...new Map(entries.map((e) => [e.asin, e])).values()];
   if (unique.length === 0) return;
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await db
-    .insert(listingCache)
-    .values(unique.map((e) => ({ asin: e.asin, listing: e.listing, source, fetchedAt: now, expiresAt })))
-    .onConflictDoUpdate({ target: listingCache.asin, set: { listing: sql`excluded.listing`, source, fetchedAt: now, expiresAt } });
+  const values: Record<string, unknown> = { source, fetchedAt: now, expiresAt };
+  unique.forEach((e, i) => {
+    values[`asin${i}`] = e.asin;
+    values[`listing${i}`] = e.listing;
+  });
+  await upsertListings(unique.length)(db, values);
 }
 
 export async function putCachedListing(db: DbOrTx, asin: string, listing: unknown, source: string, now: Date, ttlMs: number): Promise<void> {
@@ -57,7 +60,10 @@ export async function getCachedEvaluation(db: DbOrTx, key: string, now: Date): P
 /** Several keys at once (one query): the entries found and not expired, by key. */
 export async function getCachedEvaluations(db: DbOrTx, keys: readonly string[], now: Date): Promise<Map<string, CachedEvaluation>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.select().from(visionCache).where(and(inArray(visionCache.key, [...new Set(keys)]), gt(visionCache.expiresAt, now)));
+  const unique = [...new Set(keys)];
+  const values: Record<string, unknown> = { now: now.toISOString() };
+  unique.forEach((k, i) => (values[`k${i}`] = k));
+  const rows = await selectEvaluations(unique.length)(db, values);
   return new Map(rows.map((r) => [r.key, { output: r.output, provider: r.provider, model: r.model }]));
 }
 
@@ -116,3 +122,46 @@ export async function putCachedEvaluation(
     .values({ ...entry, createdAt: now, expiresAt })
     .onConflictDoUpdate({ target: visionCache.key, set: { output: entry.output, provider: entry.provider, model: entry.model, createdAt: now, expiresAt } });
 }
+
+/** getCachedEvaluations, per number of keys (`k0`, `k1`…), built once (db/hot.ts): every evaluation stage reads it. */
+const selectEvaluations = shapes(
+  (n: number) => String(n),
+  (n) =>
+    hot('cached_evaluations', (db) =>
+      db
+        .select()
+        .from(visionCache)
+        .where(
+          and(
+            inArray(
+              visionCache.key,
+              Array.from({ length: n }, (_, i) => value(`k${i}`)),
+            ),
+            gt(visionCache.expiresAt, value('now')),
+          ),
+        ),
+    ),
+);
+
+/** putCachedListings, per number of listings (`asin<i>`, `listing<i>`), built once (db/hot.ts): every acquisition writes it. */
+const upsertListings = shapes(
+  (n: number) => String(n),
+  (n) =>
+    hot('put_cached_listings', (db) =>
+      db
+        .insert(listingCache)
+        .values(
+          Array.from({ length: n }, (_, i) => ({
+            asin: columnValue(`asin${i}`),
+            listing: columnValue(`listing${i}`),
+            source: columnValue('source'),
+            fetchedAt: columnValue('fetchedAt'),
+            expiresAt: columnValue('expiresAt'),
+          })),
+        )
+        .onConflictDoUpdate({
+          target: listingCache.asin,
+          set: { listing: sql`excluded.listing`, source: columnValue('source'), fetchedAt: columnValue('fetchedAt'), expiresAt: columnValue('expiresAt') },
+        }),
+    ),
+);

@@ -92,5 +92,21 @@ const setHashAndRef = hot('set_rendered_hash_ref', (db) =>
 
 /** Records several messages at once (one statement): the stage cards one post carried, each under its own key. */
 export async function recordMessages(db: DbOrTx, rows: readonly (typeof chatMessages.$inferInsert)[]): Promise<void> {
-  if (rows.length) await db.insert(chatMessages).values([...rows]).onConflictDoNothing();
+  if (rows.length === 0) return;
+  const keys = rows.map(definedKeys);
+  const values: Record<string, unknown> = {};
+  rows.forEach((row, i) => asValues(`m${i}_`, row, keys[i]!, values));
+  await insertMessages(keys)(db, values);
 }
+
+/** recordMessages, per shape: the columns each row gives (`m<i>_` placeholders). */
+const insertMessages = shapes(
+  (keys: readonly (readonly string[])[]) => keys.map((k) => k.join()).join('|'),
+  (keys) =>
+    hot('record_messages', (db) =>
+      db
+        .insert(chatMessages)
+        .values(keys.map((k, i) => placeholders(`m${i}_`, k)))
+        .onConflictDoNothing(),
+    ),
+);

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
+import { columnValue, hot } from '../hot.ts';
 import { workspaces } from '../schema.ts';
 import { applyLedgerEntry } from './ledger.ts';
 import { drawsFreeCredits, type WorkspaceRef } from '../../domain/workspace.ts';
@@ -37,6 +38,15 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
   return ws;
 }
 
+/** ensureAndLockWorkspace's statement, built once (db/hot.ts): it begins every run's creation. */
+const upsertLocked = hot('ensure_and_lock_workspace', (db) =>
+  db
+    .insert(workspaces)
+    .values({ platform: columnValue('platform'), externalId: columnValue('externalId'), name: columnValue('name') })
+    .onConflictDoUpdate({ target: [workspaces.platform, workspaces.externalId], set: { name: sql`${workspaces.name}` } })
+    .returning(),
+);
+
 /**
  * `ensureWorkspace` and `lockWorkspace` in one: the upsert's no-op update (the name set to itself,
  * no key column touched) takes the same FOR NO KEY UPDATE lock — so inserts referencing the
@@ -44,11 +54,7 @@ export async function ensureWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits
  * deletion committed while this waited (the caller brings it back: app/data).
  */
 export async function ensureAndLockWorkspace(tx: DbOrTx, ref: WorkspaceRef, freeCredits: number): Promise<Workspace> {
-  const [ws] = await tx
-    .insert(workspaces)
-    .values({ platform: ref.platform, externalId: ref.externalId, name: ref.name ?? null })
-    .onConflictDoUpdate({ target: [workspaces.platform, workspaces.externalId], set: { name: sql`${workspaces.name}` } })
-    .returning();
+  const [ws] = await upsertLocked(tx, { platform: ref.platform, externalId: ref.externalId, name: ref.name ?? null });
   if (!ws) throw new Error('workspace upsert returned nothing');
   if (freeCredits > 0 && !ws.deletedAt && drawsFreeCredits(ws)) {
     const r = await applyLedgerEntry(tx, { workspaceId: ws.id, amount: freeCredits, kind: 'signup', idempotencyKey: `signup:${ws.id}`, note: 'free credits for a new workspace' });
