@@ -7,15 +7,17 @@ import * as schema from './schema.ts';
 
 /**
  * The statements a comparison runs on every run (run creation, a stage's settling, a run's lock,
- * a delivery's reads and writes) built once, at module load, instead of on every call: drizzle's
- * query builders, `sql` composition and result mapping were about a quarter of what the service
- * allocated per run. A statement is written with drizzle as before, with `sql.placeholder(name)`
- * for its values and `slot(name)` where a caller's SQL goes (a delivery job, a cache write);
- * its text, parameter order and result mapping are computed once. A call fills the values,
- * compiles only the slots' fragments (their parameters numbered after the statement's own) and
- * runs the text through the postgres.js client of the database or transaction it is given, as a
- * prepared statement (`unsafe(text, params, { prepare: true })`: parsed once per connection).
- * The text is the one drizzle wrote before, so what runs and how often is unchanged.
+ * a delivery's reads and writes) built once instead of on every call: drizzle's query builders,
+ * `sql` composition and result mapping were about a quarter of what the service allocated per
+ * run. A statement is written with drizzle as before, with `value(name)` for what changes from
+ * call to call and `slot(name)` where a caller's SQL goes (a delivery job, a cache write); its
+ * text, parameter order and result mapping are computed once (at module load; a shape's the
+ * first time it runs). A call fills the values, compiles only the slots' fragments (their
+ * parameters numbered after the statement's own) and runs the text on the postgres.js client of
+ * the database or transaction it is given, as a prepared statement (`unsafe(text, params,
+ * { prepare: true })`: parsed and planned once per connection). The text is the one drizzle
+ * wrote, so what runs and how often is unchanged. Nothing of a call may be captured when the
+ * statement is built: it would be the same for every call.
  */
 
 /** Builds statements only; it has no connection (drizzle.mock). */
@@ -30,7 +32,7 @@ export const value = (name: string) => sql.placeholder(name);
 /** `value` where drizzle's types want a column's value (an insert's or update's): drizzle encodes it as that column's at each call. */
 export const columnValue = (name: string): never => sql.placeholder(name) as never;
 
-/** Where a caller's SQL fragment goes (a comment no generated SQL contains); `fallback` when none is given. */
+/** Where a caller's SQL fragment goes (marked by a comment no generated SQL contains); `null` when a call gives none. */
 export function slot(name: string): SQL {
   return sql.raw(`/*hot:${name}*/`);
 }
@@ -50,7 +52,7 @@ interface OutColumn {
 interface Compiled {
   /** The text around the slots: parts.length = slots.length + 1. */
   readonly parts: readonly string[];
-  readonly slots: readonly { readonly name: string; readonly fallback: string }[];
+  readonly slots: readonly string[];
   readonly params: readonly Fill[];
   /** Set when the statement's result is mapped (a select, a returning): rows are read as arrays. */
   readonly columns: readonly OutColumn[] | undefined;
@@ -64,10 +66,10 @@ export function clientOf(db: DbOrTx): postgres.Sql | postgres.TransactionSql {
   return client;
 }
 
-function compile(query: { queryString: string; params: unknown[]; fields?: { path: string[]; field: unknown }[]; joinsNotNullableMap?: Record<string, boolean> }, fallbacks: Readonly<Record<string, string>>): Compiled {
+function compile(query: { queryString: string; params: unknown[]; fields?: { path: string[]; field: unknown }[]; joinsNotNullableMap?: Record<string, boolean> }): Compiled {
   const pieces = query.queryString.split(/\/\*hot:([a-z_]+)\*\//i);
   const parts = pieces.filter((_, i) => i % 2 === 0);
-  const slots = pieces.filter((_, i) => i % 2 === 1).map((name) => ({ name, fallback: fallbacks[name] ?? 'null' }));
+  const slots = pieces.filter((_, i) => i % 2 === 1);
   const columns = query.fields?.map(({ path, field }): OutColumn => {
     if (path.length > 2) throw new Error(`hot statement: result path ${path.join('.')} is nested too deep`);
     const decoder = is(field, Column) ? field : decoderOf(is(field, SQL) ? field : (field as SQL.Aliased).sql);
@@ -145,13 +147,12 @@ async function run(c: Compiled, db: DbOrTx, values: Values, fragments?: Fragment
   const params = fill(c.params, values);
   let text = c.parts[0]!;
   for (let i = 0; i < c.slots.length; i++) {
-    const s = c.slots[i]!;
-    const f = fragments?.[s.name];
+    const f = fragments?.[c.slots[i]!];
     if (f) {
       const q = f.getSQL().toQuery({ ...fragmentConfig, paramStartIndex: { value: params.length } });
       text += q.sql;
       params.push(...q.params);
-    } else text += s.fallback;
+    } else text += 'null';
     text += c.parts[i + 1]!;
   }
   const client = clientOf(db);
@@ -171,8 +172,8 @@ interface Preparable<R> {
  * connection), run with `values` for its placeholders and `fragments` for its slots. Its rows are
  * drizzle's (`R`: what the builder's `execute` returns), mapped the same way.
  */
-export function hot<R>(name: string, build: (db: TemplateDb) => Preparable<R>, fallbacks: Readonly<Record<string, string>> = {}) {
-  const c = compile(build(template).prepare(name) as never, fallbacks);
+export function hot<R>(name: string, build: (db: TemplateDb) => Preparable<R>) {
+  const c = compile(build(template).prepare(name) as never);
   return (db: DbOrTx, values: Values, fragments?: Fragments): Promise<R> => run(c, db, values, fragments) as Promise<R>;
 }
 
@@ -180,9 +181,9 @@ export function hot<R>(name: string, build: (db: TemplateDb) => Preparable<R>, f
  * A statement written as an `sql` template, run as `db.execute` runs it: rows as postgres.js
  * returns them, by column name (timestamps as text, as drizzle's client is set up).
  */
-export function hotSql<Row extends Record<string, unknown>>(statement: SQL, fallbacks: Readonly<Record<string, string>> = {}) {
+export function hotSql<Row extends Record<string, unknown>>(statement: SQL) {
   const q = dialect.sqlToQuery(statement);
-  const c = compile({ queryString: q.sql, params: q.params }, fallbacks);
+  const c = compile({ queryString: q.sql, params: q.params });
   return (db: DbOrTx, values: Values, fragments?: Fragments): Promise<Row[]> => run(c, db, values, fragments) as Promise<Row[]>;
 }
 
@@ -211,6 +212,7 @@ export function asValues(prefix: string, o: object, keys: readonly string[], int
   for (const k of keys) into[prefix + k] = (o as Record<string, unknown>)[k];
   return into;
 }
+
 /** Placeholders named `prefix` + key for each key: a patch's or a row's values, filled by `asValues`. */
 export function placeholders(prefix: string, keys: readonly string[]): never {
   return Object.fromEntries(keys.map((k) => [k, value(prefix + k)])) as never;
