@@ -220,7 +220,11 @@ const BADGE_PATTERNS: readonly { readonly badge: string; readonly pattern: RegEx
 export function detectBadges(result: OcrResult, minConfidence = 50): Badge[] {
   const words = result.words.filter((w) => w.confidence >= minConfidence);
   const lines = new Map<number, string[]>();
-  for (const w of words) lines.set(w.line, [...(lines.get(w.line) ?? []), w.text]);
+  for (const w of words) {
+    const line = lines.get(w.line);
+    if (line) line.push(w.text);
+    else lines.set(w.line, [w.text]);
+  }
   const normalise = (s: string) => s.toUpperCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
   const texts = [...[...lines.values()].map((l) => normalise(l.join(' '))), normalise(words.map((w) => w.text).join(' '))];
   const found = new Map<string, string>();
