@@ -16,9 +16,43 @@ export interface Embedded {
   readonly height: number;
 }
 
+/**
+ * Images made ready recently, by content hash and box, least recently used first: the same photo
+ * is drawn in many scorecards — a seller's own main image in each comparison against another
+ * competitor, a run's card drawn again — and reading it back from the database, decoding,
+ * resizing and re-encoding it was most of a scorecard's libvips time and two statements (issue
+ * 22). Keyed by content, an entry can never be stale; bounded by the size of what it holds.
+ */
+const recent = new Map<string, Embedded>();
+const RECENT_MAX_CHARS = 8 * 1024 * 1024;
+let recentChars = 0;
+
+/** Forgets every recently embedded image (tests). */
+export function forgetEmbedded(): void {
+  recent.clear();
+  recentChars = 0;
+}
+
+function remember(key: string, image: Embedded): void {
+  recent.set(key, image);
+  recentChars += image.href.length;
+  for (const [k, old] of recent) {
+    if (recentChars <= RECENT_MAX_CHARS) break;
+    recent.delete(k);
+    recentChars -= old.href.length;
+  }
+}
+
 /** The image fitted inside `box` × `box` pixels; undefined when it cannot be read or decoded. */
 export async function embed(load: LoadImage, sha256: string | undefined, box: number): Promise<Embedded | undefined> {
   if (!sha256) return undefined;
+  const key = `${sha256}:${box}`;
+  const hit = recent.get(key);
+  if (hit) {
+    recent.delete(key);
+    recent.set(key, hit);
+    return hit;
+  }
   try {
     const bytes = await load(sha256);
     if (!bytes) return undefined;
@@ -28,9 +62,11 @@ export async function embed(load: LoadImage, sha256: string | undefined, box: nu
       .resize(box, box, { fit: 'inside' })
       .jpeg({ quality: 86 })
       .toBuffer({ resolveWithObject: true });
-    return { href: `data:image/jpeg;base64,${data.toString('base64')}`, width: info.width, height: info.height };
+    const made = { href: `data:image/jpeg;base64,${data.toString('base64')}`, width: info.width, height: info.height };
+    remember(key, made);
+    return made;
   } catch {
-    return undefined; // an unreadable image is drawn as "image not available", never a failed scorecard
+    return undefined; // an unreadable image is drawn as "image not available", never a failed scorecard (and not remembered)
   }
 }
 
