@@ -67,9 +67,12 @@ export async function getImages(db: DbOrTx, hashes: readonly string[]): Promise<
 }
 
 export async function getImage(db: DbOrTx, sha256: string): Promise<StoredImage | undefined> {
-  const [row] = await db.select().from(imageBlobs).where(eq(imageBlobs.sha256, sha256));
+  const [row] = await selectImage(db, { sha256 });
   return row;
 }
+
+/** getImage's statement, built once (db/hot.ts): a scorecard reads its photos with it. */
+const selectImage = hot('get_image', (db) => db.select().from(imageBlobs).where(eq(imageBlobs.sha256, value('sha256'))));
 
 /** touchImages, per number of hashes (`h0`, `h1`…), built once (db/hot.ts): every acquisition runs it. */
 const touchStatement = shapes(
