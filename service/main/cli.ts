@@ -3,6 +3,7 @@ import './instrument.ts';
 import { parseArgs } from 'node:util';
 import { flushErrorReports } from '../logging/error-reports.ts';
 import { createLifecycle } from './lifecycle.ts';
+import { setHeapGrowth } from '../support/heap-growth.ts';
 import { releaseNativeCaches } from '../support/native-memory.ts';
 import { openDatabase } from './database.ts';
 import { loadConfig, loggerFor } from './env.ts';
@@ -60,6 +61,7 @@ Commands:
 Environment: see .env.example. With no DATABASE_URL an embedded Postgres runs under DATA_DIR (./.data).`;
 
 async function main(argv: string[]): Promise<number> {
+  setHeapGrowth();
   releaseNativeCaches();
   const { positionals, values } = parseArgs({
     args: argv,
