@@ -92,6 +92,14 @@ export async function runAgainst(argv: readonly string[]): Promise<number> {
       const ci = await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], tree);
       if (ci.code !== 0) throw new Error(`npm ci for ${ref} failed`);
     }
+    // The warm-up's default changed (2 runs, then one burst as large as the measured one): both
+    // builds are given the same explicitly, unless the other predates the option.
+    if (!options.includes('--warm-up')) {
+      const c = options.indexOf('--concurrency');
+      const warmUp = c >= 0 ? String(options[c + 1]) : '20';
+      if ((await readFile(path.join(tree, 'bench', 'run.ts'), 'utf8')).includes("'warm-up'")) options.push('--warm-up', warmUp);
+      else process.stderr.write(`bench: ${ref} has no --warm-up (it warms up with 2 runs; this checkout with ${warmUp})\n`);
+    }
     const other: Figures[] = [];
     const ours2: Figures[] = [];
     for (let i = 0; i < rounds; i++) {

@@ -50,8 +50,13 @@ const { values } = parseArgs({
      * window.json: the measured runs' start and end on the profile's clock (CLOCK_MONOTONIC, µs).
      */
     'cpu-prof': { type: 'string' },
-    /** Runs sent (all at once) and finished before the measured ones: 2 by default. */
-    'warm-up': { type: 'string', default: '2' },
+    /**
+     * Runs sent (all at once) and finished before the measured ones: as many as the measured ones
+     * by default — the measured burst then finds the service as a server that has been up for a
+     * minute does (V8 has compiled its hot code; after 2 runs it was still compiling: ~0.03
+     * CPU-seconds per run, half of the GC threads' time). `--warm-up 2` measures a first burst.
+     */
+    'warm-up': { type: 'string' },
   },
 });
 const N = Math.max(1, Number(values.concurrency));
@@ -68,7 +73,7 @@ await chmod(parent, 0o755);
 
 /** Model latency given per run (by its marker in the prompt) and stage. */
 const given = new Map<string, Record<string, number>>();
-const WARM_UP = Array.from({ length: Math.max(1, Number(values['warm-up'])) }, (_, i) => 1_000 + i);
+const WARM_UP = Array.from({ length: Math.max(1, Number(values['warm-up'] ?? N)) }, (_, i) => 1_000 + i);
 
 try {
   const slack = await startSlackEmulator();
