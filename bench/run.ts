@@ -50,12 +50,7 @@ const { values } = parseArgs({
      * window.json: the measured runs' start and end on the profile's clock (CLOCK_MONOTONIC, µs).
      */
     'cpu-prof': { type: 'string' },
-    /**
-     * Runs sent (all at once) and finished before the measured ones: as many as the measured ones
-     * by default — the measured burst then finds the service as a server that has been up for a
-     * minute does (V8 has compiled its hot code; after 2 runs it was still compiling: ~0.03
-     * CPU-seconds per run, half of the GC threads' time). `--warm-up 2` measures a first burst.
-     */
+    /** Runs sent at once and finished before the measured ones: as many by default, so V8 has compiled the hot code (README). */
     'warm-up': { type: 'string' },
   },
 });

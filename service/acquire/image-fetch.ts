@@ -14,11 +14,7 @@ import { ImageRefusedError } from './image-refused.ts';
 
 /** Amazon's image hosts: the default allow-list (IMAGE_HOSTS overrides it). */
 export const DEFAULT_IMAGE_HOSTS: readonly string[] = [
-  'm.media-amazon.com',
-  'images-na.ssl-images-amazon.com',
-  'images-eu.ssl-images-amazon.com',
-  'images-fe.ssl-images-amazon.com',
-  'ecx.images-amazon.com',
+  'm.media-amazon.com', 'images-na.ssl-images-amazon.com', 'images-eu.ssl-images-amazon.com', 'images-fe.ssl-images-amazon.com', 'ecx.images-amazon.com',
 ];
 
 /** 15 MB. */

@@ -1,7 +1,12 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { hot, hotSql, placeholders, shapes, slot, value } from '../hot.ts';
 import { runs, runStages } from '../schema.ts';
-import type { BrandKey, Run } from './runs.ts';
+
+/** A run's row, as runs.ts's `Run` (defined here too: runs.ts imports this module, not the reverse). */
+type Run = typeof runs.$inferSelect;
+
+/** A workspace's brand list entry, as a run's read carries it. */
+export type BrandKey = { readonly kind: 'brand' | 'asin'; readonly key: string };
 
 /**
  * The statements of runs.ts that every run executes, built once (db/hot.ts): a run's lock with

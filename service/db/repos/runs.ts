@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { asValues, definedKeys } from '../hot.ts';
-import { beginStatement, finishStatement, lockForChange, selectRun, selectRunWithStages } from './run-statements.ts';
+import { beginStatement, finishStatement, lockForChange, selectRun, selectRunWithStages, type BrandKey } from './run-statements.ts';
 import { runs, runStages } from '../schema.ts';
 
 export type Run = typeof runs.$inferSelect;
@@ -139,7 +139,7 @@ export async function lockRunForChange(tx: DbOrTx, id: string, along?: AlongWith
 }
 
 /** One entry of a workspace's brand list as run marking matches it (db/repos/brands.ts brandKeys). */
-export type BrandKey = { readonly kind: 'brand' | 'asin'; readonly key: string };
+export type { BrandKey };
 
 /**
  * Marks stages running (attempt counted, first start kept) in one statement that holds the run's
