@@ -33,6 +33,7 @@ import { createLifecycle } from '../service/main/lifecycle.ts';
 import { modelCostOfRuns } from '../service/db/repos/run-cost.ts';
 import { benchAsin as asin, startProvidersThread } from './providers-thread.ts';
 import { BENCH_SIGNING_SECRET, benchServiceEnv, gcCounts, gcPerRunOf, postgresCpuSeconds, startService } from './service-process.ts';
+import { checkpoints, stallSignals } from './stalls.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
 import { FORM, signed, slashCommandBody } from '../test/emulators/slack-requests.ts';
 
@@ -133,6 +134,7 @@ try {
   // prom-client resets its event-loop delay histogram at each scrape: this one starts the window.
   await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
+  const checkpoints0 = await checkpoints(handle.sql);
   const t0 = Date.now();
   const windowStartUs = process.hrtime.bigint() / 1000n;
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
@@ -235,12 +237,12 @@ try {
     delivery_jobs_per_run: Math.round((deliveries / N) * 10) / 10,
     runs_per_min: Math.round((N / wallMs) * 60_000 * 10) / 10,
     cpu_s_per_run: Math.round((cpu / N) * 1000) / 1000,
-    /** The service's CPU per run by thread (live threads only; see service-process.ts cpuByThread). */
-    cpu_s_per_run_by_thread: Object.fromEntries(threads),
+    cpu_s_per_run_by_thread: Object.fromEntries(threads), // live threads only (service-process.ts cpuByThread)
     pg_cpu_s_per_run: pgCpu0 === undefined || pgCpu1 === undefined ? null : Math.round(((pgCpu1 - pgCpu0) / N) * 1000) / 1000,
     peak_rss_mb: await service.peakRssMb(),
     event_loop_lag_ms: lag,
     gc_per_run: gcPerRun,
+    stalls: await stallSignals(handle.sql, checkpoints0, rows.map((r) => r.run)),
     tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
     cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };

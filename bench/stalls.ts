@@ -1,0 +1,36 @@
+import type postgres from 'postgres';
+
+/**
+ * What can hold up a whole burst besides the service's own work, counted over the measured runs
+ * so that an outlier explains itself: the Postgres server's checkpoints (each writes out the dirty
+ * pages and fsyncs them; a commit waiting behind that waits for the disk) and the runs' stage
+ * attempts beyond the first (a stage retried after a failed or timed-out call adds its backoff).
+ * One bench run in six once took ~4 s longer with every other figure normal (issue 22).
+ */
+export interface Checkpoints {
+  readonly done: number;
+  readonly writeMs: number;
+  readonly syncMs: number;
+}
+
+/** The checkpointer's counters (PostgreSQL 17+: pg_stat_checkpointer). */
+export async function checkpoints(sql: postgres.Sql): Promise<Checkpoints | undefined> {
+  const rows = await sql<{ done: number; write_ms: number; sync_ms: number }[]>`
+    select (num_timed + num_requested)::int as done, write_time::float8 as write_ms, sync_time::float8 as sync_ms
+    from pg_stat_checkpointer`.catch(() => []);
+  const row = rows[0];
+  return row ? { done: row.done, writeMs: row.write_ms, syncMs: row.sync_ms } : undefined;
+}
+
+/** The stall signals between two checkpointer readings, and the runs' stage retries. */
+export async function stallSignals(sql: postgres.Sql, before: Checkpoints | undefined, runIds: readonly string[]) {
+  const after = await checkpoints(sql);
+  const [retried] = await sql<{ n: number }[]>`
+    select coalesce(sum(greatest(attempts - 1, 0)), 0)::int as n from run_stages where run_id = any(${runIds as string[]}::uuid[])`;
+  return {
+    checkpoints: before && after ? after.done - before.done : null,
+    checkpoint_write_ms: before && after ? Math.round(after.writeMs - before.writeMs) : null,
+    checkpoint_sync_ms: before && after ? Math.round(after.syncMs - before.syncMs) : null,
+    stage_retries: retried?.n ?? 0,
+  };
+}
