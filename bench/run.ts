@@ -134,7 +134,7 @@ try {
   // prom-client resets its event-loop delay histogram at each scrape: this one starts the window.
   await service.metrics();
   await handle.sql`select pg_stat_statements_reset()`;
-  const checkpoints0 = await checkpoints(handle.sql);
+  const [checkpoints0, errors0] = [await checkpoints(handle.sql), service.logErrors().count];
   const t0 = Date.now();
   const windowStartUs = process.hrtime.bigint() / 1000n;
   const sent = await Promise.all(Array.from({ length: N }, (_, k) => send(k)));
@@ -242,7 +242,7 @@ try {
     peak_rss_mb: await service.peakRssMb(),
     event_loop_lag_ms: lag,
     gc_per_run: gcPerRun,
-    stalls: await stallSignals(handle.sql, checkpoints0, rows.map((r) => r.run)),
+    stalls: await stallSignals(handle.sql, checkpoints0, rows.map((r) => r.run), { count: service.logErrors().count - errors0, last: service.logErrors().last }),
     tokens_per_run: { input: Math.round(meanOf((c) => c.inputTokens)), output: Math.round(meanOf((c) => c.outputTokens)) },
     cost_usd_per_run: Math.round(meanOf((c) => c.costUsd) * 1e6) / 1e6,
   };

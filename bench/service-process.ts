@@ -54,6 +54,8 @@ export interface ServiceProcess {
   metrics(): Promise<string>;
   /** Sum of one metric's samples whose labels include `labels`. */
   metricSum(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Log lines at pino's error level or above (≥ 50) written so far, and the last few of them. */
+  logErrors(): { readonly count: number; readonly last: readonly string[] };
   /** Throws (with the end of its stderr) if the process has exited. */
   assertAlive(): void;
   /** SIGTERM, then SIGKILL after 10 s; resolves when it has exited. */
@@ -126,8 +128,16 @@ export async function startService(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let partial = '';
+  const errors = { count: 0, last: [] as string[] };
   child.stderr.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-8_000);
+    const lines = (partial + c.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines.filter((x) => /"level":(5\d|6\d)\b/.test(x))) {
+      errors.count += 1;
+      errors.last = [...errors.last, l.slice(0, 500)].slice(-3);
+    }
     opts.onStderr?.(c);
   });
   let gone: string | undefined;
@@ -168,6 +178,7 @@ export async function startService(
     pid,
     base,
     rss: { samples },
+    logErrors: () => ({ count: errors.count, last: errors.last }),
     async cpuSeconds() {
       const text = await readFile(`/proc/${pid}/stat`, 'utf8');
       // Fields after the parenthesised command: state(3) … utime(14) stime(15).

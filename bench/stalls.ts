@@ -22,8 +22,12 @@ export async function checkpoints(sql: postgres.Sql): Promise<Checkpoints | unde
   return row ? { done: row.done, writeMs: row.write_ms, syncMs: row.sync_ms } : undefined;
 }
 
-/** The stall signals between two checkpointer readings, and the runs' stage retries. */
-export async function stallSignals(sql: postgres.Sql, before: Checkpoints | undefined, runIds: readonly string[]) {
+/**
+ * The stall signals between two checkpointer readings, the runs' stage retries, and the service's
+ * error lines over the measured runs (a job that failed and was retried logs one: graphile waits
+ * ~3 s before the retry).
+ */
+export async function stallSignals(sql: postgres.Sql, before: Checkpoints | undefined, runIds: readonly string[], errors: { count: number; last: readonly string[] }) {
   const after = await checkpoints(sql);
   const [retried] = await sql<{ n: number }[]>`
     select coalesce(sum(greatest(attempts - 1, 0)), 0)::int as n from run_stages where run_id = any(${runIds as string[]}::uuid[])`;
@@ -32,5 +36,7 @@ export async function stallSignals(sql: postgres.Sql, before: Checkpoints | unde
     checkpoint_write_ms: before && after ? Math.round(after.writeMs - before.writeMs) : null,
     checkpoint_sync_ms: before && after ? Math.round(after.syncMs - before.syncMs) : null,
     stage_retries: retried?.n ?? 0,
+    service_error_lines: errors.count,
+    ...(errors.count ? { last_errors: errors.last } : {}),
   };
 }
