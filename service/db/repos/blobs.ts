@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
-import { hot, shapes, value } from '../hot.ts';
+import { hot, value } from '../hot.ts';
 import { imageBlobs } from '../schema.ts';
 
 export interface StoredImage {
@@ -23,16 +23,6 @@ export async function touchImage(db: DbOrTx, sha256: string): Promise<Pick<Store
     .where(eq(imageBlobs.sha256, sha256))
     .returning({ mediaType: imageBlobs.mediaType, width: imageBlobs.width, height: imageBlobs.height });
   return row;
-}
-
-/** `touchImage` for several hashes in one statement: the metadata of those stored, by hash. */
-export async function touchImages(db: DbOrTx, hashes: readonly string[]): Promise<Map<string, Pick<StoredImage, 'mediaType' | 'width' | 'height'>>> {
-  if (hashes.length === 0) return new Map();
-  const unique = [...new Set(hashes)];
-  const values: Record<string, unknown> = {};
-  unique.forEach((h, i) => (values[`h${i}`] = h));
-  const rows = await touchStatement(unique.length)(db, values);
-  return new Map(rows.map(({ sha256, ...meta }) => [sha256, meta]));
 }
 
 /**
@@ -73,21 +63,3 @@ export async function getImage(db: DbOrTx, sha256: string): Promise<StoredImage 
 
 /** getImage's statement, built once (db/hot.ts): a scorecard reads its photos with it. */
 const selectImage = hot('get_image', (db) => db.select().from(imageBlobs).where(eq(imageBlobs.sha256, value('sha256'))));
-
-/** touchImages, per number of hashes (`h0`, `h1`…), built once (db/hot.ts): every acquisition runs it. */
-const touchStatement = shapes(
-  (n: number) => String(n),
-  (n) =>
-    hot('touch_images', (db) =>
-      db
-        .update(imageBlobs)
-        .set({ lastUsedAt: sql`now()` })
-        .where(
-          inArray(
-            imageBlobs.sha256,
-            Array.from({ length: n }, (_, i) => value(`h${i}`)),
-          ),
-        )
-        .returning({ sha256: imageBlobs.sha256, mediaType: imageBlobs.mediaType, width: imageBlobs.width, height: imageBlobs.height }),
-    ),
-);

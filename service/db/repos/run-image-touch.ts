@@ -5,7 +5,7 @@ import type { StoredImage } from './blobs.ts';
 export type StoredImageMeta = Pick<StoredImage, 'mediaType' | 'width' | 'height'>;
 
 /**
- * `touchImages` for the images a run just downloaded, only while the run still exists — in the
+ * `touchImage` (blobs.ts) for all the images a run just downloaded, only while the run still exists — in the
  * same statement as that check. Stage 0 asked "is the run still there?" (its workspace's data may
  * have been deleted while the listings were fetched) and "which of these hashes are stored?" in two
  * statements; this is one (issue 22). A run that is gone touches nothing.
