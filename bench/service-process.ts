@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { smapsBreakdown, threadNames } from './smaps-breakdown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** USER_HZ on Linux: /proc/<pid>/stat counts CPU in these ticks. */
@@ -48,7 +49,7 @@ export interface ServiceProcess {
   peakRssMb(): Promise<number>;
   /** Resident set now (VmRSS), MB, sampled every 100 ms since the start: the largest seen and the trace. */
   readonly rss: { readonly samples: { at: number; mb: number }[] };
-  /** /proc/<pid>/smaps_rollup and status lines about memory, for `--memory`. */
+  /** /proc/<pid>/smaps_rollup and status lines about memory, and smaps by kind of mapping, for `--memory`. */
   memory(): Promise<Record<string, number>>;
   /** Its Prometheus metrics (METRICS_TOKEN is set by `startService`). */
   metrics(): Promise<string>;
@@ -206,6 +207,9 @@ export async function startService(
       for (const f of ['VmHWM', 'VmRSS', 'RssAnon', 'RssFile']) out[`${f}_mb`] = Math.round((await statusKb(pid, f)) / 1024);
       const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
       out['Threads'] = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
+      // Whose anonymous memory it is (bench/smaps-breakdown.ts), and whether the OCR worker lives.
+      Object.assign(out, await smapsBreakdown(pid));
+      out['ocr_worker_threads'] = (await threadNames(pid, readdir))['WorkerThread'] ?? 0;
       return out;
     },
     metrics,
