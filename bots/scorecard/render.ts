@@ -40,30 +40,41 @@ export async function scorecardSvg(view: RunView, deps: ScorecardDeps): Promise<
 /**
  * An SVG document as a PNG, with the bundled fonts only. Off the event loop: resvg lays out and
  * draws on libuv's thread pool (`renderAsync`), and sharp encodes the PNG there too — a scorecard
- * is ~100 ms of CPU, which on the event loop held back every other run's messages and job pickups
- * for that long. sharp at zlib level 3 without the (opaque) alpha channel: ~19 ms and a smaller
- * file than resvg's own encoder (~44 ms), measured on a golden scorecard (issue 22).
+ * is ~65 ms of CPU, which on the event loop held back every other run's messages and job pickups
+ * for that long.
  */
 export async function rasterise(svg: string): Promise<Buffer> {
-  return drawing(() => draw(svg));
+  return drawing(async () => encodePng(await drawPixels(svg)));
 }
 
 /**
  * Two scorecards drawn at once at most: each holds its page as pixels twice (resvg's and a copy,
  * 1200 × ~2300 × 4 ≈ 11 MB each) while it is encoded, and runs of a burst finish together — four
- * at once on the thread pool put ~80 MB more on the peak (bench, issue 22). A card takes ~0.1 s.
+ * at once on the thread pool put ~80 MB more on the peak (bench, issue 22). A card takes ~60 ms of CPU.
  */
 const drawing = pLimit(2);
 
-async function draw(svg: string): Promise<Buffer> {
+/** The page as RGBA pixels (opaque: drawn on white), by resvg on the thread pool. */
+export async function drawPixels(svg: string): Promise<{ pixels: Buffer; width: number; height: number }> {
   const image = await renderAsync(svg, {
     font: { loadSystemFonts: false, fontFiles: [FONT_FILES.regular, FONT_FILES.bold], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: 'original' },
     background: '#ffffff',
   });
+  return { pixels: image.pixels, width: image.width, height: image.height };
+}
+
+/**
+ * Opaque RGBA pixels as an RGB PNG, by sharp (zlib-ng) on the thread pool: resvg's own encoder
+ * took ~44 ms. zlib level 1 (zlib-ng's fastest) costs ~14 ms of CPU against ~19 ms at level 3,
+ * for a file ~30 % larger (~670 KB against ~510 KB for a golden comparison, well inside what
+ * Slack and Discord take) — measured on the golden scorecards with bench/scorecard-cpu.ts (issue 22). Lossless at any level: what a seller sees
+ * does not change. Unfiltered rows (sharp's default): adaptive filtering made it ~3 × slower.
+ */
+export async function encodePng(image: { pixels: Buffer; width: number; height: number }): Promise<Buffer> {
   return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
     .removeAlpha()
-    .png({ compressionLevel: 3 })
+    .png({ compressionLevel: 1 })
     .toBuffer();
 }
 

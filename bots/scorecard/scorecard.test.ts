@@ -11,7 +11,7 @@ import { FIXTURES_DIR } from '../../test/emulators/image-host.ts';
 import { startTestPipeline } from '../../test/support/pipeline.ts';
 import { textWidth } from './font-metrics.ts';
 import { createScorecardRenderer, scorecardSvg, type LoadImage, type Scorecard } from './index.ts';
-import { rasterise } from './render.ts';
+import { drawPixels, encodePng, rasterise } from './render.ts';
 import { COLOURS, document, MARGIN, text, WIDTH } from './svg.ts';
 
 /**
@@ -19,7 +19,8 @@ import { COLOURS, document, MARGIN, text, WIDTH } from './svg.ts';
  * pipeline): a valid PNG at least 1,000 px wide whose pixels show the layout — both main images
  * drawn, the winner's side framed green and the loser's not — and text from listings and models
  * that can neither break the SVG nor run off the page. Each PNG is also written to the temp
- * folder (listinglab-scorecards/) for a person to look at.
+ * folder (listinglab-scorecards/) for a person to look at, with its SVG (what
+ * bench/scorecard-cpu.ts draws).
  */
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -92,8 +93,9 @@ async function expectValid(card: Scorecard, name: string) {
 }
 
 /** Every line of text starts and ends inside the page margins (measured with the bundled font). */
-async function expectNoOverflow(view: RunView) {
+async function expectNoOverflow(view: RunView, name: string) {
   const { svg } = await scorecardSvg(view, { loadImage });
+  writeFileSync(path.join(out, `${name}.svg`), svg);
   const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
   // A line is a path (svg.ts `text`): its transform's translation is its left edge.
   const lines = [...svg.matchAll(/<path transform="matrix\([\d.]+ 0 0 -[\d.]+ (-?[\d.]+) [\d.]+\)" fill="[^"]+" data-font="(\d+)( bold)?" aria-label="([^"]*)"/g)];
@@ -126,7 +128,7 @@ describe('comparison scorecard', () => {
     const winner = view.verdict!.winner;
     const card = await render(view);
     await expectValid(card, `${pair}.png`);
-    await expectNoOverflow(view);
+    await expectNoOverflow(view, pair);
     const px = await pixels(card.png);
     if (winner === 'tie') throw new Error(`${pair}: a golden pair with a winner was expected`);
     const loser = winner === 'A' ? 'B' : 'A';
@@ -148,7 +150,7 @@ describe('comparison scorecard', () => {
       verdict: { ...d, fixes: d.fixes.map((f) => ({ ...f, action: hostile, current: '<&>', target: '"]]>' })) },
       avatars: base.avatars && { ...base.avatars, personas: base.avatars.personas.map((p) => ({ ...p, name: hostile })) },
     };
-    const svg = await expectNoOverflow(view);
+    const svg = await expectNoOverflow(view, 'hostile');
     expect(svg).not.toContain('<script');
     expect(svg).toContain('&#60;script&#62;');
     expect(svg).not.toContain('\u0007');
@@ -160,7 +162,7 @@ describe('comparison scorecard', () => {
     const view: RunView = { ...base, verdict: { ...base.verdict!, winner: 'tie', clickWinner: 'tie', saleWinner: 'tie', confidence: 0.2 } };
     const card = await render(view);
     await expectValid(card, 'tie.png');
-    const svg = await expectNoOverflow(view);
+    const svg = await expectNoOverflow(view, 'tie');
     expect(svg.match(/aria-label="TIE"/g)).toHaveLength(2);
     expect(svg).not.toContain('aria-label="WINS"');
     const px = await pixels(card.png);
@@ -187,11 +189,20 @@ describe('draft scorecard', () => {
     expect(view.draft?.drafts).toBeTruthy();
     const card = await render(view);
     await expectValid(card, 'draft-oatly.png');
-    const svg = await expectNoOverflow(view);
+    const svg = await expectNoOverflow(view, 'draft-oatly');
     for (const m of ['Amazon', 'eBay', 'Etsy', 'Shopify']) expect(svg).toContain(`aria-label="${m}"`);
     const px = await pixels(card.png);
     const frame = run(px, MARGIN + 3, COLOURS.win);
     expect(frame.length).toBeGreaterThan(TILE - 20);
     expect(spread(px, MARGIN + 60, frame.start + 70, TILE - 120, 200)).toBeGreaterThan(4);
   });
+});
+
+test('the PNG is lossless: it decodes to exactly the pixels resvg drew', async () => {
+  const drawn = await drawPixels(document(200, `${text(MARGIN, 60, 'Verdict: A wins', { size: 40, bold: true })}<circle cx="600" cy="120" r="50" fill="${COLOURS.win}" fill-opacity="0.5"/>`));
+  const { data, info } = await sharp(await encodePng(drawn)).raw().toBuffer({ resolveWithObject: true });
+  expect([info.width, info.height, info.channels]).toEqual([drawn.width, drawn.height, 3]);
+  let differing = 0;
+  for (let i = 0; i < info.width * info.height; i++) for (let c = 0; c < 3; c++) if (data[i * 3 + c] !== drawn.pixels[i * 4 + c]) differing++;
+  expect(differing).toBe(0);
 });
