@@ -53,6 +53,14 @@ describe('glyph outlines', () => {
     expect(absolute).toContainEqual(expect.closeTo(absolute[0]! + hWidth, 0));
   });
 
+  test('a curve through an implied on-curve point is written as `t` (its control point mirrored), not repeated', () => {
+    const line = createGlyphOutlines(faceOf({}));
+    // "o" is all curves, most of them through points TrueType leaves implied.
+    const d = line('o');
+    expect(d).toMatch(/t-?[\d.]+ -?[\d.]+/);
+    expect(d.match(/t/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+  });
+
   test('characters the font cannot draw draw nothing, and a blank line is no element', () => {
     const line = createGlyphOutlines(faceOf({}));
     expect(line('😀')).toBe('');

@@ -125,9 +125,15 @@ export function createGlyphOutlines(face: Face): (text: string) => string {
     let d = '';
     let cur: Point = start;
     let ctrl: Point | undefined;
+    /** The control point of the curve that ended at `cur` (none after a line). */
+    let last: Point | undefined;
     const to = (q: Point) => `${num(q.x - cur.x)} ${num(q.y - cur.y)}`;
     const curve = (c: Point, end: Point) => {
-      d += `q${to(c)} ${num(end.x - cur.x)} ${num(end.y - cur.y)}`;
+      // A control point that mirrors the previous one through `cur` — every curve that starts at
+      // an implied midpoint — is what `t` means: the same curve in half the numbers to parse.
+      const smooth = last !== undefined && c.x === 2 * cur.x - last.x && c.y === 2 * cur.y - last.y;
+      d += smooth ? `t${to(end)}` : `q${to(c)} ${to(end)}`;
+      last = c;
       cur = end;
     };
     for (const q of [...seq, start]) {
@@ -140,6 +146,7 @@ export function createGlyphOutlines(face: Face): (text: string) => string {
       } else if (q !== start) {
         d += `l${to(q)}`;
         cur = q;
+        last = undefined;
       }
     }
     return { start, d: `${d}z` };
