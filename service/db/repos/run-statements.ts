@@ -1,9 +1,20 @@
-import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import { hot, hotSql, placeholders, shapes, slot, value } from '../hot.ts';
 import { runs, runStages } from '../schema.ts';
 
 /** A run's row, as runs.ts's `Run` (defined here too: runs.ts imports this module, not the reverse). */
 type Run = typeof runs.$inferSelect;
+
+/**
+ * `pg_notify('listinglab_run', id)` for a run the terminal may be following (watch-run.ts: the
+ * CLI's own runs, origin `cli`), nothing for a chat run: no one listens for those, and every
+ * transaction that notifies takes Postgres's one database-wide notification lock at commit, held
+ * through the commit's WAL flush — with 20 commands at once, log_lock_waits showed commits
+ * queued behind it (issue 22). graphile-worker's own `jobs:insert` notifications remain.
+ */
+export function notifyIfWatched(origin: SQL, id: SQL): SQL {
+  return sql`case when ${origin}->>'platform' = 'cli' then pg_notify('listinglab_run', ${id}) end`;
+}
 
 /** A workspace's brand list entry, as a run's read carries it. */
 export type BrandKey = { readonly kind: 'brand' | 'asin'; readonly key: string };
@@ -27,7 +38,7 @@ export const lockForChange = shapes(
       db
         .select({
           run: runs,
-          notified: sql`pg_notify('listinglab_run', ${runs.id}::text)`,
+          notified: sql`${notifyIfWatched(sql`${runs.origin}`, sql`${runs.id}::text`)}`,
           along: slot('along'),
           // The workspace's brand list (presentation only: a list edited while this waited may be missed).
           brands: brands
@@ -97,6 +108,6 @@ export const beginStatement = shapes(
       returning stage),
     u as (update runs set status = 'running', started_at = now() where id = ${value('runId')} and status = 'queued' and exists (select 1 from s)),
     a as (select ${slot('along')} as along from r where exists (select 1 from s))
-    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, ${slot('read')} as read, pg_notify('listinglab_run', ${value('runId')}::text)
+    select s.stage, r.origin, r.inputs, r.fresh, r.pinned_prompts, ${slot('read')} as read, ${notifyIfWatched(sql`r.origin`, sql`${value('runId')}::text`)}
     from s cross join r left join a on true`),
 );

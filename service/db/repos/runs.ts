@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
 import { asValues, definedKeys } from '../hot.ts';
-import { beginStatement, finishStatement, lockForChange, selectRun, selectRunWithStages, type BrandKey } from './run-statements.ts';
+import { beginStatement, finishStatement, lockForChange, notifyIfWatched, selectRun, selectRunWithStages, type BrandKey } from './run-statements.ts';
 import { runs, runStages } from '../schema.ts';
 
 export type Run = typeof runs.$inferSelect;
@@ -173,9 +173,9 @@ export async function beginStageRows(
 /** What beginStageRows reads of the run along with its stages' start: what a stage's work starts from. */
 export type BegunRun = Pick<Run, 'id' | 'origin' | 'inputs' | 'fresh' | 'pinnedPrompts'>;
 
-/** Tells listeners (the CLI) that a run changed; delivered at commit. */
+/** Tells listeners (the CLI, following its own runs) that a run changed; delivered at commit. */
 export async function notifyRunChanged(tx: DbOrTx, runId: string): Promise<void> {
-  await tx.execute(sql`select pg_notify('listinglab_run', ${runId})`);
+  await tx.execute(sql`select ${notifyIfWatched(sql`${runs.origin}`, sql`${runs.id}::text`)} from ${runs} where ${runs.id} = ${runId}`);
 }
 
 // ── The workspace queue: at most N admitted (running) runs per workspace, the rest wait ─────────
