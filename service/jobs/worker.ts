@@ -42,9 +42,12 @@ export interface Worker {
 /**
  * Jobs a pool locks per fetch. Small: a job waiting in one process's local queue cannot be taken
  * by another process with idle workers, and our jobs are long (model calls), so a deep local queue
- * would only move waiting from the database into one process.
+ * would only move waiting from the database into one process. Not too small either: a burst's
+ * jobs are fetched one batch after another, each a round trip — at 4, the 20th run of 20 commands
+ * at once waited ~50 ms from its commit to its task; at 8, ≤ 17 ms (job pickup p99 77 → 47 ms,
+ * bench --concurrency 20, issue 22).
  */
-const LOCAL_QUEUE_SIZE = 4;
+const LOCAL_QUEUE_SIZE = 8;
 
 /** How long a finished job waits for others to be recorded with it (one statement for all; issue 22: ~3 statements fewer per comparison). */
 const COMPLETE_BATCH_MS = 20;
