@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
-import { withImageBodies, type ImageSlot } from './image-body.ts';
+import { SEND_BODY_ONCE, withImageBodies, type ImageSlot } from './image-body.ts';
 import { costOf, systemClock } from './provider.ts';
 import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
@@ -41,6 +41,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         timeout: options.timeoutMs,
         maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
         logLevel: 'warn',
+        fetchOptions: SEND_BODY_ONCE,
       }),
     })).catch((error: unknown) => {
       // Not remembered: the next call tries the import again.

@@ -1,5 +1,5 @@
 import { APIError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { autoAnswer, formatRefusals, openAiAutoReply, replyQueue, requestedSchema, startOpenAiEmulator } from '../../test/emulators/openai.ts';
 import type { FormatRefusal } from '../../test/emulators/openai.ts';
@@ -61,6 +61,25 @@ function expectNoSecret(error: unknown): void {
 }
 
 describe('createOpenAiProvider against the emulator', () => {
+  it('sends its body once: a request without a window that refuses redirects, which undici does not copy (a copy tees the body, cloning every chunk)', async () => {
+    const inits: RequestInit[] = [];
+    const real = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      inits.push(init ?? {});
+      return real(input, init);
+    });
+    try {
+      // Made inside the spy: the SDK takes the global fetch when it is constructed.
+      const p = fresh();
+      emulator.setHandler(replyQueue({ kind: 'json', body: valid }));
+      await p.generate(request());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(inits).toHaveLength(1);
+    expect(inits[0]).toMatchObject({ redirect: 'error', window: null });
+  });
+
   it('sends structured-output requests and parses a valid answer', async () => {
     emulator.setHandler(replyQueue({ kind: 'json', body: valid }));
     const result = await provider.generate(request());

@@ -2,7 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming, ResponseFormatJSONSchema } from 'openai/resources';
 import { z } from 'zod';
-import { withImageBodies, type ImageSlot } from './image-body.ts';
+import { SEND_BODY_ONCE, withImageBodies, type ImageSlot } from './image-body.ts';
 import { costOf, systemClock } from './provider.ts';
 import type { GenerateRequest, GenerateResult, ModelProvider, ProviderOptions, Usage } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
@@ -58,6 +58,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): OpenAiProv
     timeout: options.timeoutMs,
     maxRetries: Math.max(0, Math.min(1, Math.trunc(options.maxRetries))),
     logLevel: 'warn',
+    fetchOptions: SEND_BODY_ONCE,
   });
   // Only ever moves down MODES, and only after the server answered a call in the weaker mode.
   let learned: OutputMode = 'json_schema';
