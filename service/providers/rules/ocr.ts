@@ -9,14 +9,9 @@ import { hasEnglishWord } from './dictionary.ts';
  * English model from @tesseract.js-data/eng read from disk (no download, no cache file written).
  * One worker thread, created on first use and reused while there is work; `close()` terminates
  * it — an open worker keeps the process alive, so whoever creates an Ocr closes it. It is also
- * ended after `idleMs` without work: it holds ~60 MB while it lives — its WebAssembly memory
- * (~40 MB after a few 1000-px images; it only grows, and is given back only by ending the thread)
- * and its own V8 isolate — and starting a new one costs ~0.45 CPU-s and ~1–2 s before the first
- * result. A burst's OCR jobs arrive together (a run's images are measured at once, and runs
- * acquired together queue here back to back), so 10 s of idleness means no run is being acquired:
- * ending the worker then keeps its memory out of what comes next — the runs' model calls and their
- * scorecards, where the service's RSS peaks (bench at ÷1: RSS at the measured burst ~60 MB lower
- * than with 30 s; issue 22). The price: runs arriving 10–30 s apart each start a worker.
+ * ended after `idleMs` without work: its WebAssembly memory only grows (~50–90 MB after a few
+ * images, measured with `npm run bench -- --memory`) and is given back only by ending the thread,
+ * while starting a new one costs well under a second against a run's model calls.
  *
  * Page segmentation is SPARSE_TEXT: product images carry scattered text (a corner badge, a label),
  * which the default block mode misses; the noise it reads in photos is filtered by confidence.
@@ -61,7 +56,7 @@ export interface OcrOptions {
   readonly minLongSide?: number;
   /** … and downscaled to at most this (default 2000) to bound the time per image. */
   readonly maxLongSide?: number;
-  /** The worker is ended after this long without a job (ms, default 10 s). */
+  /** The worker is ended after this long without a job (ms, default 30 s). */
   readonly idleMs?: number;
 }
 
@@ -77,7 +72,7 @@ function defaultLangPath(): string {
 export function createOcr(options: OcrOptions = {}): Ocr {
   const minLongSide = options.minLongSide ?? 1000;
   const maxLongSide = options.maxLongSide ?? 2000;
-  const idleMs = options.idleMs ?? 10_000;
+  const idleMs = options.idleMs ?? 30_000;
   let worker: Promise<Tesseract.Worker> | undefined;
   // One job at a time on the one worker; keeps results in call order.
   let queue: Promise<unknown> = Promise.resolve();
