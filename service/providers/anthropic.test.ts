@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { anthropicAutoReply, replyQueue, startAnthropicEmulator } from '../../test/emulators/anthropic.ts';
 import { createAnthropicProvider } from './anthropic.ts';
 import { costOf } from './provider.ts';
 import type { GenerateRequest, ModelProvider } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
+import { fetchInitsDuring } from '../../test/support/fetch-inits.ts';
 
 const KEY = 'sk-ant-test-FAKEKEY-anthropic-0123456789';
 const price = { inputPerMillion: 3, outputPerMillion: 15 };
@@ -51,20 +52,10 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 
 describe('createAnthropicProvider against the emulator', () => {
   it('sends its body once: a request without a window that refuses redirects, which undici does not copy (a copy tees the body, cloning every chunk)', async () => {
-    const inits: RequestInit[] = [];
-    const real = globalThis.fetch;
-    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      inits.push(init ?? {});
-      return real(input, init);
-    });
-    try {
-      // Made inside the spy: the SDK takes the global fetch when it is constructed.
-      const p = createAnthropicProvider({ apiKey: KEY, baseURL: emulator.url, model: 'claude-test', price, timeoutMs: 2_000, maxRetries: 0 });
+    const inits = await fetchInitsDuring(async () => {
       emulator.setHandler(replyQueue({ kind: 'json', body: valid }));
-      await p.generate(request());
-    } finally {
-      spy.mockRestore();
-    }
+      await createAnthropicProvider({ apiKey: KEY, baseURL: emulator.url, model: 'claude-test', price, timeoutMs: 2_000, maxRetries: 0 }).generate(request());
+    });
     expect(inits).toHaveLength(1);
     expect(inits[0]).toMatchObject({ redirect: 'error', window: null });
   });

@@ -1,5 +1,5 @@
 import { APIError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { autoAnswer, formatRefusals, openAiAutoReply, replyQueue, requestedSchema, startOpenAiEmulator } from '../../test/emulators/openai.ts';
 import type { FormatRefusal } from '../../test/emulators/openai.ts';
@@ -8,6 +8,7 @@ import type { OpenAiProviderOptions } from './openai.ts';
 import { costOf } from './provider.ts';
 import type { GenerateRequest, ModelProvider } from './provider.ts';
 import { InvalidOutputError, ProviderCallError } from './router.ts';
+import { fetchInitsDuring } from '../../test/support/fetch-inits.ts';
 
 const KEY = 'sk-test-FAKEKEY-openai-0123456789';
 const price = { inputPerMillion: 2.5, outputPerMillion: 10 };
@@ -62,20 +63,10 @@ function expectNoSecret(error: unknown): void {
 
 describe('createOpenAiProvider against the emulator', () => {
   it('sends its body once: a request without a window that refuses redirects, which undici does not copy (a copy tees the body, cloning every chunk)', async () => {
-    const inits: RequestInit[] = [];
-    const real = globalThis.fetch;
-    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      inits.push(init ?? {});
-      return real(input, init);
-    });
-    try {
-      // Made inside the spy: the SDK takes the global fetch when it is constructed.
-      const p = fresh();
+    const inits = await fetchInitsDuring(async () => {
       emulator.setHandler(replyQueue({ kind: 'json', body: valid }));
-      await p.generate(request());
-    } finally {
-      spy.mockRestore();
-    }
+      await fresh().generate(request());
+    });
     expect(inits).toHaveLength(1);
     expect(inits[0]).toMatchObject({ redirect: 'error', window: null });
   });
