@@ -31,8 +31,8 @@ export function createDb(url: string, opts: DbOptions = {}): DbHandle {
     // Idle connections are kept 5 minutes: a burst of commands after a quiet minute found every
     // connection closed (at 30 s) and paid for opening them again on its critical path — SCRAM
     // authentication on both sides, a new backend, every built-once statement prepared again
-    // (db/hot.ts) — 7 of the 10 reopened at the bench's burst, job pickup p50 ~70 → ~52 ms
-    // (issue 22). A restarted database is still reconnected to transparently: a connection it
+    // (db/hot.ts) — 7 of the 10 reopened at the bench's burst; job pickup p50 ~70 → ~52 ms in
+    // a paired run (issue 22). A restarted database is still reconnected to transparently: a connection it
     // closed is dropped and reopened on the next query.
     idle_timeout: 300,
     max_lifetime: 60 * 30,

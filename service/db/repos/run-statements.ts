@@ -9,8 +9,8 @@ type Run = typeof runs.$inferSelect;
  * `pg_notify('listinglab_run', id)` for a run the terminal may be following (watch-run.ts: the
  * CLI's own runs, origin `cli`), nothing for a chat run: no one listens for those, and every
  * transaction that notifies takes Postgres's one database-wide notification lock at commit, held
- * through the commit's WAL flush — with 20 commands at once, log_lock_waits showed commits
- * queued behind it (issue 22). graphile-worker's own `jobs:insert` notifications remain.
+ * through the commit's WAL flush — with 20 commands at once (and every statement logged),
+ * log_lock_waits showed commits queued 10–13 ms behind it (issue 22). graphile-worker's own `jobs:insert` notifications remain.
  */
 export function notifyIfWatched(origin: SQL, id: SQL): SQL {
   return sql`case when ${origin}->>'platform' = 'cli' then pg_notify('listinglab_run', ${id}) end`;
