@@ -5,21 +5,27 @@ import type postgres from 'postgres';
  * so that an outlier explains itself: the Postgres server's checkpoints (each writes out the dirty
  * pages and fsyncs them; a commit waiting behind that waits for the disk) and the runs' stage
  * attempts beyond the first (a stage retried after a failed or timed-out call adds its backoff).
- * One bench run in six once took ~4 s longer with every other figure normal (issue 22).
+ * One bench run in six once took ~4 s longer with every other figure normal (issue 22). And the
+ * connections opened to the database meanwhile (pg_stat_database.sessions): each is
+ * authentication, a new backend and its statements prepared again on a burst's critical path —
+ * the service's pool once reopened 7 of its 10 after a quiet minute.
  */
 export interface Checkpoints {
   readonly done: number;
   readonly writeMs: number;
   readonly syncMs: number;
+  /** Sessions established to the database so far (PostgreSQL 14+). */
+  readonly sessions: number;
 }
 
 /** The checkpointer's counters (PostgreSQL 17+: pg_stat_checkpointer). */
 export async function checkpoints(sql: postgres.Sql): Promise<Checkpoints | undefined> {
-  const rows = await sql<{ done: number; write_ms: number; sync_ms: number }[]>`
-    select (num_timed + num_requested)::int as done, write_time::float8 as write_ms, sync_time::float8 as sync_ms
+  const rows = await sql<{ done: number; write_ms: number; sync_ms: number; sessions: number }[]>`
+    select (num_timed + num_requested)::int as done, write_time::float8 as write_ms, sync_time::float8 as sync_ms,
+           (select sessions::int from pg_stat_database where datname = current_database()) as sessions
     from pg_stat_checkpointer`.catch(() => []);
   const row = rows[0];
-  return row ? { done: row.done, writeMs: row.write_ms, syncMs: row.sync_ms } : undefined;
+  return row ? { done: row.done, writeMs: row.write_ms, syncMs: row.sync_ms, sessions: row.sessions } : undefined;
 }
 
 /**
@@ -35,6 +41,7 @@ export async function stallSignals(sql: postgres.Sql, before: Checkpoints | unde
     checkpoints: before && after ? after.done - before.done : null,
     checkpoint_write_ms: before && after ? Math.round(after.writeMs - before.writeMs) : null,
     checkpoint_sync_ms: before && after ? Math.round(after.syncMs - before.syncMs) : null,
+    pg_sessions_opened: before && after ? after.sessions - before.sessions : null,
     stage_retries: retried?.n ?? 0,
     service_error_lines: errors.count,
     ...(errors.count ? { last_errors: errors.last } : {}),
