@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import { Logger as GraphileLogger, parseCrontab, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Db } from '../db/client.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -48,6 +49,21 @@ export interface Worker {
  * bench --concurrency 20, issue 22).
  */
 const LOCAL_QUEUE_SIZE = 8;
+
+/**
+ * graphile-worker's connections, in a pool of our own so that idle ones are kept 5 minutes, as
+ * the app's are (db/client.ts): graphile's own pool closes them after 10 s, and a burst after a
+ * quiet moment opened its fetch and completion connections again on the pickup's path (bench
+ * `pg_sessions_opened`: 2 per burst, issue 22). Errors as graphile handles them on a pool it
+ * makes: an idle client's (the server restarted) is logged, a checked-out client's surfaces on
+ * its next query.
+ */
+function queuePool(connectionString: string, max: number, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 300_000 });
+  pool.on('error', (e) => logger.warn({ err: e.message }, 'an idle job-queue database connection failed'));
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
 
 /** How long a finished job waits for others to be recorded with it (one statement for all; issue 22: ~3 statements fewer per comparison). */
 const COMPLETE_BATCH_MS = 20;
@@ -179,13 +195,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       }
     : undefined;
   const taskList = buildTaskList(opts.handlers, opts.logger, outage);
-  const start = () =>
+  const runWith = (pgPool: pg.Pool) =>
     run({
       events,
-      connectionString: opts.connectionString,
+      pgPool,
       concurrency: opts.concurrency ?? 8,
-      // Every job in flight may hold a connection while it completes, plus the fetcher and LISTEN.
-      maxPoolSize: (opts.concurrency ?? 8) + 2,
       pollInterval: opts.pollInterval ?? 500,
       noHandleSignals: true,
       // One fetcher per pool instead of every idle worker polling on its own (16 workers at a
@@ -201,6 +215,23 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       parsedCronItems: opts.schedule === false ? [] : parseCrontab(CRONTAB),
       logger: graphileLogger(opts.logger),
     });
+
+  // The current runner's pool, ended once that runner has stopped (stop() waits for it).
+  let poolEnded: Promise<void> = Promise.resolve();
+  const start = async (): Promise<Runner> => {
+    // Every job in flight may hold a connection while it completes, plus the fetcher and LISTEN.
+    const pgPool = queuePool(opts.connectionString, (opts.concurrency ?? 8) + 2, opts.logger);
+    const ended = () => pgPool.end().catch(() => undefined);
+    try {
+      const started = await runWith(pgPool);
+      // A pool per runner: the supervisor's next runner starts on fresh connections.
+      poolEnded = started.promise.then(ended, ended);
+      return started;
+    } catch (e) {
+      await ended();
+      throw e;
+    }
+  };
 
   let stopping = false;
   let runner: Runner = await start();
@@ -230,6 +261,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
       stopped ??= runner
         .stop()
         .catch((e: unknown) => opts.logger.debug({ err: e }, "runner already stopped"))
+        .then(() => poolEnded)
         .finally(() => heartbeat?.stop());
       return stopped;
     },
