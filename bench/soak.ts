@@ -14,7 +14,8 @@
  *   both read at rest (the load pauses after the first 100 until the queue drains) — memory that
  *   grows with the number of runs served is a leak; `--heap-snapshots DIR` says what grew;
  * - its Postgres connections at the end within its pools (the app pool, 10, and graphile-worker's,
- *   WORKER_CONCURRENCY + 2), and again after `--idle-wait` seconds, when idle connections close;
+ *   WORKER_CONCURRENCY + 2), and again after `--idle-wait` seconds (both pools keep idle
+ *   connections 5 minutes: what they hold then must still be within them);
  * - no job left in graphile-worker's queue but the crontab's next ones;
  * - no error line (pino level ≥ 50) in the service's log (LOG_LEVEL=warn; the whole stderr is
  *   kept in the bench's temp dir, and copied to `--keep-log` or, if a bound fails, next to it).
