@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { drawPixels, encodePng } from '../bots/scorecard/render.ts';
+import { drawPixels, encodePng } from '../bots/scorecard/raster.ts';
+import { RESVG_OPTIONS } from '../bots/scorecard/render.ts';
 
 /**
  * CPU per scorecard, split into resvg drawing (parse + draw + the pixels' copy) and PNG encoding,
@@ -36,7 +37,7 @@ let bytes = 0;
 for (let run = -1; run < runs; run++) {
   for (const svg of svgs) {
     const t0 = cpuMs();
-    const pixels = await drawPixels(svg);
+    const pixels = drawPixels(svg, RESVG_OPTIONS);
     const t1 = cpuMs();
     const png = await encodePng(pixels);
     const t2 = cpuMs();

@@ -1,12 +1,11 @@
-import { renderAsync } from '@resvg/resvg-js';
-import sharp from 'sharp';
-import pLimit from '../../service/support/limit.ts';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type { RunView } from '../../service/app/views/index.ts';
 import { compareCard, mainImageSha, TILE } from './compare-card.ts';
 import { draftCard, draftImages } from './draft-card.ts';
 import { FONT_FAMILY, FONT_FILES } from './font-metrics.ts';
 import { embed, type LoadImage } from './images.ts';
 import { tileImageSide } from './parts.ts';
+import { createRasterThread } from './raster-client.ts';
 import type { RenderScorecard, Scorecard } from './scorecard.ts';
 import { document, WIDTH } from './svg.ts';
 
@@ -37,45 +36,19 @@ export async function scorecardSvg(view: RunView, deps: ScorecardDeps): Promise<
   return { svg: document(card.height, card.svg), width: WIDTH, height: card.height, alt: card.alt };
 }
 
-/**
- * An SVG document as a PNG, with the bundled fonts only. Off the event loop: resvg lays out and
- * draws on libuv's thread pool (`renderAsync`), and sharp encodes the PNG there too — a scorecard
- * is ~65 ms of CPU, which on the event loop held back every other run's messages and job pickups
- * for that long.
- */
+/** resvg's options: the bundled fonts only (text is drawn as paths anyway), at the page's size, on white. */
+export const RESVG_OPTIONS: ResvgRenderOptions = {
+  font: { loadSystemFonts: false, fontFiles: [FONT_FILES.regular, FONT_FILES.bold], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  fitTo: { mode: 'original' },
+  background: '#ffffff',
+};
+
+/** Cards are drawn off the event loop, on the raster thread (raster-client.ts: why, and measured). */
+const rasterThread = createRasterThread({ options: RESVG_OPTIONS });
+
+/** An SVG document as a PNG, with the bundled fonts only, drawn on the raster thread. */
 export async function rasterise(svg: string): Promise<Buffer> {
-  return drawing(async () => encodePng(await drawPixels(svg)));
-}
-
-/**
- * Two scorecards drawn at once at most: each holds its page as pixels twice (resvg's and a copy,
- * 1200 × ~2300 × 4 ≈ 11 MB each) while it is encoded, and runs of a burst finish together — four
- * at once on the thread pool put ~80 MB more on the peak (bench, issue 22). A card takes ~60 ms of CPU.
- */
-const drawing = pLimit(2);
-
-/** The page as RGBA pixels (opaque: drawn on white), by resvg on the thread pool. */
-export async function drawPixels(svg: string): Promise<{ pixels: Buffer; width: number; height: number }> {
-  const image = await renderAsync(svg, {
-    font: { loadSystemFonts: false, fontFiles: [FONT_FILES.regular, FONT_FILES.bold], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
-    fitTo: { mode: 'original' },
-    background: '#ffffff',
-  });
-  return { pixels: image.pixels, width: image.width, height: image.height };
-}
-
-/**
- * Opaque RGBA pixels as an RGB PNG, by sharp (zlib-ng) on the thread pool: resvg's own encoder
- * took ~44 ms. zlib level 1 (zlib-ng's fastest) costs ~14 ms of CPU against ~19 ms at level 3,
- * for a file ~30 % larger (~670 KB against ~510 KB for a golden comparison, well inside what
- * Slack and Discord take) — measured on the golden scorecards with bench/scorecard-cpu.ts (issue 22). Lossless at any level: what a seller sees
- * does not change. Unfiltered rows (sharp's default): adaptive filtering made it ~3 × slower.
- */
-export async function encodePng(image: { pixels: Buffer; width: number; height: number }): Promise<Buffer> {
-  return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .removeAlpha()
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+  return rasterThread.render(svg);
 }
 
 /**

@@ -11,7 +11,8 @@ import { FIXTURES_DIR } from '../../test/emulators/image-host.ts';
 import { startTestPipeline } from '../../test/support/pipeline.ts';
 import { textWidth } from './font-metrics.ts';
 import { createScorecardRenderer, scorecardSvg, type LoadImage, type Scorecard } from './index.ts';
-import { drawPixels, encodePng, rasterise } from './render.ts';
+import { drawPixels, encodePng } from './raster.ts';
+import { rasterise, RESVG_OPTIONS } from './render.ts';
 import { COLOURS, document, MARGIN, text, WIDTH } from './svg.ts';
 
 /**
@@ -199,7 +200,7 @@ describe('draft scorecard', () => {
 });
 
 test('the PNG is lossless: it decodes to exactly the pixels resvg drew', async () => {
-  const drawn = await drawPixels(document(200, `${text(MARGIN, 60, 'Verdict: A wins', { size: 40, bold: true })}<circle cx="600" cy="120" r="50" fill="${COLOURS.win}" fill-opacity="0.5"/>`));
+  const drawn = drawPixels(document(200, `${text(MARGIN, 60, 'Verdict: A wins', { size: 40, bold: true })}<circle cx="600" cy="120" r="50" fill="${COLOURS.win}" fill-opacity="0.5"/>`), RESVG_OPTIONS);
   const { data, info } = await sharp(await encodePng(drawn)).raw().toBuffer({ resolveWithObject: true });
   expect([info.width, info.height, info.channels]).toEqual([drawn.width, drawn.height, 3]);
   let differing = 0;
