@@ -77,7 +77,8 @@ export function createRasterThread(opts: { readonly options: ResvgRenderOptions;
     worker ??= start();
     worker.ref();
     current = job;
-    worker.postMessage({ id: job.id, svg: job.svg });
+    const svg = new TextEncoder().encode(job.svg); // an ArrayBuffer of its own, so it can be transferred
+    worker.postMessage({ id: job.id, svg }, [svg.buffer]);
   };
 
   const close = async (): Promise<void> => {

@@ -13,7 +13,7 @@ export interface Pixels {
 }
 
 /** The page as RGBA pixels (opaque: drawn on the options' background), by resvg on this thread. */
-export function drawPixels(svg: string, options: ResvgRenderOptions): Pixels {
+export function drawPixels(svg: string | Buffer, options: ResvgRenderOptions): Pixels {
   const image = new Resvg(svg, options).render();
   return { pixels: image.pixels, width: image.width, height: image.height };
 }
