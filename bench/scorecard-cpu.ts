@@ -15,8 +15,8 @@ import { RESVG_OPTIONS } from '../bots/scorecard/render.ts';
  *
  * (the Dockerfile's allocator settings: every page-sized buffer is a fresh mapping, so its page
  * faults count as they do in the service). Process CPU (`process.cpuUsage`: every thread, so the
- * libuv pool where resvg and sharp work counts too), each phase awaited alone, medians over the
- * runs. Building the SVG itself (JavaScript) is ~2 ms a card and not counted here.
+ * libuv pool where sharp encodes counts too; resvg draws on the calling thread, as it does on the
+ * service's raster thread), each phase awaited alone, medians over the runs. Building the SVG itself (JavaScript) is ~2 ms a card and not counted here.
  */
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, dir: { type: 'string', default: path.join(os.tmpdir(), 'listinglab-scorecards') } } });

@@ -2,7 +2,6 @@ import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import sharp from 'sharp';
 import { drawPixels, encodePng } from './raster.ts';
 
 /**
@@ -38,8 +37,6 @@ const gc = ((): ((options?: { type: 'minor' }) => void) | undefined => {
 })();
 const collect = () => gc?.();
 const collectYoung = () => gc?.({ type: 'minor' });
-// libvips' operation cache only holds memory here: no operation repeats (native-memory.ts).
-sharp.cache(false);
 
 const options = (workerData as { options: ResvgRenderOptions }).options;
 const port = parentPort;
